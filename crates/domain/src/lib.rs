@@ -1,0 +1,17 @@
+//! The OneCard domain: values that are valid once built, the application and permit state
+//! machines, and the rules that decide them. Pure: no I/O, no clock, no randomness; whatever
+//! varies (today's date, new ids) is passed in.
+
+pub mod application;
+pub mod audit;
+pub mod check;
+pub mod city;
+pub mod error;
+pub mod ids;
+pub mod numbers;
+pub mod party;
+pub mod permit;
+pub mod role;
+pub mod values;
+
+pub use error::{FieldError, Invalid};
