@@ -74,6 +74,8 @@ pub enum BrokenLink {
     PrevMismatch { seq: i64 },
     #[error("record {seq}: content does not match its hash")]
     HashMismatch { seq: i64 },
+    #[error("the chain ends at record {seq}, but {expected} were appended")]
+    Truncated { seq: i64, expected: i64 },
 }
 
 impl BrokenLink {
@@ -81,7 +83,8 @@ impl BrokenLink {
         match self {
             BrokenLink::Gap { seq, .. }
             | BrokenLink::PrevMismatch { seq }
-            | BrokenLink::HashMismatch { seq } => *seq,
+            | BrokenLink::HashMismatch { seq }
+            | BrokenLink::Truncated { seq, .. } => *seq,
         }
     }
 }
@@ -119,6 +122,10 @@ impl ChainVerifier {
         self.next_seq += 1;
         self.last = link.hash.clone();
         Ok(())
+    }
+
+    pub fn last_hash(&self) -> &[u8] {
+        &self.last
     }
 
     /// How many links were verified.

@@ -1,1 +1,297 @@
+//! Storage: one `Store` trait, a SQLite and a PostgreSQL implementation, their migrations, and
+//! the audit chain. Services open a transaction with [`Store::begin`], call repository methods
+//! on it, and commit; the audit records they add are appended at commit, in the same
+//! transaction, so that no change is stored without its record.
 
+mod common;
+mod migrate;
+pub mod postgres;
+mod rows;
+pub mod sqlite;
+pub mod testing;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::application::{Application, State};
+use domain::audit::{AuditRecord, Link};
+use domain::city::City;
+use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, PersonId};
+use domain::numbers::PermitNumber;
+use domain::party::{Employer, Person};
+use domain::permit::{Permit, PermitStatus};
+use domain::role::{Principal, Role, Scope};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule refused the write; the string names what was taken.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A row holds a value the domain cannot read: a bug or a hand edit.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Opens the store a URL names: `sqlite://path` (created if missing) or `postgres://…`, and
+/// brings its schema up to date.
+pub async fn open(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::open(url, options).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(url, options).await?))
+    } else {
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            "database URL must start with sqlite: or postgres://".into(),
+        )))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Connections to PostgreSQL; SQLite always writes through one connection and reads through
+    /// this many.
+    pub max_connections: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            max_connections: 16,
+        }
+    }
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    /// A transaction that may write.
+    async fn begin(&self) -> Result<Box<dyn Tx>>;
+    /// A transaction that only reads; on SQLite it does not wait for the writer.
+    async fn begin_read(&self) -> Result<Box<dyn Tx>>;
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<()>;
+    async fn close(&self);
+}
+
+/// An account as stored. The password hash never leaves the store but to be checked.
+#[derive(Clone)]
+pub struct Account {
+    pub id: AccountId,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub scope: Scope,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("scope", &self.scope)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Account {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            account_id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            scope: self.scope,
+        }
+    }
+}
+
+/// A sign-in session; the token itself is only ever held by the browser, the store keeps its hash.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: Vec<u8>,
+    pub account_id: AccountId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub token_hash: Vec<u8>,
+    pub account_id: AccountId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One step on an application's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: EventId,
+    pub application_id: ApplicationId,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<AccountId>,
+    pub actor_name: String,
+    pub actor_role: Option<Role>,
+    /// `created` or an action's name.
+    pub action: String,
+    pub from_state: Option<State>,
+    pub to_state: State,
+    pub notes: Vec<String>,
+}
+
+/// Which applications to list; all filters that are set must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub employer_id: Option<EmployerId>,
+    pub person_id: Option<PersonId>,
+    pub city: Option<City>,
+    pub states: Vec<State>,
+    /// Oldest submission first (the officer queue) rather than newest creation first.
+    pub oldest_submitted_first: bool,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PermitFilter {
+    pub holder_id: Option<PersonId>,
+    pub employer_id: Option<EmployerId>,
+    pub city: Option<City>,
+    pub limit: i64,
+}
+
+/// The answer stored under an idempotency key, returned again to a retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub request_hash: Vec<u8>,
+    pub status: u16,
+    pub body: String,
+}
+
+/// The repositories, inside one transaction. Dropping it without `commit` rolls back.
+#[async_trait]
+pub trait Tx: Send {
+    /// Appends the audit records added so far to the chain, then commits.
+    async fn commit(self: Box<Self>) -> Result<()>;
+    /// Adds a record to be appended to the audit chain at commit.
+    fn audit(&mut self, record: AuditRecord);
+
+    /// The next value of a named counter, starting at 1, taken inside the transaction.
+    async fn next_serial(&mut self, counter: &str) -> Result<u64>;
+    /// The next serial for a receipt number. On PostgreSQL it comes from a sequence, which a
+    /// rollback does not give back: receipt numbers may have gaps, and never repeat.
+    async fn next_receipt_serial(&mut self) -> Result<u64>;
+
+    async fn insert_account(&mut self, account: &Account) -> Result<()>;
+    async fn account_by_username(&mut self, username: &str) -> Result<Option<Account>>;
+    async fn account(&mut self, id: AccountId) -> Result<Option<Account>>;
+    async fn list_accounts(&mut self) -> Result<Vec<Account>>;
+
+    async fn insert_session(&mut self, session: &Session) -> Result<()>;
+    /// The account of a session that has not expired at `now`.
+    async fn session_account(
+        &mut self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Account>>;
+    async fn delete_session(&mut self, token_hash: &[u8]) -> Result<()>;
+    async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64>;
+
+    async fn insert_api_token(&mut self, token: &ApiToken) -> Result<()>;
+    async fn api_token_account(&mut self, token_hash: &[u8]) -> Result<Option<Account>>;
+
+    async fn insert_employer(&mut self, employer: &Employer, at: DateTime<Utc>) -> Result<()>;
+    async fn employer(&mut self, id: EmployerId) -> Result<Option<Employer>>;
+    async fn list_employers(&mut self, city: Option<City>) -> Result<Vec<Employer>>;
+
+    async fn insert_person(&mut self, person: &Person, at: DateTime<Utc>) -> Result<()>;
+    async fn update_person(&mut self, person: &Person) -> Result<()>;
+    async fn person(&mut self, id: PersonId) -> Result<Option<Person>>;
+    async fn list_people(&mut self, employer_id: EmployerId) -> Result<Vec<Person>>;
+
+    async fn insert_application(&mut self, app: &Application) -> Result<()>;
+    /// Writes the new state and stamps of `app` if the stored version is still `seen`, and
+    /// raises the version by one. Returns false if another change came first.
+    async fn update_application(&mut self, app: &Application, seen: i64) -> Result<bool>;
+    async fn application(&mut self, id: ApplicationId) -> Result<Option<Application>>;
+    async fn list_applications(&mut self, filter: &ApplicationFilter) -> Result<Vec<Application>>;
+
+    async fn insert_event(&mut self, event: &Event) -> Result<()>;
+    async fn events(&mut self, application_id: ApplicationId) -> Result<Vec<Event>>;
+
+    async fn insert_permit(&mut self, permit: &Permit, at: DateTime<Utc>) -> Result<()>;
+    async fn set_permit_status(
+        &mut self,
+        id: PermitId,
+        status: PermitStatus,
+        on: NaiveDate,
+    ) -> Result<()>;
+    /// The latest revision of a permit.
+    async fn permit(&mut self, number: &PermitNumber) -> Result<Option<Permit>>;
+    /// Every revision of a permit, oldest first.
+    async fn permit_revisions(&mut self, number: &PermitNumber) -> Result<Vec<Permit>>;
+    /// The latest revision of each permit that matches.
+    async fn list_permits(&mut self, filter: &PermitFilter) -> Result<Vec<Permit>>;
+
+    async fn idempotent_response(
+        &mut self,
+        account: AccountId,
+        key: &str,
+    ) -> Result<Option<StoredResponse>>;
+    /// Stores the answer under a key; `Conflict("idempotency_key")` if a concurrent request
+    /// stored one first.
+    async fn store_idempotent_response(
+        &mut self,
+        account: AccountId,
+        key: &str,
+        response: &StoredResponse,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Links of the audit chain with sequence numbers above `after`, at most `limit`, in order.
+    async fn audit_links(&mut self, after: i64, limit: i64) -> Result<Vec<Link>>;
+    /// The sequence number and hash of the last record appended.
+    async fn audit_head(&mut self) -> Result<(i64, Vec<u8>)>;
+    /// The payloads of the audit records about one entity, oldest first.
+    async fn audit_of(&mut self, entity_id: &str) -> Result<Vec<String>>;
+}
+
+/// Verifies the whole audit chain. Returns the number of records, or the first broken link.
+pub async fn verify_audit(
+    store: &dyn Store,
+) -> Result<std::result::Result<i64, domain::audit::BrokenLink>> {
+    let mut tx = store.begin_read().await?;
+    let mut verifier = domain::audit::ChainVerifier::default();
+    let mut after = 0;
+    loop {
+        let links = tx.audit_links(after, 10_000).await?;
+        let Some(last) = links.last() else { break };
+        after = last.seq;
+        for link in &links {
+            if let Err(broken) = verifier.check(link) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    // A chain cut off at its end is whole up to the cut: the head, kept apart, says how far it went.
+    let (seq, hash) = tx.audit_head().await?;
+    if verifier.count() != seq || (seq > 0 && verifier.last_hash() != hash.as_slice()) {
+        return Ok(Err(domain::audit::BrokenLink::Truncated {
+            seq: verifier.count(),
+            expected: seq,
+        }));
+    }
+    Ok(Ok(verifier.count()))
+}

@@ -1,0 +1,489 @@
+//! The repository methods whose SQL both databases understand alike. `impl_tx!` writes them
+//! into each backend's `Tx` implementation, beside the methods where the backends differ
+//! (commit with the audit chain, counters).
+
+use crate::StoreError;
+
+/// Maps a uniqueness violation to `Conflict(what)`, anything else to a database error.
+pub(crate) fn unique(e: sqlx::Error, what: &'static str) -> StoreError {
+    match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => StoreError::Conflict(what),
+        _ => StoreError::Database(e),
+    }
+}
+
+pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, password_hash, role, employer_id, person_id, city, disabled, created_at";
+pub(crate) const APPLICATION_COLUMNS: &str = "id, receipt_number, details, state, version, employer_id, person_id, city, \
+     permit_number, created_at, submitted_at, decided_at";
+pub(crate) const PERMIT_COLUMNS: &str = "id, number, revision, holder_id, employer_id, surname, given_names, nationality, \
+     passport_number, category, position, city, valid_from, valid_to, status, status_changed_on, medium, application_id";
+
+macro_rules! impl_tx {
+    ($ty:ty, $db:ty, { $($specific:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::Tx for $ty {
+            $($specific)*
+
+            fn audit(&mut self, record: domain::audit::AuditRecord) {
+                self.pending_audit.push(record);
+            }
+
+            async fn insert_account(&mut self, a: &crate::Account) -> crate::Result<()> {
+                let s = &a.scope;
+                sqlx::query(
+                    "INSERT INTO accounts (id, username, display_name, password_hash, role, employer_id, person_id, city, disabled, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(a.id.0)
+                .bind(&a.username)
+                .bind(&a.display_name)
+                .bind(&a.password_hash)
+                .bind(s.role().as_str())
+                .bind(s.employer_id().map(|e| e.0))
+                .bind(s.person_id().map(|p| p.0))
+                .bind(s.city().map(|c| c.code()))
+                .bind(a.disabled)
+                .bind(a.created_at)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "username"))?;
+                Ok(())
+            }
+
+            async fn account_by_username(&mut self, username: &str) -> crate::Result<Option<crate::Account>> {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM accounts WHERE username = $1", crate::common::ACCOUNT_COLUMNS));
+                let row: Option<crate::rows::AccountRow> = sqlx::query_as(sql).bind(username).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn account(&mut self, id: domain::ids::AccountId) -> crate::Result<Option<crate::Account>> {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM accounts WHERE id = $1", crate::common::ACCOUNT_COLUMNS));
+                let row: Option<crate::rows::AccountRow> = sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_accounts(&mut self) -> crate::Result<Vec<crate::Account>> {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM accounts ORDER BY username", crate::common::ACCOUNT_COLUMNS));
+                let rows: Vec<crate::rows::AccountRow> = sqlx::query_as(sql).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_session(&mut self, s: &crate::Session) -> crate::Result<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&s.token_hash)
+                    .bind(s.account_id.0)
+                    .bind(s.created_at)
+                    .bind(s.expires_at)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_account(
+                &mut self,
+                token_hash: &[u8],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> crate::Result<Option<crate::Account>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM accounts WHERE disabled = FALSE AND id = \
+                     (SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)",
+                    crate::common::ACCOUNT_COLUMNS
+                ));
+                let row: Option<crate::rows::AccountRow> =
+                    sqlx::query_as(sql).bind(token_hash).bind(now).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn delete_session(&mut self, token_hash: &[u8]) -> crate::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn delete_expired_sessions(&mut self, now: chrono::DateTime<chrono::Utc>) -> crate::Result<u64> {
+                let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&mut *self.tx).await?;
+                Ok(r.rows_affected())
+            }
+
+            async fn insert_api_token(&mut self, t: &crate::ApiToken) -> crate::Result<()> {
+                sqlx::query("INSERT INTO api_tokens (token_hash, account_id, name, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&t.token_hash)
+                    .bind(t.account_id.0)
+                    .bind(&t.name)
+                    .bind(t.created_at)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn api_token_account(&mut self, token_hash: &[u8]) -> crate::Result<Option<crate::Account>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM accounts WHERE disabled = FALSE AND id = \
+                     (SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL)",
+                    crate::common::ACCOUNT_COLUMNS
+                ));
+                let row: Option<crate::rows::AccountRow> = sqlx::query_as(sql).bind(token_hash).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn insert_employer(&mut self, e: &domain::party::Employer, at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
+                sqlx::query("INSERT INTO employers (id, name, uscc, city, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(e.id.0)
+                    .bind(e.name.as_str())
+                    .bind(e.uscc.as_str())
+                    .bind(e.city.code())
+                    .bind(e.kind.as_str())
+                    .bind(at)
+                    .execute(&mut *self.tx)
+                    .await
+                    .map_err(|e| crate::common::unique(e, "uscc"))?;
+                Ok(())
+            }
+
+            async fn employer(&mut self, id: domain::ids::EmployerId) -> crate::Result<Option<domain::party::Employer>> {
+                let row: Option<crate::rows::EmployerRow> =
+                    sqlx::query_as("SELECT id, name, uscc, city, kind FROM employers WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_employers(&mut self, city: Option<domain::city::City>) -> crate::Result<Vec<domain::party::Employer>> {
+                let rows: Vec<crate::rows::EmployerRow> = sqlx::query_as(
+                    "SELECT id, name, uscc, city, kind FROM employers WHERE ($1 = '' OR city = $1) ORDER BY name",
+                )
+                .bind(city.map(|c| c.code()).unwrap_or(""))
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_person(&mut self, p: &domain::party::Person, at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO people (id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(p.id.0)
+                .bind(p.employer_id.0)
+                .bind(p.name.surname.as_str())
+                .bind(p.name.given_names.as_ref().map(|g| g.as_str()))
+                .bind(p.nationality.as_str())
+                .bind(p.passport_number.as_str())
+                .bind(p.date_of_birth)
+                .bind(p.sex.as_str())
+                .bind(p.email.as_str())
+                .bind(p.phone.as_ref().map(|p| p.as_str()))
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "passport_number"))?;
+                Ok(())
+            }
+
+            async fn update_person(&mut self, p: &domain::party::Person) -> crate::Result<()> {
+                sqlx::query(
+                    "UPDATE people SET employer_id = $2, surname = $3, given_names = $4, nationality = $5, passport_number = $6, \
+                     date_of_birth = $7, sex = $8, email = $9, phone = $10 WHERE id = $1",
+                )
+                .bind(p.id.0)
+                .bind(p.employer_id.0)
+                .bind(p.name.surname.as_str())
+                .bind(p.name.given_names.as_ref().map(|g| g.as_str()))
+                .bind(p.nationality.as_str())
+                .bind(p.passport_number.as_str())
+                .bind(p.date_of_birth)
+                .bind(p.sex.as_str())
+                .bind(p.email.as_str())
+                .bind(p.phone.as_ref().map(|p| p.as_str()))
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "passport_number"))?;
+                Ok(())
+            }
+
+            async fn person(&mut self, id: domain::ids::PersonId) -> crate::Result<Option<domain::party::Person>> {
+                let row: Option<crate::rows::PersonRow> = sqlx::query_as(
+                    "SELECT id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone \
+                     FROM people WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_people(&mut self, employer_id: domain::ids::EmployerId) -> crate::Result<Vec<domain::party::Person>> {
+                let rows: Vec<crate::rows::PersonRow> = sqlx::query_as(
+                    "SELECT id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone \
+                     FROM people WHERE employer_id = $1 ORDER BY surname, given_names",
+                )
+                .bind(employer_id.0)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_application(&mut self, a: &domain::application::Application) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO applications (id, receipt_number, kind, details, state, version, employer_id, person_id, city, \
+                     permit_number, created_at, submitted_at, decided_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(a.id.0)
+                .bind(a.receipt_number.as_str())
+                .bind(a.kind().as_str())
+                .bind(serde_json::to_string(&a.details).expect("serialisable"))
+                .bind(a.state.as_str())
+                .bind(a.version)
+                .bind(a.employer_id.0)
+                .bind(a.person_id.0)
+                .bind(a.city.code())
+                .bind(a.permit_number.as_ref().map(|p| p.as_str()))
+                .bind(a.created_at)
+                .bind(a.submitted_at)
+                .bind(a.decided_at)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "receipt_number"))?;
+                Ok(())
+            }
+
+            async fn update_application(&mut self, a: &domain::application::Application, seen: i64) -> crate::Result<bool> {
+                let r = sqlx::query(
+                    "UPDATE applications SET state = $3, version = version + 1, permit_number = $4, submitted_at = $5, decided_at = $6, details = $7 \
+                     WHERE id = $1 AND version = $2",
+                )
+                .bind(a.id.0)
+                .bind(seen)
+                .bind(a.state.as_str())
+                .bind(a.permit_number.as_ref().map(|p| p.as_str()))
+                .bind(a.submitted_at)
+                .bind(a.decided_at)
+                .bind(serde_json::to_string(&a.details).expect("serialisable"))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn application(&mut self, id: domain::ids::ApplicationId) -> crate::Result<Option<domain::application::Application>> {
+                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM applications WHERE id = $1", crate::common::APPLICATION_COLUMNS));
+                let row: Option<crate::rows::ApplicationRow> = sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_applications(&mut self, f: &crate::ApplicationFilter) -> crate::Result<Vec<domain::application::Application>> {
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {} FROM applications WHERE 1 = 1",
+                    crate::common::APPLICATION_COLUMNS
+                ));
+                if let Some(e) = f.employer_id {
+                    q.push(" AND employer_id = ").push_bind(e.0);
+                }
+                if let Some(p) = f.person_id {
+                    q.push(" AND person_id = ").push_bind(p.0);
+                }
+                if let Some(c) = f.city {
+                    q.push(" AND city = ").push_bind(c.code());
+                }
+                if !f.states.is_empty() {
+                    q.push(" AND state IN (");
+                    let mut sep = q.separated(", ");
+                    for s in &f.states {
+                        sep.push_bind(s.as_str());
+                    }
+                    q.push(")");
+                }
+                q.push(if f.oldest_submitted_first {
+                    " ORDER BY submitted_at ASC, id ASC"
+                } else {
+                    " ORDER BY created_at DESC, id DESC"
+                });
+                q.push(" LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
+                let rows: Vec<crate::rows::ApplicationRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_event(&mut self, e: &crate::Event) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO application_events (id, application_id, at, actor_id, actor_name, actor_role, action, from_state, to_state, notes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(e.id.0)
+                .bind(e.application_id.0)
+                .bind(e.at)
+                .bind(e.actor_id.map(|a| a.0))
+                .bind(&e.actor_name)
+                .bind(e.actor_role.map(|r| r.as_str()))
+                .bind(&e.action)
+                .bind(e.from_state.map(|s| s.as_str()))
+                .bind(e.to_state.as_str())
+                .bind(serde_json::to_string(&e.notes).expect("serialisable"))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn events(&mut self, application_id: domain::ids::ApplicationId) -> crate::Result<Vec<crate::Event>> {
+                let rows: Vec<crate::rows::EventRow> = sqlx::query_as(
+                    "SELECT id, application_id, at, actor_id, actor_name, actor_role, action, from_state, to_state, notes \
+                     FROM application_events WHERE application_id = $1 ORDER BY at, id",
+                )
+                .bind(application_id.0)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_permit(&mut self, p: &domain::permit::Permit, at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO permits (id, number, revision, holder_id, employer_id, surname, given_names, nationality, passport_number, \
+                     category, position, city, valid_from, valid_to, status, status_changed_on, medium, application_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                )
+                .bind(p.id.0)
+                .bind(p.number.as_str())
+                .bind(p.revision)
+                .bind(p.holder_id.0)
+                .bind(p.employer_id.0)
+                .bind(p.holder_name.surname.as_str())
+                .bind(p.holder_name.given_names.as_ref().map(|g| g.as_str()))
+                .bind(p.nationality.as_str())
+                .bind(p.passport_number.as_str())
+                .bind(p.category.as_str())
+                .bind(p.position.as_str())
+                .bind(p.city.code())
+                .bind(p.valid_from)
+                .bind(p.valid_to)
+                .bind(p.status.as_str())
+                .bind(p.status_changed_on)
+                .bind(p.medium.as_str())
+                .bind(p.application_id.map(|a| a.0))
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "permit_revision"))?;
+                Ok(())
+            }
+
+            async fn set_permit_status(
+                &mut self,
+                id: domain::ids::PermitId,
+                status: domain::permit::PermitStatus,
+                on: chrono::NaiveDate,
+            ) -> crate::Result<()> {
+                sqlx::query("UPDATE permits SET status = $2, status_changed_on = $3 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(status.as_str())
+                    .bind(on)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn permit(&mut self, number: &domain::numbers::PermitNumber) -> crate::Result<Option<domain::permit::Permit>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM permits WHERE number = $1 ORDER BY revision DESC LIMIT 1",
+                    crate::common::PERMIT_COLUMNS
+                ));
+                let row: Option<crate::rows::PermitRow> = sqlx::query_as(sql).bind(number.as_str()).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn permit_revisions(&mut self, number: &domain::numbers::PermitNumber) -> crate::Result<Vec<domain::permit::Permit>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM permits WHERE number = $1 ORDER BY revision",
+                    crate::common::PERMIT_COLUMNS
+                ));
+                let rows: Vec<crate::rows::PermitRow> = sqlx::query_as(sql).bind(number.as_str()).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn list_permits(&mut self, f: &crate::PermitFilter) -> crate::Result<Vec<domain::permit::Permit>> {
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {} FROM permits p WHERE revision = (SELECT MAX(revision) FROM permits q WHERE q.number = p.number)",
+                    crate::common::PERMIT_COLUMNS
+                ));
+                if let Some(h) = f.holder_id {
+                    q.push(" AND holder_id = ").push_bind(h.0);
+                }
+                if let Some(e) = f.employer_id {
+                    q.push(" AND employer_id = ").push_bind(e.0);
+                }
+                if let Some(c) = f.city {
+                    q.push(" AND city = ").push_bind(c.code());
+                }
+                q.push(" ORDER BY number LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
+                let rows: Vec<crate::rows::PermitRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn idempotent_response(
+                &mut self,
+                account: domain::ids::AccountId,
+                key: &str,
+            ) -> crate::Result<Option<crate::StoredResponse>> {
+                let row: Option<(Vec<u8>, i32, String)> = sqlx::query_as(
+                    "SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2",
+                )
+                .bind(account.0)
+                .bind(key)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(row.map(|(request_hash, status, body)| crate::StoredResponse { request_hash, status: status as u16, body }))
+            }
+
+            async fn store_idempotent_response(
+                &mut self,
+                account: domain::ids::AccountId,
+                key: &str,
+                r: &crate::StoredResponse,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys (account_id, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(account.0)
+                .bind(key)
+                .bind(&r.request_hash)
+                .bind(r.status as i32)
+                .bind(&r.body)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "idempotency_key"))?;
+                Ok(())
+            }
+
+            async fn audit_links(&mut self, after: i64, limit: i64) -> crate::Result<Vec<domain::audit::Link>> {
+                let rows: Vec<crate::rows::LinkRow> = sqlx::query_as(
+                    "SELECT seq, prev_hash, hash, payload FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| domain::audit::Link { seq: r.seq, prev_hash: r.prev_hash, hash: r.hash, payload: r.payload })
+                    .collect())
+            }
+
+            async fn audit_head(&mut self) -> crate::Result<(i64, Vec<u8>)> {
+                let head: (i64, Vec<u8>) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(head)
+            }
+
+            async fn audit_of(&mut self, entity_id: &str) -> crate::Result<Vec<String>> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT payload FROM audit_log WHERE entity_id = $1 ORDER BY seq")
+                    .bind(entity_id)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_tx;

@@ -1,0 +1,270 @@
+//! Rows as the databases return them, and their conversion into domain values. Values were
+//! parsed when written, so a row that does not convert back is reported as corrupt.
+
+use crate::{Account, Event, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::application::{Application, Details, State};
+use domain::city::City;
+use domain::ids::*;
+use domain::numbers::{PermitNumber, ReceiptNumber};
+use domain::party::{Employer, EmployerKind, Person, Uscc};
+use domain::permit::{Category, Medium, Permit, PermitStatus};
+use domain::role::{Role, Scope};
+use domain::values::*;
+use uuid::Uuid;
+
+fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value}"))
+}
+
+fn city(s: &str) -> Result<City, StoreError> {
+    City::parse("city", s).map_err(|_| corrupt("city", s))
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub employer_id: Option<Uuid>,
+    pub person_id: Option<Uuid>,
+    pub city: Option<String>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = StoreError;
+    fn try_from(r: AccountRow) -> Result<Self, StoreError> {
+        let role = Role::parse("role", &r.role).map_err(|_| corrupt("role", &r.role))?;
+        let need_city = || {
+            r.city
+                .as_deref()
+                .ok_or_else(|| corrupt("officer without city", r.id))
+                .and_then(city)
+        };
+        let scope = match role {
+            Role::Applicant => Scope::Applicant {
+                person_id: PersonId(
+                    r.person_id
+                        .ok_or_else(|| corrupt("applicant without person", r.id))?,
+                ),
+            },
+            Role::EmployerHr => Scope::EmployerHr {
+                employer_id: EmployerId(
+                    r.employer_id
+                        .ok_or_else(|| corrupt("HR without employer", r.id))?,
+                ),
+            },
+            Role::LabourOfficer => Scope::LabourOfficer { city: need_city()? },
+            Role::ImmigrationOfficer => Scope::ImmigrationOfficer { city: need_city()? },
+            Role::SocialSecurityOfficer => Scope::SocialSecurityOfficer { city: need_city()? },
+            Role::Administrator => Scope::Administrator,
+        };
+        Ok(Account {
+            id: AccountId(r.id),
+            username: r.username,
+            display_name: r.display_name,
+            password_hash: r.password_hash,
+            scope,
+            disabled: r.disabled,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct EmployerRow {
+    pub id: Uuid,
+    pub name: String,
+    pub uscc: String,
+    pub city: String,
+    pub kind: String,
+}
+
+impl TryFrom<EmployerRow> for Employer {
+    type Error = StoreError;
+    fn try_from(r: EmployerRow) -> Result<Self, StoreError> {
+        Ok(Employer {
+            id: EmployerId(r.id),
+            name: Text::from_trusted(r.name),
+            uscc: Uscc::from_trusted(r.uscc),
+            city: city(&r.city)?,
+            kind: EmployerKind::parse("kind", &r.kind)
+                .map_err(|_| corrupt("employer kind", &r.kind))?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: Uuid,
+    pub employer_id: Uuid,
+    pub surname: String,
+    pub given_names: Option<String>,
+    pub nationality: String,
+    pub passport_number: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+fn name(surname: String, given_names: Option<String>) -> PersonName {
+    PersonName {
+        surname: NamePart::from_trusted(surname),
+        given_names: given_names.map(NamePart::from_trusted),
+    }
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = StoreError;
+    fn try_from(r: PersonRow) -> Result<Self, StoreError> {
+        Ok(Person {
+            id: PersonId(r.id),
+            employer_id: EmployerId(r.employer_id),
+            name: name(r.surname, r.given_names),
+            nationality: Nationality::parse("n", &r.nationality)
+                .map_err(|_| corrupt("nationality", &r.nationality))?,
+            passport_number: PassportNumber::from_trusted(r.passport_number),
+            date_of_birth: r.date_of_birth,
+            sex: Sex::parse("sex", &r.sex).map_err(|_| corrupt("sex", &r.sex))?,
+            email: Email::from_trusted(r.email),
+            phone: r.phone.map(Phone::from_trusted),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: Uuid,
+    pub receipt_number: String,
+    pub details: String,
+    pub state: String,
+    pub version: i64,
+    pub employer_id: Uuid,
+    pub person_id: Uuid,
+    pub city: String,
+    pub permit_number: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ApplicationRow> for Application {
+    type Error = StoreError;
+    fn try_from(r: ApplicationRow) -> Result<Self, StoreError> {
+        let details: Details =
+            serde_json::from_str(&r.details).map_err(|e| corrupt("application details", e))?;
+        Ok(Application {
+            id: ApplicationId(r.id),
+            receipt_number: ReceiptNumber::from_trusted(r.receipt_number),
+            details,
+            state: State::from_str(&r.state).ok_or_else(|| corrupt("state", &r.state))?,
+            version: r.version,
+            employer_id: EmployerId(r.employer_id),
+            person_id: PersonId(r.person_id),
+            city: city(&r.city)?,
+            permit_number: r.permit_number.map(PermitNumber::from_trusted),
+            created_at: r.created_at,
+            submitted_at: r.submitted_at,
+            decided_at: r.decided_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: String,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub notes: String,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> Result<Self, StoreError> {
+        let state = |s: &str| State::from_str(s).ok_or_else(|| corrupt("state", s));
+        Ok(Event {
+            id: EventId(r.id),
+            application_id: ApplicationId(r.application_id),
+            at: r.at,
+            actor_id: r.actor_id.map(AccountId),
+            actor_name: r.actor_name,
+            actor_role: match r.actor_role {
+                Some(s) => Some(Role::parse("role", &s).map_err(|_| corrupt("role", &s))?),
+                None => None,
+            },
+            action: r.action,
+            from_state: r.from_state.as_deref().map(state).transpose()?,
+            to_state: state(&r.to_state)?,
+            notes: serde_json::from_str(&r.notes).map_err(|e| corrupt("event notes", e))?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PermitRow {
+    pub id: Uuid,
+    pub number: String,
+    pub revision: i32,
+    pub holder_id: Uuid,
+    pub employer_id: Uuid,
+    pub surname: String,
+    pub given_names: Option<String>,
+    pub nationality: String,
+    pub passport_number: String,
+    pub category: String,
+    pub position: String,
+    pub city: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub status: String,
+    pub status_changed_on: Option<NaiveDate>,
+    pub medium: String,
+    pub application_id: Option<Uuid>,
+}
+
+impl TryFrom<PermitRow> for Permit {
+    type Error = StoreError;
+    fn try_from(r: PermitRow) -> Result<Self, StoreError> {
+        Ok(Permit {
+            id: PermitId(r.id),
+            number: PermitNumber::from_trusted(r.number),
+            revision: r.revision,
+            holder_id: PersonId(r.holder_id),
+            employer_id: EmployerId(r.employer_id),
+            holder_name: name(r.surname, r.given_names),
+            nationality: Nationality::parse("n", &r.nationality)
+                .map_err(|_| corrupt("nationality", &r.nationality))?,
+            passport_number: PassportNumber::from_trusted(r.passport_number),
+            category: Category::parse("c", &r.category)
+                .map_err(|_| corrupt("category", &r.category))?,
+            position: Text::from_trusted(r.position),
+            city: city(&r.city)?,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
+            status: PermitStatus::from_str(&r.status)
+                .ok_or_else(|| corrupt("permit status", &r.status))?,
+            status_changed_on: r.status_changed_on,
+            medium: Medium::from_str(&r.medium).ok_or_else(|| corrupt("medium", &r.medium))?,
+            application_id: r.application_id.map(ApplicationId),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LinkRow {
+    pub seq: i64,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+    pub payload: String,
+}
