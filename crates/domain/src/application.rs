@@ -36,7 +36,7 @@ impl ApplicationKind {
             ApplicationKind::Cancellation => "cancellation",
         }
     }
-    pub fn from_str(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
@@ -244,7 +244,7 @@ impl State {
             State::Withdrawn => "withdrawn",
         }
     }
-    pub fn from_str(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
     pub fn is_final(&self) -> bool {
@@ -310,7 +310,7 @@ impl ActionKind {
             ActionKind::RequestCorrections => "request_corrections",
         }
     }
-    pub fn from_str(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 

@@ -64,7 +64,7 @@ impl PermitStatus {
             PermitStatus::Superseded => "superseded",
         }
     }
-    pub fn from_str(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         [
             PermitStatus::Valid,
             PermitStatus::Expired,
@@ -92,7 +92,7 @@ impl Medium {
             Medium::Electronic => "electronic",
         }
     }
-    pub fn from_str(s: &str) -> Option<Self> {
+    pub fn from_code(s: &str) -> Option<Self> {
         [Medium::PhysicalCard, Medium::Electronic]
             .into_iter()
             .find(|m| m.as_str() == s)

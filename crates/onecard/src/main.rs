@@ -1,1 +1,169 @@
-fn main() {}
+//! `onecard`: the one binary. `serve` runs the service; `migrate` brings a database's schema up
+//! to date; `audit verify` checks the audit chain.
+
+use clap::{Parser, Subcommand};
+use server::clock::SystemClock;
+use server::config::{Config, redact_url};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use store::OpenOptions;
+
+#[derive(Parser)]
+#[command(
+    name = "onecard",
+    version,
+    about = "Digital work permits on the electronic social security card"
+)]
+struct Cli {
+    /// Database: sqlite://path (created if missing) or postgres://user@host/db.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/onecard.db",
+        global = true,
+        hide_env_values = true
+    )]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve {
+        #[arg(long, env = "ONECARD_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Seed demo accounts and data if the database has none.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (serve behind TLS).
+        #[arg(long, env = "ONECARD_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Connections to PostgreSQL (SQLite: readers).
+        #[arg(long, env = "ONECARD_DB_CONNECTIONS", default_value_t = 16)]
+        db_connections: u32,
+        /// Hours a sign-in lasts.
+        #[arg(long, env = "ONECARD_SESSION_HOURS", default_value_t = 8)]
+        session_hours: u64,
+    },
+    /// Apply pending schema migrations and exit.
+    Migrate,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every link of the hash chain; report the first broken one.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ONECARD_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("onecard: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+            db_connections,
+            session_hours,
+        } => {
+            let config = Config {
+                listen,
+                database_url: cli.database_url,
+                db_max_connections: db_connections,
+                secure_cookies,
+                session_ttl: Duration::from_secs(session_hours * 3600),
+                ..Config::for_url("")
+            };
+            tracing::info!(database = %redact_url(&config.database_url), "opening the database");
+            let store = store::open(
+                &config.database_url,
+                &OpenOptions {
+                    max_connections: config.db_max_connections,
+                },
+            )
+            .await?;
+            let clock = Arc::new(SystemClock);
+            if demo && server::demo::seed(&*store, &*clock).await? {
+                tracing::info!(
+                    "demo data seeded; every demo account's password is {}",
+                    server::demo::DEMO_PASSWORD
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(config.listen).await?;
+            tracing::info!(address = %listener.local_addr()?, "listening");
+            let state = server::app::state(store.clone(), clock, config);
+            server::app::serve(listener, state, shutdown_signal()).await?;
+            store.close().await;
+            tracing::info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 1 }).await?;
+            store.close().await;
+            println!("schema up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 2 }).await?;
+            let result = store::verify_audit(&*store).await?;
+            store.close().await;
+            match result {
+                Ok(n) => {
+                    println!("audit chain intact: {n} records");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(broken) => {
+                    println!("audit chain broken at record {}: {broken}", broken.seq());
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,1 +1,13 @@
+//! The OneCard server: JSON API, server-rendered pages, sessions.
 
+pub mod api;
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod i18n;
+pub mod input;
+pub mod secrets;
+pub mod services;
+pub mod web;

@@ -294,7 +294,7 @@ macro_rules! impl_tx {
                     q.push(")");
                 }
                 q.push(if f.oldest_submitted_first {
-                    " ORDER BY submitted_at ASC, id ASC"
+                    " ORDER BY submitted_at ASC NULLS LAST, id ASC"
                 } else {
                     " ORDER BY created_at DESC, id DESC"
                 });

@@ -48,7 +48,16 @@ impl Store for PgStore {
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        self.begin().await
+        // One snapshot for the whole transaction, as a SQLite read transaction has: under the
+        // default READ COMMITTED each statement would see other commits, and `verify_audit`
+        // would find a head beyond the links it had read and call the chain truncated.
+        Ok(Box::new(PgTx {
+            tx: self
+                .pool
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await?,
+            pending_audit: Vec::new(),
+        }))
     }
 
     async fn ping(&self) -> Result<()> {
@@ -67,7 +76,9 @@ pub struct PgTx {
 }
 
 /// Appends one record: advances the head (locking it until commit) and inserts the link, in one
-/// statement, computing the same hash as `domain::audit::chain_hash`.
+/// statement, computing the same hash as `domain::audit::chain_hash`. The subquery that reads the
+/// previous hash sees the statement's snapshot, not the row the UPDATE waited for: run it only
+/// while holding the head's lock (`LOCK_HEAD`), or a concurrent commit is linked to a stale hash.
 const APPEND_AUDIT: &str = "WITH h AS ( \
         UPDATE audit_head SET seq = seq + 1, \
             hash = sha256(hash || convert_to((seq + 1)::text || chr(10) || $1, 'UTF8')) \
@@ -76,9 +87,16 @@ const APPEND_AUDIT: &str = "WITH h AS ( \
     INSERT INTO audit_log (seq, prev_hash, hash, payload, entity_id) \
     SELECT seq, prev_hash, hash, $1, $2 FROM h";
 
+/// Takes the head's row lock; once it is granted, every earlier append has committed, and the
+/// snapshots of the statements that follow see it.
+const LOCK_HEAD: &str = "SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE";
+
 impl_tx!(PgTx, Postgres, {
     async fn commit(mut self: Box<Self>) -> Result<()> {
         // The head is locked last, just before commit, to keep the time it is held short.
+        if !self.pending_audit.is_empty() {
+            sqlx::query(LOCK_HEAD).execute(&mut *self.tx).await?;
+        }
         for record in std::mem::take(&mut self.pending_audit) {
             sqlx::query(APPEND_AUDIT)
                 .bind(record.payload())

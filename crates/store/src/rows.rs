@@ -162,7 +162,7 @@ impl TryFrom<ApplicationRow> for Application {
             id: ApplicationId(r.id),
             receipt_number: ReceiptNumber::from_trusted(r.receipt_number),
             details,
-            state: State::from_str(&r.state).ok_or_else(|| corrupt("state", &r.state))?,
+            state: State::from_code(&r.state).ok_or_else(|| corrupt("state", &r.state))?,
             version: r.version,
             employer_id: EmployerId(r.employer_id),
             person_id: PersonId(r.person_id),
@@ -192,7 +192,7 @@ pub struct EventRow {
 impl TryFrom<EventRow> for Event {
     type Error = StoreError;
     fn try_from(r: EventRow) -> Result<Self, StoreError> {
-        let state = |s: &str| State::from_str(s).ok_or_else(|| corrupt("state", s));
+        let state = |s: &str| State::from_code(s).ok_or_else(|| corrupt("state", s));
         Ok(Event {
             id: EventId(r.id),
             application_id: ApplicationId(r.application_id),
@@ -252,10 +252,10 @@ impl TryFrom<PermitRow> for Permit {
             city: city(&r.city)?,
             valid_from: r.valid_from,
             valid_to: r.valid_to,
-            status: PermitStatus::from_str(&r.status)
+            status: PermitStatus::from_code(&r.status)
                 .ok_or_else(|| corrupt("permit status", &r.status))?,
             status_changed_on: r.status_changed_on,
-            medium: Medium::from_str(&r.medium).ok_or_else(|| corrupt("medium", &r.medium))?,
+            medium: Medium::from_code(&r.medium).ok_or_else(|| corrupt("medium", &r.medium))?,
             application_id: r.application_id.map(ApplicationId),
         })
     }

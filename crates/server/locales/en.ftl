@@ -1,0 +1,202 @@
+# OneCard, English. Every message here has its counterpart in zh-CN.ftl (a test checks).
+
+## Field labels, used in error messages and forms
+
+field-surname = Surname
+field-given-names = Given names
+field-nationality = Nationality
+field-passport-number = Passport number
+field-date-of-birth = Date of birth
+field-sex = Sex
+field-email = E-mail
+field-phone = Telephone
+field-name = Name
+field-uscc = Unified social credit code
+field-city = City
+field-kind = Kind
+field-username = Username
+field-password = Password
+field-display-name = Display name
+field-role = Role
+field-employer-id = Employer
+field-person-id = Foreign employee
+field-position = Position
+field-annual-salary = Annual salary in China (CNY)
+field-contract-start = Contract start
+field-contract-end = Contract end
+field-requested-category = Requested category
+field-permit-number = Work permit number
+field-change = What changed
+field-change-what = What changed
+field-change-date = Date of the change
+field-employment-end = Last day of employment
+field-reason = Reason
+field-version = Version
+field-action = Action
+field-missing-items = Missing items
+field-reasons = Reasons
+field-items = Items to correct
+field-category = Category
+field-valid-from = Valid from
+field-valid-to = Valid to
+field-grant = Grant
+field-new-position = New position
+field-new-surname = New surname
+field-new-given-names = New given names
+field-new-passport-number = New passport number
+field-idempotency-key = Idempotency-Key header
+field-body = Request body
+field-csrf = Form token
+field-details = Details
+field-submit = Submit
+
+## Errors: the rule that failed
+
+error-required = is required.
+error-too-short = must be at least { $min } characters long.
+error-too-long = must be at most { $max } characters long.
+error-control-characters = must not contain control characters.
+error-passport-number-format = must be 5 to 15 capital letters and digits, as in the passport.
+error-name-characters = may hold only letters, spaces, hyphens, apostrophes and full stops, as in the passport.
+error-nationality-format = must be a three-letter ISO 3166 country code, such as DEU or GBR.
+error-nationality-unknown = { $value } is not an ISO 3166 country code.
+error-sex-value = must be F, M or X, as in the passport.
+error-email-format = is not an e-mail address.
+error-phone-format = must be in international form: + and 7 to 15 digits.
+error-money-format = must be an amount in yuan, such as 450000 or 450000.50.
+error-money-too-large = is larger than any salary we accept.
+error-date-format = must be a date written as YYYY-MM-DD.
+error-date-invalid = { $value } is not a date of the calendar.
+error-birth-date-range = must be a past date after 1900.
+error-city-code-format = must be a six-digit city code.
+error-city-unknown = { $value } is not a city that accepts applications.
+error-receipt-number-format = is not a receipt number (A followed by 17 characters).
+error-permit-number-format = is not a work permit number (P followed by 17 characters).
+error-check-character = has a wrong check character: a character was mistyped.
+error-uscc-format = must be 18 characters of digits and capital letters (without I, O, S, V, Z).
+error-employer-kind-value = is not a known kind of employer.
+error-role-value = is not a known role.
+error-category-value = must be A, B or C.
+error-date-in-past = must not be in the past.
+error-valid-to-before-from = must be after the start of validity.
+error-validity-too-long = exceeds the { $months } months a category { $category } permit may last.
+error-contract-end-before-start = must be after the contract start.
+error-permit-not-found = no such work permit is held by your employees.
+error-permit-not-valid = the work permit is { $status }, not valid.
+error-extension-window = an extension is filed 90 to 30 days before expiry: from { $opens } to { $closes }.
+error-contract-end-not-after-permit = must be after the permit's current end, { $valid_to }.
+error-date-in-future = must not be in the future.
+error-reporting-deadline-passed = the 10 days for filing ended on { $due }.
+error-items-required = list at least one item.
+error-too-many-items = list at most { $max } items.
+error-grant-not-allowed = a cancellation grants no validity.
+error-grant-mismatch = does not fit a { $kind } application.
+error-employer-unknown = no such employer.
+error-person-unknown = no such person among your employees.
+error-username-format = must be 3 to 64 lower-case letters, digits, dots, hyphens or underscores.
+error-password-length = must be { $min } to { $max } characters long.
+error-password-classes = must mix at least two of: lower case, upper case, digits, other characters.
+error-change-employer-same = the holder already works for your organisation.
+error-beyond-contract = must not go beyond the end of the contract, { $contract_end }.
+error-permit-serials-exhausted = no permit numbers are left for this city and year.
+error-unauthenticated = Please sign in: the session is missing, expired or not valid.
+error-invalid-credentials = Wrong username or password.
+error-administrator-only = Only an administrator may do this.
+error-employer-only = Only an employer's HR account may do this.
+error-role-not-allowed = Your role may not see this.
+error-action-not-allowed-for-role = Your role may not take this step on this application.
+error-application-not-found = No such application, or it is not yours to see.
+error-person-not-found = No such person, or not yours to see.
+error-employer-not-found = No such employer, or not yours to see.
+error-account-not-found = No such account.
+error-route-not-found = No such page or API endpoint.
+error-illegal-transition = This step is not possible while the application is { $state }.
+error-version-conflict = Someone changed this application meanwhile; it is now { $state } (version { $version }). Reload and decide again.
+error-uscc-taken = An employer with this unified social credit code is already registered.
+error-username-taken = This username is taken.
+error-person-exists = A person with this nationality and passport number is already registered.
+error-idempotency-key-reused = This Idempotency-Key was used for a different request.
+error-idempotency-key-format = must be 1 to 255 visible ASCII characters.
+error-malformed-json = The request body is not valid JSON: { $detail }
+error-unknown-field = is not a field of this request.
+error-invalid-type = has the wrong type: { $detail }
+error-unsupported-media-type = Send the request body as application/json.
+error-payload-too-large = The request body is larger than { $max } bytes.
+error-csrf-invalid = The form has expired or did not come from this site. Reload the page and try again.
+error-internal = Something went wrong on our side. It has been logged; please try again.
+error-validation-failed = Some fields are not valid.
+error-method-not-allowed = This method is not allowed here.
+error-invalid-path = The address holds an identifier that is not valid.
+error-id-format = is not a valid identifier (a UUID).
+error-unknown-action = is not a step an application can take.
+error-service-unavailable = The service is starting or stopping; try again shortly.
+
+## Vocabulary shared by pages and messages
+
+state-draft = draft
+state-submitted = submitted
+state-returned = returned for missing items
+state-pre-reviewed = pre-reviewed
+state-accepted = accepted
+state-under-review = under review
+state-corrections-requested = corrections requested
+state-approved = approved
+state-refused = refused
+state-withdrawn = withdrawn
+
+action-created = Created as draft
+action-submit = Submit
+action-resubmit = Resubmit
+action-withdraw = Withdraw
+action-pass-pre-review = Pass pre-review
+action-return = Return with missing items
+action-accept = Accept
+action-start-review = Start review
+action-approve = Approve
+action-refuse = Refuse
+action-request-corrections = Request corrections
+
+kind-new = New work permit
+kind-extension = Extension
+kind-change = Change
+kind-cancellation = Cancellation
+
+change-employer = Employer
+change-position = Position
+change-name = Name
+change-passport = Passport
+
+role-applicant = Foreign employee
+role-employer-hr = Employer HR
+role-labour-officer = Labour officer
+role-immigration-officer = Immigration officer
+role-social-security-officer = Social security officer
+role-administrator = Administrator
+
+employer-kind-university = University
+employer-kind-research-institute = Research institute
+employer-kind-enterprise = Enterprise
+employer-kind-fortune-global-500 = Fortune Global 500 member
+employer-kind-high-tech-enterprise = High-tech enterprise
+employer-kind-public-institution = Public institution
+employer-kind-other = Other
+
+permit-status-valid = valid
+permit-status-expired = expired
+permit-status-cancelled = cancelled
+permit-status-superseded = superseded
+
+medium-physical-card = physical card
+medium-electronic = electronic card
+
+## Layout and shared page text
+
+app-name = OneCard
+skip-to-content = Skip to content
+nav-label = Main
+lang-name-en = English
+lang-name-zh = 中文
+sign-in = Sign in
+sign-out = Sign out
+error-title = Something is not right
+back-home = Back to the start page

@@ -1,0 +1,75 @@
+//! The service's configuration: one typed value, loaded by the binary and passed down.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// May hold a password; never printed (see the `Debug` impl).
+    pub database_url: String,
+    pub db_max_connections: u32,
+    /// Mark cookies `Secure`: on whenever the service is reached over TLS.
+    pub secure_cookies: bool,
+    pub session_ttl: Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long in-flight requests may run on shutdown before they are cut.
+    pub shutdown_grace: Duration,
+}
+
+impl Config {
+    /// Defaults for tests and the demo: loopback, an ephemeral port, the given database.
+    pub fn for_url(database_url: impl Into<String>) -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.into(),
+            db_max_connections: 16,
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(8 * 3600),
+            max_body_bytes: 64 * 1024,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("db_max_connections", &self.db_max_connections)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_ttl", &self.session_ttl)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_show() {
+        let c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("postgres://app:***@db:5432/onecard"),
+            "{shown}"
+        );
+    }
+}

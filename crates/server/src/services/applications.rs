@@ -1,0 +1,519 @@
+//! Applications from creation to decision, and what an approval does to the permit record.
+
+use super::{Created, Ctx, Idempotency, Result, ServiceError, idempotency, new_id};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::FieldError;
+use domain::application::{
+    self, Action, ActionKind, Application, ApplicationKind, Change, Details, Grant, Side, State,
+    TransitionError,
+};
+use domain::audit::AuditRecord;
+use domain::ids::{ApplicationId, EventId, PermitId, PersonId};
+use domain::numbers::{PermitNumber, ReceiptNumber};
+use domain::party::{Employer, Person};
+use domain::permit::{Medium, Permit, PermitStatus};
+use domain::role::{Principal, Scope};
+use domain::values::PassportNumber;
+use store::{ApplicationFilter, Event, Tx};
+
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub details: Details,
+    /// The person a new permit is for; other kinds take the holder from the permit.
+    pub person_id: Option<PersonId>,
+    /// For a change of employer filed by the new employer: the holder's passport number, which
+    /// must match the permit's, as proof that the filer knows the holder.
+    pub passport_number: Option<PassportNumber>,
+    /// Submit at once rather than keep a draft.
+    pub submit: bool,
+}
+
+/// An application with what its pages show.
+#[derive(Debug, Clone)]
+pub struct ApplicationView {
+    pub application: Application,
+    pub person: Person,
+    pub employer: Employer,
+    pub events: Vec<Event>,
+    /// Revisions of the permit concerned, oldest first.
+    pub permit: Vec<Permit>,
+    /// What the viewer may do next.
+    pub actions: Vec<ActionKind>,
+}
+
+fn may_see(who: &Principal, app: &Application) -> bool {
+    match who.scope {
+        Scope::EmployerHr { employer_id } => app.employer_id == employer_id,
+        Scope::Applicant { person_id } => app.person_id == person_id,
+        Scope::LabourOfficer { city } => app.city == city,
+        _ => false,
+    }
+}
+
+fn may_act(who: &Principal, app: &Application, action: ActionKind) -> bool {
+    match (action.side(), who.scope) {
+        (Side::Applicant, Scope::EmployerHr { employer_id }) => app.employer_id == employer_id,
+        (Side::Applicant, Scope::Applicant { person_id }) => {
+            action == ActionKind::Withdraw && app.person_id == person_id
+        }
+        (Side::Authority, Scope::LabourOfficer { city }) => app.city == city,
+        _ => false,
+    }
+}
+
+fn actions_for(who: &Principal, app: &Application) -> Vec<ActionKind> {
+    application::actions_from(app.state)
+        .into_iter()
+        .filter(|a| may_act(who, app, *a))
+        .collect()
+}
+
+fn event(
+    app: &Application,
+    who: &Principal,
+    action: &str,
+    from: Option<State>,
+    notes: Vec<String>,
+    at: DateTime<Utc>,
+) -> Event {
+    Event {
+        id: EventId(new_id()),
+        application_id: app.id,
+        at,
+        actor_id: Some(who.account_id),
+        actor_name: who.display_name.clone(),
+        actor_role: Some(who.role()),
+        action: action.to_string(),
+        from_state: from,
+        to_state: app.state,
+        notes,
+    }
+}
+
+pub async fn create(
+    ctx: &Ctx,
+    who: &Principal,
+    input: NewApplication,
+    idem: Option<Idempotency>,
+) -> Result<Created<Application>> {
+    let Scope::EmployerHr { employer_id } = who.scope else {
+        return Err(ServiceError::Forbidden("employer_only"));
+    };
+    input.details.check()?;
+    idempotency::with_retry(|| create_once(ctx, who, employer_id, input.clone(), idem.as_ref()))
+        .await
+}
+
+async fn create_once(
+    ctx: &Ctx,
+    who: &Principal,
+    employer_id: domain::ids::EmployerId,
+    input: NewApplication,
+    idem: Option<&Idempotency>,
+) -> Result<Created<Application>> {
+    let mut tx = ctx.store.begin().await?;
+    if let Some(id) = idempotency::replay(&mut *tx, who, idem).await? {
+        let a = tx
+            .application(ApplicationId(id))
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
+        return Ok(Created::Replayed(a));
+    }
+    let now = ctx.clock.now();
+    let today = ctx.clock.today();
+    let employer = tx
+        .employer(employer_id)
+        .await?
+        .ok_or(ServiceError::NotFound("employer"))?;
+
+    let (person_id, permit) = match input.details.permit_number() {
+        None => {
+            let id = input
+                .person_id
+                .ok_or_else(|| FieldError::new("person_id", "required"))?;
+            match tx.person(id).await? {
+                Some(p) if p.employer_id == employer_id => (p.id, None),
+                _ => return Err(FieldError::new("person_id", "person_unknown").into()),
+            }
+        }
+        Some(number) => {
+            let not_found = || FieldError::new("details.permit_number", "permit_not_found");
+            let permit = tx.permit(number).await?.ok_or_else(not_found)?;
+            let own = permit.employer_id == employer_id;
+            match &input.details {
+                Details::Change {
+                    change: Change::Employer,
+                    ..
+                } => {
+                    if own {
+                        return Err(
+                            FieldError::new("details.change", "change_employer_same").into()
+                        );
+                    }
+                    match &input.passport_number {
+                        Some(p) if *p == permit.passport_number => {}
+                        Some(_) => return Err(not_found().into()),
+                        None => return Err(FieldError::new("passport_number", "required").into()),
+                    }
+                }
+                _ if !own => return Err(not_found().into()),
+                _ => {}
+            }
+            (permit.holder_id, Some(permit))
+        }
+    };
+
+    let serial = tx.next_receipt_serial().await?;
+    let mut app = Application {
+        id: ApplicationId(new_id()),
+        receipt_number: ReceiptNumber::new(today, serial),
+        permit_number: input.details.permit_number().cloned(),
+        details: input.details,
+        state: State::Draft,
+        version: 1,
+        employer_id,
+        person_id,
+        city: employer.city,
+        created_at: now,
+        submitted_at: None,
+        decided_at: None,
+    };
+    let mut action = "created";
+    if input.submit {
+        application::check_filing(&app.details, permit.as_ref(), today)?;
+        app.state = State::Submitted;
+        app.submitted_at = Some(now);
+        action = ActionKind::Submit.as_str();
+    }
+    tx.insert_application(&app).await?;
+    tx.insert_event(&event(&app, who, action, None, Vec::new(), now))
+        .await?;
+    tx.audit(AuditRecord::new(
+        now,
+        Some(who.account_id),
+        "application.created",
+        "application",
+        app.id,
+        serde_json::json!({
+            "receipt_number": app.receipt_number,
+            "kind": app.kind(),
+            "state": app.state,
+            "employer_id": app.employer_id,
+            "person_id": app.person_id,
+        }),
+    ));
+    idempotency::remember(&mut *tx, who, idem, app.id.0, now).await?;
+    idempotency::commit(tx).await?;
+    Ok(Created::New(app))
+}
+
+/// Takes `action` on the application as the actor saw it at version `seen`.
+pub async fn transition(
+    ctx: &Ctx,
+    who: &Principal,
+    id: ApplicationId,
+    action: Action,
+    seen: i64,
+) -> Result<Application> {
+    let kind = action.kind();
+    let mut tx = ctx.store.begin().await?;
+    let app = tx
+        .application(id)
+        .await?
+        .filter(|a| may_see(who, a))
+        .ok_or(ServiceError::NotFound("application"))?;
+    if !may_act(who, &app, kind) {
+        return Err(ServiceError::Forbidden("action_not_allowed_for_role"));
+    }
+    let now = ctx.clock.now();
+    let today = ctx.clock.today();
+    let to = application::apply(&app, &action, seen, today).map_err(|e| match e {
+        TransitionError::Illegal { from, action } => ServiceError::IllegalTransition {
+            state: from,
+            action,
+            version: app.version,
+        },
+        TransitionError::Stale { current, state, .. } => ServiceError::VersionConflict {
+            state,
+            version: current,
+        },
+        TransitionError::Invalid(e) => e.into(),
+    })?;
+    if kind == ActionKind::Submit {
+        let permit = match app.details.permit_number() {
+            Some(n) => tx.permit(n).await?,
+            None => None,
+        };
+        application::check_filing(&app.details, permit.as_ref(), today)?;
+    }
+
+    let from = app.state;
+    let mut next = app.clone();
+    next.state = to;
+    next.version = app.version + 1;
+    if kind == ActionKind::Submit {
+        next.submitted_at = Some(now);
+    }
+    if to.is_final() {
+        next.decided_at = Some(now);
+    }
+    // The version check comes first, so that of two concurrent decisions the second fails
+    // before it does anything else.
+    if !tx.update_application(&next, seen).await? {
+        drop(tx);
+        let current = ctx
+            .store
+            .begin_read()
+            .await?
+            .application(id)
+            .await?
+            .ok_or(ServiceError::NotFound("application"))?;
+        return Err(ServiceError::VersionConflict {
+            state: current.state,
+            version: current.version,
+        });
+    }
+
+    let mut audit = serde_json::json!({ "from": from, "to": to, "notes": action.notes() });
+    if let Action::Approve { grant } = &action {
+        let permit = issue(&mut *tx, &next, *grant, today, now).await?;
+        if let Some(p) = &permit {
+            audit["permit"] = serde_json::json!({ "number": p.number, "revision": p.revision });
+            if next.permit_number.as_ref() != Some(&p.number) {
+                next.permit_number = Some(p.number.clone());
+                // Store the number of the permit a new application produced.
+                if !tx.update_application(&next, next.version).await? {
+                    return Err(ServiceError::VersionConflict {
+                        state: next.state,
+                        version: next.version,
+                    });
+                }
+                next.version += 1;
+            }
+        }
+    }
+    tx.insert_event(&event(
+        &next,
+        who,
+        kind.as_str(),
+        Some(from),
+        action.notes(),
+        now,
+    ))
+    .await?;
+    tx.audit(AuditRecord::new(
+        now,
+        Some(who.account_id),
+        format!("application.{}", kind.as_str()),
+        "application",
+        id,
+        audit,
+    ));
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// What an approval does to the permit record: a new permit, a new revision superseding the old,
+/// or the cancellation of the current one. Returns the revision issued, if any.
+async fn issue(
+    tx: &mut dyn Tx,
+    app: &Application,
+    grant: Option<Grant>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Permit>> {
+    let current = match app.details.permit_number() {
+        Some(number) => {
+            let p = tx.permit(number).await?;
+            match p {
+                Some(p) if p.status_on(today) == PermitStatus::Valid => Some(p),
+                Some(p) => {
+                    return Err(FieldError::new("details.permit_number", "permit_not_valid")
+                        .with("status", p.status_on(today).as_str())
+                        .into());
+                }
+                None => {
+                    return Err(FieldError::new("details.permit_number", "permit_not_found").into());
+                }
+            }
+        }
+        None => None,
+    };
+    if let (Some(g), Details::New { contract_end, .. } | Details::Extension { contract_end, .. }) =
+        (&grant, &app.details)
+        && g.valid_to > *contract_end
+    {
+        return Err(FieldError::new("grant.valid_to", "beyond_contract")
+            .with("contract_end", contract_end)
+            .into());
+    }
+    match (&app.details, current, grant) {
+        (Details::Cancellation { .. }, Some(current), None) => {
+            tx.set_permit_status(current.id, PermitStatus::Cancelled, today)
+                .await?;
+            Ok(None)
+        }
+        (Details::New { position, .. }, None, Some(g)) => {
+            let mut person = tx
+                .person(app.person_id)
+                .await?
+                .ok_or(ServiceError::NotFound("person"))?;
+            let serial = tx
+                .next_serial(&format!("permit:{}:{}", app.city.code(), today.year()))
+                .await?;
+            let number = PermitNumber::new(app.city.code(), today, serial)
+                .ok_or_else(|| FieldError::new("grant", "permit_serials_exhausted"))?;
+            let permit = Permit {
+                id: PermitId(new_id()),
+                number,
+                revision: 1,
+                holder_id: person.id,
+                employer_id: app.employer_id,
+                holder_name: person.name.clone(),
+                nationality: person.nationality,
+                passport_number: person.passport_number.clone(),
+                category: g.category,
+                position: position.clone(),
+                city: app.city,
+                valid_from: g.valid_from,
+                valid_to: g.valid_to,
+                status: PermitStatus::Valid,
+                status_changed_on: None,
+                medium: Medium::Electronic,
+                application_id: Some(app.id),
+            };
+            tx.insert_permit(&permit, now).await?;
+            // The person is now employed by the applicant.
+            if person.employer_id != app.employer_id {
+                person.employer_id = app.employer_id;
+                tx.update_person(&person).await?;
+            }
+            Ok(Some(permit))
+        }
+        (Details::Extension { .. } | Details::Change { .. }, Some(current), Some(g)) => {
+            tx.set_permit_status(current.id, PermitStatus::Superseded, today)
+                .await?;
+            let mut next = Permit {
+                id: PermitId(new_id()),
+                revision: current.revision + 1,
+                category: g.category,
+                valid_from: g.valid_from,
+                valid_to: g.valid_to,
+                status: PermitStatus::Valid,
+                status_changed_on: None,
+                // An extension or change moves a physical card holder to the electronic card.
+                medium: Medium::Electronic,
+                application_id: Some(app.id),
+                ..current
+            };
+            if let Details::Change { change, .. } = &app.details {
+                let mut person = tx
+                    .person(app.person_id)
+                    .await?
+                    .ok_or(ServiceError::NotFound("person"))?;
+                match change {
+                    Change::Employer => {
+                        next.employer_id = app.employer_id;
+                        next.city = app.city;
+                        person.employer_id = app.employer_id;
+                    }
+                    Change::Position { new_position } => next.position = new_position.clone(),
+                    Change::Name { new_name } => {
+                        next.holder_name = new_name.clone();
+                        person.name = new_name.clone();
+                    }
+                    Change::Passport {
+                        new_passport_number,
+                    } => {
+                        next.passport_number = new_passport_number.clone();
+                        person.passport_number = new_passport_number.clone();
+                    }
+                }
+                tx.update_person(&person).await.map_err(|e| match e {
+                    store::StoreError::Conflict(_) => ServiceError::Conflict("person_exists"),
+                    e => e.into(),
+                })?;
+            }
+            tx.insert_permit(&next, now).await?;
+            Ok(Some(next))
+        }
+        _ => Err(FieldError::new("grant", "grant_mismatch")
+            .with("kind", app.kind().as_str())
+            .into()),
+    }
+}
+
+pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<ApplicationView> {
+    let mut tx = ctx.store.begin_read().await?;
+    let application = tx
+        .application(id)
+        .await?
+        .filter(|a| may_see(who, a))
+        .ok_or(ServiceError::NotFound("application"))?;
+    let person = tx
+        .person(application.person_id)
+        .await?
+        .ok_or(ServiceError::NotFound("person"))?;
+    let employer = tx
+        .employer(application.employer_id)
+        .await?
+        .ok_or(ServiceError::NotFound("employer"))?;
+    let events = tx.events(id).await?;
+    let permit = match &application.permit_number {
+        Some(n) => tx.permit_revisions(n).await?,
+        None => Vec::new(),
+    };
+    let actions = actions_for(who, &application);
+    Ok(ApplicationView {
+        application,
+        person,
+        employer,
+        events,
+        permit,
+        actions,
+    })
+}
+
+/// Which applications to list.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// For officers: only those awaiting the authority, oldest submission first.
+    pub queue: bool,
+    pub states: Vec<State>,
+    pub kind: Option<ApplicationKind>,
+}
+
+pub async fn list(ctx: &Ctx, who: &Principal, q: &ListQuery) -> Result<Vec<Application>> {
+    let mut filter = ApplicationFilter {
+        states: q.states.clone(),
+        limit: 500,
+        ..Default::default()
+    };
+    match who.scope {
+        Scope::EmployerHr { employer_id } => filter.employer_id = Some(employer_id),
+        Scope::Applicant { person_id } => filter.person_id = Some(person_id),
+        Scope::LabourOfficer { city } => {
+            filter.city = Some(city);
+            if q.queue {
+                if filter.states.is_empty() {
+                    filter.states = State::ALL
+                        .into_iter()
+                        .filter(State::awaits_officer)
+                        .collect();
+                }
+                filter.oldest_submitted_first = true;
+            }
+        }
+        _ => return Err(ServiceError::Forbidden("role_not_allowed")),
+    }
+    let mut apps = ctx
+        .store
+        .begin_read()
+        .await?
+        .list_applications(&filter)
+        .await?;
+    if let Some(kind) = q.kind {
+        apps.retain(|a| a.kind() == kind);
+    }
+    Ok(apps)
+}

@@ -1,0 +1,94 @@
+//! Services: each opens its transaction, checks who may do what, applies the domain's rules,
+//! writes, audits and commits. Handlers for the API and the pages call these and nothing below.
+
+pub mod accounts;
+pub mod applications;
+pub mod employers;
+pub(crate) mod idempotency;
+pub mod people;
+pub mod permits;
+
+use crate::clock::Clock;
+use domain::application::{ActionKind, State};
+use domain::{FieldError, Invalid};
+use std::sync::Arc;
+use store::{Store, StoreError};
+
+/// What every service needs: the store and the clock.
+#[derive(Clone)]
+pub struct Ctx {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The one error type of the service layer. Client errors carry a stable code; the store's own
+/// errors are logged where they are turned into a response, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("invalid input: {0}")]
+    Invalid(Invalid),
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The actor may see the thing but not do this to it.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Missing, or outside the actor's scope, which must not be told apart.
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("{action:?} is not allowed in state {state:?}")]
+    IllegalTransition {
+        state: State,
+        action: ActionKind,
+        version: i64,
+    },
+    #[error("changed meanwhile: now version {version} in state {state:?}")]
+    VersionConflict { state: State, version: i64 },
+    /// A uniqueness rule: the code says which (`uscc_taken`, `username_taken`…).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// An idempotency key reused with a different request.
+    #[error("idempotency key reused for a different request")]
+    IdempotencyKeyReused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Invalid> for ServiceError {
+    fn from(i: Invalid) -> Self {
+        ServiceError::Invalid(i)
+    }
+}
+
+impl From<FieldError> for ServiceError {
+    fn from(e: FieldError) -> Self {
+        ServiceError::Invalid(e.into())
+    }
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// An `Idempotency-Key` with the hash of the request it came with.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    pub key: String,
+    pub request_hash: Vec<u8>,
+}
+
+/// The outcome of a creating call: made now, or made by an earlier call with the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created<T> {
+    New(T),
+    Replayed(T),
+}
+
+impl<T> Created<T> {
+    pub fn into_inner(self) -> T {
+        match self {
+            Created::New(t) | Created::Replayed(t) => t,
+        }
+    }
+}
+
+pub(crate) fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

@@ -1,0 +1,251 @@
+//! A real server on 127.0.0.1:0 over a fresh database with the demo data, and a small HTTP
+//! client that keeps its session and CSRF cookies.
+#![allow(dead_code)]
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::clock::{Clock, SystemClock};
+use server::config::Config;
+use std::sync::Arc;
+use store::Store;
+use store::testing::TestDb;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use server::demo::DEMO_PASSWORD;
+
+pub struct TestServer {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+    // Last, so that the database outlives the server.
+    pub db: TestDb,
+}
+
+impl TestServer {
+    pub async fn sqlite() -> TestServer {
+        TestServer::start(TestDb::sqlite(), Arc::new(SystemClock)).await
+    }
+
+    /// `None` when no PostgreSQL test server is configured (the skip is printed).
+    pub async fn postgres(test: &str) -> Option<TestServer> {
+        Some(TestServer::start(TestDb::postgres(test).await?, Arc::new(SystemClock)).await)
+    }
+
+    pub async fn start(db: TestDb, clock: Arc<dyn Clock>) -> TestServer {
+        let store = db.open().await;
+        server::demo::seed(&*store, &*clock)
+            .await
+            .expect("seed demo data");
+        let config = Config::for_url(db.url.clone());
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let state = server::app::state(store.clone(), clock.clone(), config);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::app::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            base,
+            store,
+            clock,
+            stop: Some(stop),
+            task: Some(task),
+            db,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            session: None,
+            csrf: None,
+            bearer: None,
+            lang: None,
+        }
+    }
+
+    /// A client signed in through the API as a demo account.
+    pub async fn sign_in(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let (status, body) = c.sign_in(username, DEMO_PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "sign in as {username}: {body}");
+        c
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+        self.store.close().await;
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub session: Option<String>,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+    pub lang: Option<String>,
+}
+
+fn cookie_value(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+impl Client {
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request");
+        if let Some(s) = cookie_value(&res, "onecard_session") {
+            self.session = Some(s);
+        }
+        if let Some(c) = cookie_value(&res, "onecard_csrf") {
+            self.csrf = Some(c);
+        }
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A request with this client's cookies, CSRF header, bearer token and language.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut r = self.http.request(method, format!("{}{}", self.base, path));
+        let mut cookies = vec![];
+        if let Some(s) = &self.session {
+            cookies.push(format!("onecard_session={s}"));
+        }
+        if let Some(c) = &self.csrf {
+            cookies.push(format!("onecard_csrf={c}"));
+            r = r.header("x-csrf-token", c);
+        }
+        if !cookies.is_empty() {
+            r = r.header(reqwest::header::COOKIE, cookies.join("; "));
+        }
+        if let Some(b) = &self.bearer {
+            r = r.bearer_auth(b);
+        }
+        if let Some(l) = &self.lang {
+            r = r.header(reqwest::header::ACCEPT_LANGUAGE, l);
+        }
+        r
+    }
+
+    pub async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let res = r.send().await.expect("request");
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        Self::send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        Self::send(self.request(reqwest::Method::POST, path).json(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        Self::send(self.request(reqwest::Method::DELETE, path)).await
+    }
+}
+
+/// The id of a demo person by surname, as the HR account sees them.
+pub async fn person_id(hr: &Client, surname: &str) -> String {
+    let (s, people) = hr.get("/api/v1/people").await;
+    assert_eq!(s, StatusCode::OK, "{people}");
+    people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["surname"] == surname)
+        .expect("demo person")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A new-permit application for Anna, submitted at once. Returns its JSON.
+pub async fn submit_new(hr: &Client) -> Value {
+    let pid = person_id(hr, "MÜLLER").await;
+    let (s, app) = hr
+        .post(
+            "/api/v1/applications",
+            json!({
+                "kind": "new", "person_id": pid, "position": "Data Scientist", "annual_salary": "480000",
+                "contract_start": "2027-01-01", "contract_end": "2029-12-31", "submit": true
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{app}");
+    app
+}
+
+/// Takes a step as `who`, on the version given; returns status and body.
+pub async fn step(
+    who: &Client,
+    app_id: &str,
+    action: &str,
+    version: i64,
+    extra: Value,
+) -> (StatusCode, Value) {
+    let mut body = json!({ "action": action, "version": version });
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    who.post(&format!("/api/v1/applications/{app_id}/transitions"), body)
+        .await
+}
+
+/// Takes a submitted application through pre-review, acceptance and review to approval.
+pub async fn approve(officer: &Client, app: &Value, grant: Value) -> Value {
+    let id = app["id"].as_str().unwrap();
+    let mut version = app["version"].as_i64().unwrap();
+    for action in ["pass_pre_review", "accept", "start_review"] {
+        let (s, a) = step(officer, id, action, version, json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{action}: {a}");
+        version = a["version"].as_i64().unwrap();
+    }
+    let (s, a) = step(officer, id, "approve", version, grant).await;
+    assert_eq!(s, StatusCode::OK, "approve: {a}");
+    a
+}
+
+/// A grant for a category B permit starting today, for a year.
+pub fn grant_b() -> Value {
+    let today = SystemClock.today();
+    json!({ "category": "B", "valid_from": today.to_string(), "valid_to": (today + chrono::Days::new(365)).to_string() })
+}

@@ -1,0 +1,1661 @@
+//! The store conformance suite: every test runs against SQLite and against PostgreSQL, each on a
+//! database of its own. The PostgreSQL half runs where `ONECARD_TEST_POSTGRES_URL` names a server
+//! (see `store::testing`) and otherwise prints that it was skipped.
+//!
+//! A test is an `async fn name(store: Arc<dyn Store>)` (or, for the tests that reach past the
+//! store into the database, `async fn name(store: Arc<dyn Store>, url: String)`); `conformance!`
+//! writes `sqlite_name` and `postgres_name` for it.
+
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use domain::application::{Application, Change, Details, State};
+use domain::audit::{AuditRecord, BrokenLink, GENESIS, chain_hash};
+use domain::check::uscc_check;
+use domain::city::City;
+use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, PersonId};
+use domain::numbers::{PermitNumber, ReceiptNumber};
+use domain::party::{Employer, EmployerKind, Person, Uscc};
+use domain::permit::{Category, Medium, Permit, PermitStatus};
+use domain::role::{Role, Scope};
+use domain::values::{Email, Money, Nationality, PassportNumber, PersonName, Phone, Sex, Text};
+use serde_json::json;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use store::testing::TestDb;
+use store::{
+    Account, ApiToken, ApplicationFilter, Backend, Event, PermitFilter, Session, Store, StoreError,
+    StoredResponse,
+};
+use uuid::Uuid;
+
+// ------------------------------------------------------------------------------------------------
+// Running each test on both backends.
+
+macro_rules! conformance {
+    (@call $test:ident url, $store:expr, $db:expr) => {
+        $test($store, $db.url.clone()).await
+    };
+    (@call $test:ident, $store:expr, $db:expr) => {
+        $test($store).await
+    };
+    ($( #[$attr:meta] $test:ident $(($url:ident))? => $sqlite:ident, $postgres:ident; )*) => {$(
+        #[$attr]
+        async fn $sqlite() {
+            let db = TestDb::sqlite();
+            let store = db.open().await;
+            assert_eq!(store.backend(), Backend::Sqlite);
+            conformance!(@call $test $($url)?, store.clone(), db);
+            store.close().await;
+            drop(db);
+        }
+
+        #[$attr]
+        async fn $postgres() {
+            let Some(db) = TestDb::postgres(stringify!($test)).await else {
+                return;
+            };
+            let store = db.open().await;
+            assert_eq!(store.backend(), Backend::Postgres);
+            conformance!(@call $test $($url)?, store.clone(), db);
+            store.close().await;
+            drop(db);
+        }
+    )*};
+}
+
+conformance! {
+    #[tokio::test] accounts_round_trip => sqlite_accounts_round_trip, postgres_accounts_round_trip;
+    #[tokio::test] duplicate_username => sqlite_duplicate_username, postgres_duplicate_username;
+    #[tokio::test] sessions => sqlite_sessions, postgres_sessions;
+    #[tokio::test] api_tokens => sqlite_api_tokens, postgres_api_tokens;
+    #[tokio::test] disabled_accounts_cannot_sign_in
+        => sqlite_disabled_accounts_cannot_sign_in, postgres_disabled_accounts_cannot_sign_in;
+    #[tokio::test] employers => sqlite_employers, postgres_employers;
+    #[tokio::test] people => sqlite_people, postgres_people;
+    #[tokio::test] applications_round_trip
+        => sqlite_applications_round_trip, postgres_applications_round_trip;
+    #[tokio::test] application_filters => sqlite_application_filters, postgres_application_filters;
+    #[tokio::test] application_versions => sqlite_application_versions, postgres_application_versions;
+    #[tokio::test] events => sqlite_events, postgres_events;
+    #[tokio::test] permits => sqlite_permits, postgres_permits;
+    #[tokio::test] counters => sqlite_counters, postgres_counters;
+    #[tokio::test] receipt_serials => sqlite_receipt_serials, postgres_receipt_serials;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_serials
+        => sqlite_concurrent_serials, postgres_concurrent_serials;
+    #[tokio::test] idempotency => sqlite_idempotency, postgres_idempotency;
+    #[tokio::test] rollback => sqlite_rollback, postgres_rollback;
+    #[tokio::test] audit_chain => sqlite_audit_chain, postgres_audit_chain;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_audit
+        => sqlite_concurrent_audit, postgres_concurrent_audit;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] verify_while_committing
+        => sqlite_verify_while_committing, postgres_verify_while_committing;
+    #[tokio::test] audit_log_is_append_only(url)
+        => sqlite_audit_log_is_append_only, postgres_audit_log_is_append_only;
+    #[tokio::test] audit_tampering_is_found(url)
+        => sqlite_audit_tampering_is_found, postgres_audit_tampering_is_found;
+    #[tokio::test] audit_truncation_is_found(url)
+        => sqlite_audit_truncation_is_found, postgres_audit_truncation_is_found;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Test data.
+
+/// Numbers that must be unique (USCCs, receipts, permit serials, passports), across the process.
+static SERIAL: AtomicU64 = AtomicU64::new(1);
+
+fn serial() -> u64 {
+    SERIAL.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Now, to the microsecond: what both databases keep of a timestamp.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn city(code: &str) -> City {
+    City::parse("city", code).expect("known city")
+}
+
+fn text(s: &str) -> Text {
+    Text::parse("text", s, 500).expect("text")
+}
+
+fn name(surname: &str, given: &str) -> PersonName {
+    PersonName::parse("name", surname, given).expect("name")
+}
+
+fn passport(s: &str) -> PassportNumber {
+    PassportNumber::parse("passport", s).expect("passport number")
+}
+
+fn nationality(s: &str) -> Nationality {
+    Nationality::parse("nationality", s).expect("nationality")
+}
+
+/// A valid unified social credit code never used before in this process.
+fn fresh_uscc() -> Uscc {
+    let first17 = format!("91{:015}", serial());
+    let check = uscc_check(&first17).expect("digits");
+    Uscc::parse("uscc", &format!("{first17}{check}")).expect("valid USCC")
+}
+
+fn fresh_passport() -> PassportNumber {
+    passport(&format!("E{:08}", serial()))
+}
+
+fn receipt() -> ReceiptNumber {
+    ReceiptNumber::new(date("2026-11-23"), serial())
+}
+
+fn permit_number(city_code: &str) -> PermitNumber {
+    PermitNumber::new(city_code, date("2026-01-05"), serial()).expect("permit number")
+}
+
+fn employer(name: &str, city: City) -> Employer {
+    Employer {
+        id: EmployerId(Uuid::now_v7()),
+        name: text(name),
+        uscc: fresh_uscc(),
+        city,
+        kind: EmployerKind::Enterprise,
+    }
+}
+
+fn person(employer_id: EmployerId, surname: &str, given: &str) -> Person {
+    Person {
+        id: PersonId(Uuid::now_v7()),
+        employer_id,
+        name: name(surname, given),
+        nationality: nationality("GBR"),
+        passport_number: fresh_passport(),
+        date_of_birth: date("1990-04-17"),
+        sex: Sex::F,
+        email: Email::parse("email", "holder@example.com").expect("email"),
+        phone: Some(Phone::parse("phone", "+86 138-0013-8000").expect("phone")),
+    }
+}
+
+fn account(username: &str, scope: Scope) -> Account {
+    Account {
+        id: AccountId(Uuid::now_v7()),
+        username: username.to_string(),
+        display_name: format!("{username} 张伟"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string(),
+        scope,
+        disabled: false,
+        created_at: now(),
+    }
+}
+
+fn new_details() -> Details {
+    Details::New {
+        position: text("Senior engineer, 研发部"),
+        annual_salary: Money::from_fen(45_000_000),
+        contract_start: date("2027-01-01"),
+        contract_end: date("2029-12-31"),
+        requested_category: Some(Category::B),
+    }
+}
+
+fn application(employer: &Employer, person: &Person, details: Details) -> Application {
+    Application {
+        id: ApplicationId(Uuid::now_v7()),
+        receipt_number: receipt(),
+        details,
+        state: State::Draft,
+        version: 1,
+        employer_id: employer.id,
+        person_id: person.id,
+        city: employer.city,
+        permit_number: None,
+        created_at: now(),
+        submitted_at: None,
+        decided_at: None,
+    }
+}
+
+fn permit(number: &PermitNumber, revision: i32, holder: &Person, employer: &Employer) -> Permit {
+    Permit {
+        id: PermitId(Uuid::now_v7()),
+        number: number.clone(),
+        revision,
+        holder_id: holder.id,
+        employer_id: employer.id,
+        holder_name: holder.name.clone(),
+        nationality: holder.nationality,
+        passport_number: holder.passport_number.clone(),
+        category: Category::B,
+        position: text("Engineer"),
+        city: employer.city,
+        valid_from: date("2026-01-05"),
+        valid_to: date("2028-01-04"),
+        status: PermitStatus::Valid,
+        status_changed_on: None,
+        medium: Medium::Electronic,
+        application_id: None,
+    }
+}
+
+fn record(entity_id: &str, action: &str, details: serde_json::Value) -> AuditRecord {
+    AuditRecord::new(now(), None, action, "application", entity_id, details)
+}
+
+/// Stores an employer and a person on its roster; returns both.
+async fn seed_party(store: &Arc<dyn Store>, city_code: &str) -> (Employer, Person) {
+    let e = employer("Acme Ltd", city(city_code));
+    let p = person(e.id, "SMITH", "Jane");
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_employer(&e, now()).await.unwrap();
+    tx.insert_person(&p, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    (e, p)
+}
+
+async fn seed_account(store: &Arc<dyn Store>, a: &Account) {
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_account(a).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Commits one transaction holding `records`.
+async fn commit_audit(store: &Arc<dyn Store>, records: Vec<AuditRecord>) {
+    let mut tx = store.begin().await.unwrap();
+    for r in records {
+        tx.audit(r);
+    }
+    tx.commit().await.unwrap();
+}
+
+fn assert_same_account(got: &Account, want: &Account) {
+    assert_eq!(got.id, want.id);
+    assert_eq!(got.username, want.username);
+    assert_eq!(got.display_name, want.display_name);
+    assert_eq!(got.password_hash, want.password_hash);
+    assert_eq!(got.scope, want.scope);
+    assert_eq!(got.disabled, want.disabled);
+    assert_eq!(got.created_at, want.created_at);
+}
+
+fn assert_conflict<T: std::fmt::Debug>(result: store::Result<T>, what: &str) {
+    match result {
+        Err(StoreError::Conflict(w)) if w == what => {}
+        other => panic!("expected Conflict({what:?}), got {other:?}"),
+    }
+}
+
+/// Runs one statement on a connection of its own, beside the store, as someone with database
+/// access but not going through the application would.
+async fn raw_execute(backend: Backend, url: &str, sql: &str) -> Result<u64, sqlx::Error> {
+    use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(url).await?;
+            let result = sqlx::query(sql).execute(&mut conn).await;
+            conn.close().await?;
+            Ok(result?.rows_affected())
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await?;
+            let result = sqlx::query(sql).execute(&mut conn).await;
+            conn.close().await?;
+            Ok(result?.rows_affected())
+        }
+    }
+}
+
+/// Lifts the append-only triggers of the audit log.
+async fn disable_audit_triggers(backend: Backend, url: &str) {
+    match backend {
+        Backend::Sqlite => {
+            raw_execute(backend, url, "DROP TRIGGER audit_log_no_update")
+                .await
+                .unwrap();
+            raw_execute(backend, url, "DROP TRIGGER audit_log_no_delete")
+                .await
+                .unwrap();
+        }
+        Backend::Postgres => {
+            raw_execute(
+                backend,
+                url,
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+            )
+            .await
+            .unwrap();
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Accounts, sessions and API tokens.
+
+async fn accounts_round_trip(store: Arc<dyn Store>) {
+    let beijing = city("110000");
+    let (e, p) = seed_party(&store, "110000").await;
+    let mut accounts = vec![
+        account("applicant", Scope::Applicant { person_id: p.id }),
+        account("hr", Scope::EmployerHr { employer_id: e.id }),
+        account("labour", Scope::LabourOfficer { city: beijing }),
+        account(
+            "immigration",
+            Scope::ImmigrationOfficer {
+                city: city("310000"),
+            },
+        ),
+        account(
+            "social",
+            Scope::SocialSecurityOfficer {
+                city: city("440300"),
+            },
+        ),
+        account("admin", Scope::Administrator),
+    ];
+    accounts[4].disabled = true;
+    let roles: HashSet<Role> = accounts.iter().map(|a| a.scope.role()).collect();
+    assert_eq!(roles.len(), Role::ALL.len(), "every role is covered");
+
+    let mut tx = store.begin().await.unwrap();
+    for a in &accounts {
+        tx.insert_account(a).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    for a in &accounts {
+        let by_name = tx.account_by_username(&a.username).await.unwrap();
+        assert_same_account(&by_name.expect("found by username"), a);
+        let by_id = tx.account(a.id).await.unwrap();
+        assert_same_account(&by_id.expect("found by id"), a);
+    }
+    assert!(tx.account_by_username("nobody").await.unwrap().is_none());
+    assert!(
+        tx.account(AccountId(Uuid::now_v7()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let listed: Vec<String> = tx
+        .list_accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.username)
+        .collect();
+    let mut names: Vec<String> = accounts.iter().map(|a| a.username.clone()).collect();
+    names.sort();
+    assert_eq!(listed, names);
+}
+
+async fn duplicate_username(store: Arc<dyn Store>) {
+    let first = account("zhang.wei", Scope::Administrator);
+    seed_account(&store, &first).await;
+
+    let second = account(
+        "zhang.wei",
+        Scope::LabourOfficer {
+            city: city("110000"),
+        },
+    );
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_account(&second).await, "username");
+    drop(tx);
+
+    let mut tx = store.begin_read().await.unwrap();
+    let stored = tx.account_by_username("zhang.wei").await.unwrap().unwrap();
+    assert_same_account(&stored, &first);
+    assert!(tx.account(second.id).await.unwrap().is_none());
+    assert_eq!(tx.list_accounts().await.unwrap().len(), 1);
+}
+
+async fn sessions(store: Arc<dyn Store>) {
+    let a = account("hr", Scope::Administrator);
+    seed_account(&store, &a).await;
+    let t0 = now();
+    let session = |byte: u8, expires_at: DateTime<Utc>| Session {
+        token_hash: vec![byte; 32],
+        account_id: a.id,
+        created_at: expires_at - Duration::hours(8),
+        expires_at,
+    };
+    let live = session(1, t0 + Duration::hours(1));
+    let expired = [
+        session(2, t0 - Duration::hours(1)),
+        session(3, t0 - Duration::seconds(1)),
+        session(4, t0),
+    ];
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_session(&live).await.unwrap();
+    for s in &expired {
+        tx.insert_session(s).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let found = tx.session_account(&live.token_hash, t0).await.unwrap();
+    assert_same_account(&found.expect("live session"), &a);
+    let just_before = live.expires_at - Duration::microseconds(1);
+    assert!(
+        tx.session_account(&live.token_hash, just_before)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // A session ends at its expiry instant.
+    assert!(
+        tx.session_account(&live.token_hash, live.expires_at)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        tx.session_account(&live.token_hash, live.expires_at + Duration::seconds(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    for s in &expired {
+        assert!(
+            tx.session_account(&s.token_hash, t0)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    assert!(tx.session_account(&[9; 32], t0).await.unwrap().is_none());
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.delete_expired_sessions(t0).await.unwrap(), 3);
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.delete_expired_sessions(t0).await.unwrap(), 0);
+    assert!(
+        tx.session_account(&live.token_hash, t0)
+            .await
+            .unwrap()
+            .is_some(),
+        "the live session survives the purge"
+    );
+    // The expired ones are gone, not merely hidden: an earlier `now` no longer finds them.
+    assert!(
+        tx.session_account(&expired[0].token_hash, t0 - Duration::days(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    tx.delete_session(&live.token_hash).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(
+        tx.session_account(&live.token_hash, t0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn api_tokens(store: Arc<dyn Store>) {
+    let a = account("integration", Scope::Administrator);
+    let b = account("other", Scope::Administrator);
+    seed_account(&store, &a).await;
+    seed_account(&store, &b).await;
+    let mut tx = store.begin().await.unwrap();
+    for (byte, owner) in [(7u8, &a), (8u8, &b)] {
+        tx.insert_api_token(&ApiToken {
+            token_hash: vec![byte; 32],
+            account_id: owner.id,
+            name: format!("CI token {byte} 持续集成"),
+            created_at: now(),
+        })
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let found = tx.api_token_account(&[7; 32]).await.unwrap();
+    assert_same_account(&found.expect("token of a"), &a);
+    let found = tx.api_token_account(&[8; 32]).await.unwrap();
+    assert_same_account(&found.expect("token of b"), &b);
+    assert!(tx.api_token_account(&[9; 32]).await.unwrap().is_none());
+    assert!(tx.api_token_account(&[]).await.unwrap().is_none());
+}
+
+async fn disabled_accounts_cannot_sign_in(store: Arc<dyn Store>) {
+    let mut a = account("gone", Scope::Administrator);
+    a.disabled = true;
+    seed_account(&store, &a).await;
+    let t0 = now();
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_session(&Session {
+        token_hash: vec![5; 32],
+        account_id: a.id,
+        created_at: t0,
+        expires_at: t0 + Duration::hours(1),
+    })
+    .await
+    .unwrap();
+    tx.insert_api_token(&ApiToken {
+        token_hash: vec![6; 32],
+        account_id: a.id,
+        name: "old token".into(),
+        created_at: t0,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.session_account(&[5; 32], t0).await.unwrap().is_none());
+    assert!(tx.api_token_account(&[6; 32]).await.unwrap().is_none());
+    // The account itself is still there, marked disabled.
+    assert!(tx.account(a.id).await.unwrap().unwrap().disabled);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Employers and people.
+
+async fn employers(store: Arc<dyn Store>) {
+    let (beijing, shanghai) = (city("110000"), city("310000"));
+    let beta = employer("Beta Ltd", beijing);
+    let alpha = employer("Alpha Ltd", beijing);
+    let gamma = Employer {
+        kind: EmployerKind::University,
+        ..employer("Gamma 上海大学", shanghai)
+    };
+    let mut tx = store.begin().await.unwrap();
+    for e in [&beta, &alpha, &gamma] {
+        tx.insert_employer(e, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    for e in [&beta, &alpha, &gamma] {
+        assert_eq!(tx.employer(e.id).await.unwrap().as_ref(), Some(e));
+    }
+    assert!(
+        tx.employer(EmployerId(Uuid::now_v7()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        tx.list_employers(Some(beijing)).await.unwrap(),
+        vec![alpha.clone(), beta.clone()]
+    );
+    assert_eq!(
+        tx.list_employers(Some(shanghai)).await.unwrap(),
+        vec![gamma.clone()]
+    );
+    assert!(
+        tx.list_employers(Some(city("440300")))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        tx.list_employers(None).await.unwrap(),
+        vec![alpha.clone(), beta.clone(), gamma.clone()]
+    );
+    drop(tx);
+
+    let copy = Employer {
+        uscc: beta.uscc.clone(),
+        ..employer("Copycat Ltd", shanghai)
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_employer(&copy, now()).await, "uscc");
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.employer(copy.id).await.unwrap().is_none());
+    assert_eq!(tx.list_employers(None).await.unwrap().len(), 3);
+}
+
+async fn people(store: Arc<dyn Store>) {
+    let a = employer("Alpha Ltd", city("110000"));
+    let b = employer("Beta Ltd", city("310000"));
+    let smith = person(a.id, "SMITH", "Jane");
+    let adams = Person {
+        phone: None,
+        sex: Sex::M,
+        nationality: nationality("USA"),
+        ..person(a.id, "ADAMS", "")
+    };
+    let li = Person {
+        nationality: nationality("SGP"),
+        ..person(b.id, "李", "小龙")
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_employer(&a, now()).await.unwrap();
+    tx.insert_employer(&b, now()).await.unwrap();
+    for p in [&smith, &adams, &li] {
+        tx.insert_person(p, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    for p in [&smith, &adams, &li] {
+        assert_eq!(tx.person(p.id).await.unwrap().as_ref(), Some(p));
+    }
+    assert!(tx.person(PersonId(Uuid::now_v7())).await.unwrap().is_none());
+    assert_eq!(
+        tx.list_people(a.id).await.unwrap(),
+        vec![adams.clone(), smith.clone()]
+    );
+    assert_eq!(tx.list_people(b.id).await.unwrap(), vec![li.clone()]);
+    drop(tx);
+
+    // Married, moved to employer B, new passport.
+    let moved = Person {
+        employer_id: b.id,
+        name: name("MÜLLER-SMITH", "Jane Anne"),
+        passport_number: fresh_passport(),
+        email: Email::parse("email", "jane@example.de").unwrap(),
+        phone: None,
+        ..smith.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.update_person(&moved).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.person(smith.id).await.unwrap(), Some(moved.clone()));
+    assert_eq!(tx.list_people(a.id).await.unwrap(), vec![adams.clone()]);
+    assert_eq!(
+        tx.list_people(b.id).await.unwrap(),
+        vec![moved.clone(), li.clone()]
+    );
+    drop(tx);
+
+    // The same passport of the same country is one person.
+    let twin = Person {
+        passport_number: adams.passport_number.clone(),
+        nationality: adams.nationality,
+        ..person(b.id, "ADAMS", "John")
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_person(&twin, now()).await, "passport_number");
+    drop(tx);
+
+    // The same number from another country is another passport.
+    let namesake = Person {
+        passport_number: adams.passport_number.clone(),
+        nationality: nationality("CAN"),
+        ..person(b.id, "ADAMS", "John")
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_person(&namesake, now()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // ... until an update makes it the same.
+    let clash = Person {
+        nationality: adams.nationality,
+        ..namesake.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.update_person(&clash).await, "passport_number");
+    drop(tx);
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.person(twin.id).await.unwrap().is_none());
+    assert_eq!(tx.person(namesake.id).await.unwrap(), Some(namesake));
+    assert_eq!(tx.person(adams.id).await.unwrap(), Some(adams));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Applications and their events.
+
+async fn applications_round_trip(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let number = permit_number("110000");
+    let t = now();
+    let new = application(&e, &p, new_details());
+    let extension = Application {
+        state: State::Submitted,
+        permit_number: Some(number.clone()),
+        submitted_at: Some(t),
+        version: 3,
+        ..application(
+            &e,
+            &p,
+            Details::Extension {
+                permit_number: number.clone(),
+                contract_end: date("2030-06-30"),
+            },
+        )
+    };
+    let change_name = Application {
+        state: State::Approved,
+        permit_number: Some(number.clone()),
+        submitted_at: Some(t - Duration::days(3)),
+        decided_at: Some(t),
+        version: 7,
+        ..application(
+            &e,
+            &p,
+            Details::Change {
+                permit_number: number.clone(),
+                change: Change::Name {
+                    new_name: name("王", "丽娜"),
+                },
+                change_date: date("2026-11-20"),
+            },
+        )
+    };
+    let change_passport = application(
+        &e,
+        &p,
+        Details::Change {
+            permit_number: number.clone(),
+            change: Change::Passport {
+                new_passport_number: passport("K98765432"),
+            },
+            change_date: date("2026-11-21"),
+        },
+    );
+    let change_position = application(
+        &e,
+        &p,
+        Details::Change {
+            permit_number: number.clone(),
+            change: Change::Position {
+                new_position: text("Chief \"data\" officer / 首席数据官"),
+            },
+            change_date: date("2026-11-21"),
+        },
+    );
+    let change_employer = application(
+        &e,
+        &p,
+        Details::Change {
+            permit_number: number.clone(),
+            change: Change::Employer,
+            change_date: date("2026-11-22"),
+        },
+    );
+    let cancellation = Application {
+        state: State::Withdrawn,
+        ..application(
+            &e,
+            &p,
+            Details::Cancellation {
+                permit_number: number.clone(),
+                employment_end: date("2026-11-15"),
+                reason: text("合同到期 — contract ended"),
+            },
+        )
+    };
+    let no_category = application(
+        &e,
+        &p,
+        Details::New {
+            position: text("Teacher"),
+            annual_salary: Money::from_fen(1),
+            contract_start: date("2027-02-01"),
+            contract_end: date("2028-01-31"),
+            requested_category: None,
+        },
+    );
+    let all = [
+        &new,
+        &extension,
+        &change_name,
+        &change_passport,
+        &change_position,
+        &change_employer,
+        &cancellation,
+        &no_category,
+    ];
+    let kinds: HashSet<&str> = all.iter().map(|a| a.kind().as_str()).collect();
+    assert_eq!(kinds.len(), 4, "every kind of details is covered");
+
+    let mut tx = store.begin().await.unwrap();
+    for a in all {
+        tx.insert_application(a).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    for a in all {
+        assert_eq!(tx.application(a.id).await.unwrap().as_ref(), Some(a));
+    }
+    assert!(
+        tx.application(ApplicationId(Uuid::now_v7()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    drop(tx);
+
+    let same_receipt = Application {
+        receipt_number: new.receipt_number.clone(),
+        ..application(&e, &p, new_details())
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_application(&same_receipt).await, "receipt_number");
+}
+
+async fn application_filters(store: Arc<dyn Store>) {
+    let (beijing, shanghai) = (city("110000"), city("310000"));
+    let e1 = employer("One Ltd", beijing);
+    let e2 = employer("Two Ltd", beijing);
+    let e3 = employer("Three Ltd", shanghai);
+    let p1 = person(e1.id, "ONE", "");
+    let p2 = person(e1.id, "TWO", "");
+    let p3 = person(e2.id, "THREE", "");
+    let p4 = person(e3.id, "FOUR", "");
+    let t0 = now() - Duration::days(1);
+    let minutes = |m: i64| t0 + Duration::minutes(m);
+    let app = |e: &Employer, p: &Person, state: State, created: i64, submitted: Option<i64>| {
+        Application {
+            state,
+            created_at: minutes(created),
+            submitted_at: submitted.map(minutes),
+            ..application(e, p, new_details())
+        }
+    };
+    let a0 = app(&e1, &p1, State::Draft, 0, None);
+    let a1 = app(&e1, &p1, State::Submitted, 1, Some(50));
+    let a2 = app(&e1, &p2, State::UnderReview, 2, Some(40));
+    let a3 = app(&e2, &p3, State::Submitted, 3, Some(30));
+    let a4 = app(&e3, &p4, State::Submitted, 4, Some(20));
+    let a5 = Application {
+        decided_at: Some(minutes(60)),
+        ..app(&e2, &p3, State::Approved, 5, Some(10))
+    };
+    let mut tx = store.begin().await.unwrap();
+    for e in [&e1, &e2, &e3] {
+        tx.insert_employer(e, now()).await.unwrap();
+    }
+    for p in [&p1, &p2, &p3, &p4] {
+        tx.insert_person(p, now()).await.unwrap();
+    }
+    // Inserted out of order, so that the order read back is the store's.
+    for a in [&a3, &a0, &a5, &a1, &a4, &a2] {
+        tx.insert_application(a).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let mut list = async |f: ApplicationFilter| -> Vec<ApplicationId> {
+        tx.list_applications(&f)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect()
+    };
+
+    // Newest creation first by default.
+    assert_eq!(
+        list(ApplicationFilter::default()).await,
+        [&a5, &a4, &a3, &a2, &a1, &a0].map(|a| a.id)
+    );
+    let limited = ApplicationFilter {
+        limit: 2,
+        ..Default::default()
+    };
+    assert_eq!(list(limited).await, [a5.id, a4.id]);
+    let by_employer = ApplicationFilter {
+        employer_id: Some(e1.id),
+        ..Default::default()
+    };
+    assert_eq!(list(by_employer).await, [a2.id, a1.id, a0.id]);
+    let by_person = ApplicationFilter {
+        person_id: Some(p3.id),
+        ..Default::default()
+    };
+    assert_eq!(list(by_person).await, [a5.id, a3.id]);
+    let by_both = ApplicationFilter {
+        employer_id: Some(e1.id),
+        person_id: Some(p2.id),
+        ..Default::default()
+    };
+    assert_eq!(list(by_both).await, [a2.id]);
+    let mismatch = ApplicationFilter {
+        employer_id: Some(e3.id),
+        person_id: Some(p1.id),
+        ..Default::default()
+    };
+    assert!(list(mismatch).await.is_empty());
+    let by_city = ApplicationFilter {
+        city: Some(shanghai),
+        ..Default::default()
+    };
+    assert_eq!(list(by_city).await, [a4.id]);
+    let by_city = ApplicationFilter {
+        city: Some(beijing),
+        ..Default::default()
+    };
+    assert_eq!(list(by_city).await, [a5.id, a3.id, a2.id, a1.id, a0.id]);
+    let elsewhere = ApplicationFilter {
+        city: Some(city("440300")),
+        ..Default::default()
+    };
+    assert!(list(elsewhere).await.is_empty());
+    let submitted = ApplicationFilter {
+        states: vec![State::Submitted],
+        ..Default::default()
+    };
+    assert_eq!(list(submitted).await, [a4.id, a3.id, a1.id]);
+
+    // The officer queue: oldest submission first.
+    let queue = ApplicationFilter {
+        city: Some(beijing),
+        states: vec![State::Submitted, State::UnderReview],
+        oldest_submitted_first: true,
+        ..Default::default()
+    };
+    assert_eq!(list(queue).await, [a3.id, a2.id, a1.id]);
+    let queue = ApplicationFilter {
+        states: vec![State::Submitted],
+        oldest_submitted_first: true,
+        limit: 2,
+        ..Default::default()
+    };
+    assert_eq!(list(queue).await, [a4.id, a3.id]);
+    // What was never submitted comes after everything that was, on either database.
+    let everything = ApplicationFilter {
+        oldest_submitted_first: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        list(everything).await,
+        [&a5, &a4, &a3, &a2, &a1, &a0].map(|a| a.id)
+    );
+}
+
+async fn application_versions(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let draft = application(&e, &p, new_details());
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_application(&draft).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let t = now();
+    let submitted = Application {
+        state: State::Submitted,
+        submitted_at: Some(t),
+        details: Details::New {
+            position: text("Principal engineer"),
+            annual_salary: Money::from_fen(60_000_000),
+            contract_start: date("2027-03-01"),
+            contract_end: date("2030-02-28"),
+            requested_category: Some(Category::A),
+        },
+        ..draft.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.update_application(&submitted, 1).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let stored = tx.application(draft.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored,
+        Application {
+            version: 2,
+            ..submitted.clone()
+        }
+    );
+    drop(tx);
+
+    // A decision made on what version 1 showed comes too late.
+    let stale = Application {
+        state: State::Approved,
+        permit_number: Some(permit_number("110000")),
+        decided_at: Some(t + Duration::hours(1)),
+        ..draft.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.update_application(&stale, 1).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.application(draft.id).await.unwrap(),
+        Some(stored.clone())
+    );
+    drop(tx);
+
+    // One made on version 2 goes through, and writes every stamp.
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.update_application(&stale, 2).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.application(draft.id).await.unwrap(),
+        Some(Application {
+            version: 3,
+            ..stale.clone()
+        })
+    );
+    drop(tx);
+
+    // A missing application is not updated either.
+    let ghost = application(&e, &p, new_details());
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.update_application(&ghost, 1).await.unwrap());
+    assert!(tx.application(ghost.id).await.unwrap().is_none());
+}
+
+async fn events(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let hr = account("hr", Scope::EmployerHr { employer_id: e.id });
+    seed_account(&store, &hr).await;
+    let app = application(&e, &p, new_details());
+    let other = application(&e, &p, new_details());
+    let t = now();
+    let created = Event {
+        id: EventId(Uuid::now_v7()),
+        application_id: app.id,
+        at: t,
+        actor_id: Some(hr.id),
+        actor_name: "HR 张伟".into(),
+        actor_role: Some(Role::EmployerHr),
+        action: "created".into(),
+        from_state: None,
+        to_state: State::Draft,
+        notes: vec![],
+    };
+    let submitted = Event {
+        id: EventId(Uuid::now_v7()),
+        at: t + Duration::seconds(1),
+        action: "submit".into(),
+        from_state: Some(State::Draft),
+        to_state: State::Submitted,
+        ..created.clone()
+    };
+    let returned = Event {
+        id: EventId(Uuid::now_v7()),
+        at: t + Duration::seconds(2),
+        actor_id: None,
+        actor_name: "系统".into(),
+        actor_role: None,
+        action: "return".into(),
+        from_state: Some(State::Submitted),
+        to_state: State::Returned,
+        notes: vec![
+            "缺少护照复印件".into(),
+            "Contract page 2 is not \"signed\"".into(),
+            "line one\nline two 🚀".into(),
+        ],
+        ..created.clone()
+    };
+    let elsewhere = Event {
+        id: EventId(Uuid::now_v7()),
+        application_id: other.id,
+        ..created.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_application(&app).await.unwrap();
+    tx.insert_application(&other).await.unwrap();
+    for ev in [&returned, &elsewhere, &created, &submitted] {
+        tx.insert_event(ev).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.events(app.id).await.unwrap(),
+        vec![created.clone(), submitted, returned]
+    );
+    assert_eq!(tx.events(other.id).await.unwrap(), vec![elsewhere]);
+    assert!(
+        tx.events(ApplicationId(Uuid::now_v7()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Permits.
+
+async fn permits(store: Arc<dyn Store>) {
+    let (e1, p1) = seed_party(&store, "110000").await;
+    let (e2, p2) = seed_party(&store, "310000").await;
+    let app = application(&e1, &p1, new_details());
+    let n1 = permit_number("110000");
+    let n3 = permit_number("110000");
+    let n2 = permit_number("310000");
+    let n1r1 = Permit {
+        medium: Medium::PhysicalCard,
+        ..permit(&n1, 1, &p1, &e1)
+    };
+    let n1r2 = Permit {
+        valid_to: date("2030-01-04"),
+        category: Category::A,
+        position: text("Chief engineer 总工程师"),
+        application_id: Some(app.id),
+        ..permit(&n1, 2, &p1, &e1)
+    };
+    let n2r1 = permit(&n2, 1, &p2, &e2);
+    let n3r1 = Permit {
+        status: PermitStatus::Cancelled,
+        status_changed_on: Some(date("2026-06-30")),
+        holder_name: name("SMITH", ""),
+        ..permit(&n3, 1, &p1, &e1)
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_application(&app).await.unwrap();
+    for p in [&n1r1, &n2r1, &n3r1] {
+        tx.insert_permit(p, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.permit(&n1).await.unwrap(), Some(n1r1.clone()));
+    drop(tx);
+
+    // The extension: revision 2 supersedes revision 1.
+    let superseded_on = date("2027-12-01");
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_permit(&n1r2, now()).await.unwrap();
+    tx.set_permit_status(n1r1.id, PermitStatus::Superseded, superseded_on)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let n1r1 = Permit {
+        status: PermitStatus::Superseded,
+        status_changed_on: Some(superseded_on),
+        ..n1r1
+    };
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.permit(&n1).await.unwrap(), Some(n1r2.clone()));
+    assert_eq!(
+        tx.permit_revisions(&n1).await.unwrap(),
+        vec![n1r1.clone(), n1r2.clone()]
+    );
+    assert_eq!(tx.permit(&n3).await.unwrap(), Some(n3r1.clone()));
+    let unknown = permit_number("110000");
+    assert!(tx.permit(&unknown).await.unwrap().is_none());
+    assert!(tx.permit_revisions(&unknown).await.unwrap().is_empty());
+
+    let mut latest = vec![n1r2.clone(), n2r1.clone(), n3r1.clone()];
+    latest.sort_by(|a, b| a.number.cmp(&b.number));
+    assert_eq!(
+        tx.list_permits(&PermitFilter::default()).await.unwrap(),
+        latest
+    );
+    let limited = PermitFilter {
+        limit: 1,
+        ..Default::default()
+    };
+    assert_eq!(tx.list_permits(&limited).await.unwrap(), latest[..1]);
+    let by_holder = PermitFilter {
+        holder_id: Some(p1.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        tx.list_permits(&by_holder).await.unwrap(),
+        vec![n1r2.clone(), n3r1.clone()]
+    );
+    let by_employer = PermitFilter {
+        employer_id: Some(e2.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        tx.list_permits(&by_employer).await.unwrap(),
+        vec![n2r1.clone()]
+    );
+    let by_city = PermitFilter {
+        city: Some(city("310000")),
+        ..Default::default()
+    };
+    assert_eq!(tx.list_permits(&by_city).await.unwrap(), vec![n2r1.clone()]);
+    let none = PermitFilter {
+        holder_id: Some(p2.id),
+        city: Some(city("110000")),
+        ..Default::default()
+    };
+    assert!(tx.list_permits(&none).await.unwrap().is_empty());
+    drop(tx);
+
+    let again = permit(&n1, 2, &p1, &e1);
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_permit(&again, now()).await, "permit_revision");
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.permit_revisions(&n1).await.unwrap(), vec![n1r1, n1r2]);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Counters.
+
+async fn counters(store: Arc<dyn Store>) {
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("permit:110000:2026").await.unwrap(), 1);
+    assert_eq!(tx.next_serial("permit:110000:2026").await.unwrap(), 2);
+    assert_eq!(tx.next_serial("permit:310000:2026").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("permit:110000:2026").await.unwrap(), 3);
+    assert_eq!(tx.next_serial("permit:310000:2026").await.unwrap(), 2);
+    assert_eq!(tx.next_serial("permit:110000:2027").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+
+    // A counter is taken inside the transaction: a rollback gives the value back.
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("permit:110000:2026").await.unwrap(), 4);
+    assert_eq!(tx.next_serial("fresh").await.unwrap(), 1);
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("permit:110000:2026").await.unwrap(), 4);
+    assert_eq!(tx.next_serial("fresh").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+}
+
+async fn receipt_serials(store: Arc<dyn Store>) {
+    let mut committed = Vec::new();
+    for round in 0..5 {
+        let mut tx = store.begin().await.unwrap();
+        committed.push(tx.next_receipt_serial().await.unwrap());
+        if round % 2 == 0 {
+            committed.push(tx.next_receipt_serial().await.unwrap());
+        }
+        tx.commit().await.unwrap();
+        // A rolled-back transaction in between may leave a gap, never a repeat.
+        let mut tx = store.begin().await.unwrap();
+        tx.next_receipt_serial().await.unwrap();
+        drop(tx);
+    }
+    assert!(committed[0] >= 1);
+    assert!(
+        committed.windows(2).all(|w| w[0] < w[1]),
+        "receipt serials strictly increase: {committed:?}"
+    );
+}
+
+async fn concurrent_serials(store: Arc<dyn Store>) {
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut tx = store.begin().await.unwrap();
+                let serial = tx.next_serial("concurrent").await.unwrap();
+                tokio::task::yield_now().await;
+                let receipt = tx.next_receipt_serial().await.unwrap();
+                tx.commit().await.unwrap();
+                (serial, receipt)
+            })
+        })
+        .collect();
+    let mut serials = Vec::new();
+    let mut receipts = Vec::new();
+    for t in tasks {
+        let (s, r) = t.await.unwrap();
+        serials.push(s);
+        receipts.push(r);
+    }
+    serials.sort_unstable();
+    assert_eq!(serials, (1..=20).collect::<Vec<u64>>());
+    receipts.sort_unstable();
+    receipts.dedup();
+    assert_eq!(receipts.len(), 20, "receipt serials are distinct");
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("concurrent").await.unwrap(), 21);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Idempotency keys.
+
+async fn idempotency(store: Arc<dyn Store>) {
+    let a = AccountId(Uuid::now_v7());
+    let b = AccountId(Uuid::now_v7());
+    let first = StoredResponse {
+        request_hash: vec![0xab; 32],
+        status: 201,
+        body: r#"{"receipt_number":"A2026112300000042X","name":"王丽娜"}"#.into(),
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.idempotent_response(a, "key-1").await.unwrap().is_none());
+    tx.store_idempotent_response(a, "key-1", &first, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.idempotent_response(a, "key-1").await.unwrap(),
+        Some(first.clone())
+    );
+    assert!(tx.idempotent_response(a, "key-2").await.unwrap().is_none());
+    assert!(tx.idempotent_response(b, "key-1").await.unwrap().is_none());
+    drop(tx);
+
+    // Keys belong to an account: another may use the same one.
+    let other = StoredResponse {
+        request_hash: vec![0xcd; 32],
+        status: 409,
+        body: String::new(),
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.store_idempotent_response(b, "key-1", &other, now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(
+        tx.store_idempotent_response(a, "key-1", &other, now())
+            .await,
+        "idempotency_key",
+    );
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.idempotent_response(a, "key-1").await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(
+        tx.idempotent_response(b, "key-1").await.unwrap(),
+        Some(other)
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Transactions and the audit chain.
+
+async fn rollback(store: Arc<dyn Store>) {
+    let e = employer("Ephemeral Ltd", city("110000"));
+    let p = person(e.id, "NOBODY", "");
+    let a = account("ghost", Scope::EmployerHr { employer_id: e.id });
+    let app = application(&e, &p, new_details());
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_employer(&e, now()).await.unwrap();
+    tx.insert_person(&p, now()).await.unwrap();
+    tx.insert_account(&a).await.unwrap();
+    tx.insert_application(&app).await.unwrap();
+    assert_eq!(tx.next_serial("rolled-back").await.unwrap(), 1);
+    tx.audit(record(&app.id.to_string(), "create", json!({"x": 1})));
+    tx.audit(record(&e.id.to_string(), "create", json!({"x": 2})));
+    // Visible inside the transaction, before it is dropped.
+    assert_eq!(tx.employer(e.id).await.unwrap(), Some(e.clone()));
+    drop(tx);
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.employer(e.id).await.unwrap().is_none());
+    assert!(tx.person(p.id).await.unwrap().is_none());
+    assert!(tx.account(a.id).await.unwrap().is_none());
+    assert!(tx.account_by_username("ghost").await.unwrap().is_none());
+    assert!(tx.application(app.id).await.unwrap().is_none());
+    assert!(tx.audit_of(&app.id.to_string()).await.unwrap().is_empty());
+    assert!(tx.audit_of(&e.id.to_string()).await.unwrap().is_empty());
+    assert!(tx.audit_links(0, 100).await.unwrap().is_empty());
+    assert_eq!(tx.audit_head().await.unwrap(), (0, GENESIS.to_vec()));
+    drop(tx);
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(0));
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("rolled-back").await.unwrap(), 1);
+    // The store is free for the next writer, and the chain starts from the beginning.
+    tx.audit(record("after", "create", json!({})));
+    tx.commit().await.unwrap();
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(1));
+}
+
+async fn audit_chain(store: Arc<dyn Store>) {
+    let (one, two) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let actor = AccountId(Uuid::now_v7());
+    let records = [
+        record(&one, "create", json!({"state": "draft"})),
+        AuditRecord::new(
+            now(),
+            Some(actor),
+            "submit",
+            "application",
+            &one,
+            json!({"from": "draft", "to": "submitted"}),
+        ),
+        record(
+            &two,
+            "create",
+            json!({"employer": "北京字节跳动科技有限公司", "note": "工作许可 ✓ 🚀"}),
+        ),
+        record(
+            &one,
+            "return",
+            json!({"missing_items": ["缺少护照复印件", "quote \" backslash \\ newline \n tab \t"]}),
+        ),
+        record(
+            &two,
+            "approve",
+            json!({"名字": "王丽娜", "ß": "Grüße", "é": "é"}),
+        ),
+    ];
+    let payloads: Vec<String> = records.iter().map(AuditRecord::payload).collect();
+    assert!(payloads.iter().any(|p| !p.is_ascii()));
+
+    // Three transactions, committed one after another, and one with nothing to record.
+    commit_audit(&store, records[..2].to_vec()).await;
+    commit_audit(&store, records[2..3].to_vec()).await;
+    let tx = store.begin().await.unwrap();
+    tx.commit().await.unwrap();
+    commit_audit(&store, records[3..].to_vec()).await;
+
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(5));
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.audit_of(&one).await.unwrap(),
+        vec![
+            payloads[0].clone(),
+            payloads[1].clone(),
+            payloads[3].clone()
+        ]
+    );
+    assert_eq!(
+        tx.audit_of(&two).await.unwrap(),
+        vec![payloads[2].clone(), payloads[4].clone()]
+    );
+    assert!(tx.audit_of("nothing").await.unwrap().is_empty());
+
+    // The stored hashes are exactly domain::audit::chain_hash, computed here independently.
+    let links = tx.audit_links(0, 100).await.unwrap();
+    assert_eq!(links.len(), 5);
+    let mut prev = GENESIS.to_vec();
+    for (i, link) in links.iter().enumerate() {
+        let seq = i as i64 + 1;
+        assert_eq!(link.seq, seq);
+        assert_eq!(link.payload, payloads[i]);
+        assert_eq!(
+            link.prev_hash, prev,
+            "record {seq} points to its predecessor"
+        );
+        let want = chain_hash(&prev, seq, &payloads[i]).to_vec();
+        assert_eq!(
+            link.hash, want,
+            "record {seq}: hash as chain_hash computes it"
+        );
+        prev = want;
+    }
+    assert_eq!(tx.audit_head().await.unwrap(), (5, prev));
+
+    // Paging.
+    let page: Vec<i64> = tx
+        .audit_links(2, 2)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.seq)
+        .collect();
+    assert_eq!(page, [3, 4]);
+    assert!(tx.audit_links(5, 10).await.unwrap().is_empty());
+}
+
+async fn concurrent_audit(store: Arc<dyn Store>) {
+    const TASKS: usize = 16;
+    let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|i| {
+            let (store, barrier) = (store.clone(), barrier.clone());
+            tokio::spawn(async move {
+                let entity = format!("entity-{i}");
+                let r = record(&entity, "create", json!({"task": i, "名": "并发"}));
+                let payload = r.payload();
+                barrier.wait().await;
+                let mut tx = store.begin().await.unwrap();
+                tx.audit(r);
+                tokio::task::yield_now().await;
+                tx.commit().await.unwrap();
+                (entity, payload)
+            })
+        })
+        .collect();
+    let mut written = Vec::new();
+    for t in tasks {
+        written.push(t.await.unwrap());
+    }
+    assert_eq!(
+        store::verify_audit(&*store).await.unwrap(),
+        Ok(TASKS as i64)
+    );
+    let mut tx = store.begin_read().await.unwrap();
+    for (entity, payload) in written {
+        assert_eq!(tx.audit_of(&entity).await.unwrap(), vec![payload]);
+    }
+    assert_eq!(tx.audit_head().await.unwrap().0, TASKS as i64);
+}
+
+/// Verification while others commit sees a whole chain: never a false alarm.
+async fn verify_while_committing(store: Arc<dyn Store>) {
+    const WRITERS: usize = 4;
+    const COMMITS: usize = 40;
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for c in 0..COMMITS {
+                    let mut tx = store.begin().await.unwrap();
+                    tx.audit(record(&format!("w{w}"), "tick", json!({"c": c})));
+                    tx.audit(record(&format!("w{w}"), "tock", json!({"c": c})));
+                    tx.commit().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut last = 0;
+    let mut checks = 0;
+    loop {
+        let done = writers.iter().all(|w| w.is_finished());
+        let count = store::verify_audit(&*store)
+            .await
+            .unwrap()
+            .unwrap_or_else(|broken| panic!("verified during commits: {broken}"));
+        assert!(count >= last, "the chain does not shrink: {count} < {last}");
+        last = count;
+        checks += 1;
+        if done {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    assert!(checks > 1);
+    assert_eq!(last, (WRITERS * COMMITS * 2) as i64);
+}
+
+async fn audit_log_is_append_only(store: Arc<dyn Store>, url: String) {
+    let backend = store.backend();
+    commit_audit(
+        &store,
+        vec![
+            record("e", "create", json!({"a": "一"})),
+            record("e", "update", json!({"a": "二"})),
+        ],
+    )
+    .await;
+
+    let update = raw_execute(
+        backend,
+        &url,
+        "UPDATE audit_log SET payload = 'forged' WHERE seq = 1",
+    )
+    .await;
+    let err = update.expect_err("the trigger refuses an update");
+    assert!(
+        err.to_string().contains("append-only"),
+        "refused by the trigger: {err}"
+    );
+    let err = raw_execute(backend, &url, "DELETE FROM audit_log WHERE seq = 2")
+        .await
+        .expect_err("the trigger refuses a delete");
+    assert!(
+        err.to_string().contains("append-only"),
+        "refused by the trigger: {err}"
+    );
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(2));
+}
+
+async fn audit_tampering_is_found(store: Arc<dyn Store>, url: String) {
+    let backend = store.backend();
+    for i in 1..=4 {
+        commit_audit(
+            &store,
+            vec![record(
+                "permit",
+                "change",
+                json!({"i": i, "holder": "李小龙"}),
+            )],
+        )
+        .await;
+    }
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(4));
+
+    disable_audit_triggers(backend, &url).await;
+    let changed = raw_execute(
+        backend,
+        &url,
+        "UPDATE audit_log SET payload = replace(payload, '李小龙', '王丽娜') WHERE seq = 2",
+    )
+    .await
+    .unwrap();
+    assert_eq!(changed, 1);
+    assert_eq!(
+        store::verify_audit(&*store).await.unwrap(),
+        Err(BrokenLink::HashMismatch { seq: 2 })
+    );
+}
+
+async fn audit_truncation_is_found(store: Arc<dyn Store>, url: String) {
+    let backend = store.backend();
+    for i in 1..=3 {
+        commit_audit(&store, vec![record("e", "step", json!({"i": i}))]).await;
+    }
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(3));
+    disable_audit_triggers(backend, &url).await;
+
+    // Cutting off the end leaves a chain that verifies link by link; the head gives it away.
+    let deleted = raw_execute(backend, &url, "DELETE FROM audit_log WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    assert_eq!(
+        store::verify_audit(&*store).await.unwrap(),
+        Err(BrokenLink::Truncated {
+            seq: 2,
+            expected: 3
+        })
+    );
+
+    // Cutting out the middle leaves a gap.
+    raw_execute(backend, &url, "DELETE FROM audit_log WHERE seq = 1")
+        .await
+        .unwrap();
+    assert_eq!(
+        store::verify_audit(&*store).await.unwrap(),
+        Err(BrokenLink::Gap {
+            seq: 2,
+            expected: 1
+        })
+    );
+}
