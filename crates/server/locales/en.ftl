@@ -200,3 +200,145 @@ sign-in = Sign in
 sign-out = Sign out
 error-title = Something is not right
 back-home = Back to the start page
+
+## Pages: headings, columns, hints and notices
+
+optional = (optional)
+select-choose = Choose…
+errors-heading = There is a problem
+back-list = Back to the list
+back-employer = Back to your organisation
+no-applications = No applications yet.
+no-people = No foreign employees yet.
+no-permits = No work permits.
+validity-range = { $from } to { $to }
+account-disabled = disabled
+
+col-receipt = Receipt number
+col-kind = Kind
+col-person = Foreign employee
+col-employer = Employer
+col-holder = Holder
+col-name = Name
+col-state = State
+col-status = Status
+col-medium = Medium
+col-created = Created
+col-submitted = Submitted
+col-decided = Decided
+col-validity = Valid
+col-revision = Revision
+col-acts-for = Acts for
+
+field-employer-kind = Kind of employer
+field-holder-passport-number = Holder's current passport number
+field-new-name = New name
+
+category-a = A — high-end talent
+category-b = B — professional
+category-c = C — other
+
+sex-f = F — female
+sex-m = M — male
+sex-x = X — unspecified
+
+hint-date = Format: YYYY-MM-DD, such as 2026-03-31.
+hint-passport-name = Exactly as printed in the passport.
+hint-given-names = Leave empty if the passport shows none.
+hint-nationality = The three-letter code in the passport, such as DEU, FRA or GBR.
+hint-passport-number = 5 to 15 capital letters and digits, as in the passport.
+hint-sex = As in the passport.
+hint-phone = International form, such as +49 30 1234 5678.
+hint-person-id = The employee the permit is for; add them first if they are not listed.
+hint-annual-salary = In yuan a year, such as 450000 or 450000.50.
+hint-requested-category = Your own assessment; the labour officer decides.
+hint-permit-number = P followed by 17 characters, as on the work permit.
+hint-new-position = For a change of position.
+hint-new-name = For a change of name, exactly as in the new passport.
+hint-new-passport-number = For a change of passport.
+hint-holder-passport-number = For a change of employer filed by the new employer: the holder's passport number, which must match the permit's.
+hint-one-per-line = One item per line.
+hint-valid-from = No earlier than today.
+hint-valid-to = Within the contract and the longest validity of the category: A 5 years, B 2 years, C 1 year.
+hint-uscc = 18 characters, as on the business licence.
+hint-username = 3 to 64 lower-case letters, digits, dots, hyphens or underscores.
+hint-password = 8 to 64 characters mixing at least two of: lower case, upper case, digits, other characters.
+hint-account-employer = For employer HR accounts.
+hint-account-city = For officers: the city they work for.
+hint-account-person = For foreign employees: the identifier (UUID) of their person record.
+
+employer-title = Your organisation
+employer-applications = Applications
+employer-people = Foreign employees
+link-new-application = Start an application
+link-new-person = Add a foreign employee
+notice-person-created = The foreign employee has been added.
+
+person-new-title = Add a foreign employee
+person-new-intro = Enter the employee's details exactly as printed in the passport.
+person-save = Save employee
+
+application-new-title = Start an application
+application-new-intro = One form for all four kinds. Choose the kind, then fill in the sections that kind uses; leave the others empty.
+application-new-no-people = There are no foreign employees on your roster yet: add one before applying for a new permit.
+application-new-buttons-hint = Save as draft to finish later, or submit now: submitting also checks the filing deadlines.
+app-kind-label = Kind of application
+section-new-hint = Only for a new work permit.
+section-contract-end = New work permit and extension
+section-contract-end-hint = New permit: the end of the employment contract. Extension: the new end of the contract, after the permit's current end.
+section-permit = Extension, change and cancellation
+section-permit-hint = The work permit the application is about.
+section-change-hint = Only for a change, filed within 10 days of it. Fill in the new value of what changed.
+section-cancellation-hint = Only for a cancellation, filed within 10 days of the end of employment.
+save-draft = Save as draft
+submit-application = Submit application
+
+application-title = Application { $receipt }
+application-facts = Summary
+application-details = What is applied for
+permit-record = Work permit
+timeline-title = Progress
+timeline-by = By { $name }
+timeline-by-role = By { $name } ({ $role })
+timeline-state = State: { $to }
+timeline-states = State changed from { $from } to { $to }
+actions-title = What you can do now
+actions-none = There is nothing for you to do on this application now.
+notice-done = Done: { $action }.
+
+action-hint-submit = Sends the application to the labour authority; the filing deadlines are checked.
+action-hint-resubmit = Sends the application again once the missing items are added or the corrections made.
+action-hint-withdraw = Ends the application for good; it cannot be taken up again.
+action-hint-pass-pre-review = The documents are complete: the application goes on to acceptance.
+action-hint-return = List every missing item at once, one per line.
+action-hint-accept = Accepts the application formally; the time limit for the decision starts.
+action-hint-start-review = Starts the review of the substance.
+action-hint-approve = Approves the application; a new permit, extension or change is granted with the category and validity below.
+action-hint-refuse = Refuses the application; give every reason, one per line.
+action-hint-request-corrections = Asks the employer to correct the items listed, one per line.
+
+officer-title = Work queue
+officer-city = Labour authority of { $city }
+officer-queue = Awaiting the labour authority
+officer-queue-hint = Oldest submission first.
+officer-queue-empty = Nothing is waiting.
+officer-all = All applications in { $city }
+
+me-title = My permits and applications
+me-permits = My work permits
+me-no-permits = You hold no work permit yet.
+me-applications = My applications
+me-application-heading = { $kind }, { $receipt }
+
+admin-title = Administration
+admin-accounts = Accounts
+admin-new-employer = Register an employer
+admin-register-employer = Register employer
+admin-new-account = Create an account
+admin-account-hint = An employer HR account needs an employer, an officer a city, a foreign employee the identifier of their person record.
+admin-create-account = Create account
+notice-employer-created = The employer has been registered.
+notice-account-created = The account has been created.
+
+permits-title = Work permits in { $city }
+permits-hint = The current record of each permit. Passport numbers are shown masked.

@@ -200,3 +200,145 @@ sign-in = 登录
 sign-out = 退出登录
 error-title = 出现问题
 back-home = 返回首页
+
+## 页面：标题、表头、提示与通知
+
+optional = （选填）
+select-choose = 请选择
+errors-heading = 请更正以下问题
+back-list = 返回列表
+back-employer = 返回本单位页面
+no-applications = 暂无申请。
+no-people = 暂无外籍员工。
+no-permits = 暂无工作许可。
+validity-range = { $from } 至 { $to }
+account-disabled = 已停用
+
+col-receipt = 受理编号
+col-kind = 类型
+col-person = 外籍员工
+col-employer = 用人单位
+col-holder = 持证人
+col-name = 姓名
+col-state = 状态
+col-status = 状态
+col-medium = 载体
+col-created = 创建时间
+col-submitted = 提交时间
+col-decided = 决定时间
+col-validity = 有效期
+col-revision = 版次
+col-acts-for = 所属范围
+
+field-employer-kind = 单位类型
+field-holder-passport-number = 持证人现持护照号码
+field-new-name = 新姓名
+
+category-a = A类（外国高端人才）
+category-b = B类（外国专业人才）
+category-c = C类（其他外国人员）
+
+sex-f = F（女）
+sex-m = M（男）
+sex-x = X（未指明）
+
+hint-date = 格式：年-月-日，例如 2026-03-31。
+hint-passport-name = 须与护照上的拼写完全一致。
+hint-given-names = 护照上没有名的，留空即可。
+hint-nationality = 护照上的三位字母国家代码，例如 DEU、FRA 或 GBR。
+hint-passport-number = 5 至 15 位大写字母和数字，与护照一致。
+hint-sex = 与护照一致。
+hint-phone = 国际格式，例如 +86 10 1234 5678。
+hint-person-id = 申请工作许可的员工；如未列出，请先添加。
+hint-annual-salary = 以元为单位的年薪，例如 450000 或 450000.50。
+hint-requested-category = 单位自评类别，由审批部门最终认定。
+hint-permit-number = 以 P 开头，后接 17 位字符，与工作许可一致。
+hint-new-position = 职位变更时填写。
+hint-new-name = 姓名变更时填写，须与新护照完全一致。
+hint-new-passport-number = 护照变更时填写。
+hint-holder-passport-number = 由新用人单位申报用人单位变更时填写：持证人的护照号码，须与工作许可记载一致。
+hint-one-per-line = 每行一项。
+hint-valid-from = 不得早于今日。
+hint-valid-to = 不得超过劳动合同期限及该类别的最长有效期：A类 5 年，B类 2 年，C类 1 年。
+hint-uscc = 18 位，与营业执照一致。
+hint-username = 3 至 64 位小写字母、数字、点、连字符或下划线。
+hint-password = 8 至 64 个字符，至少包含小写字母、大写字母、数字、其他字符中的两类。
+hint-account-employer = 用人单位人事账号填写。
+hint-account-city = 工作人员账号填写：所属城市。
+hint-account-person = 外籍员工账号填写：其人员记录的标识（UUID）。
+
+employer-title = 本单位
+employer-applications = 申请
+employer-people = 外籍员工
+link-new-application = 发起申请
+link-new-person = 添加外籍员工
+notice-person-created = 已添加外籍员工。
+
+person-new-title = 添加外籍员工
+person-new-intro = 请按护照所载如实填写员工信息。
+person-save = 保存
+
+application-new-title = 发起申请
+application-new-intro = 四类申请共用一张表。请先选择申请类型，再填写该类型所需的部分，其余部分留空即可。
+application-new-no-people = 本单位尚未登记外籍员工，新办工作许可前请先添加。
+application-new-buttons-hint = 可先保存草稿稍后完成，也可立即提交；提交时将同时检查申报时限。
+app-kind-label = 申请类型
+section-new-hint = 仅用于新办工作许可。
+section-contract-end = 新办与延期
+section-contract-end-hint = 新办：劳动合同的截止日期。延期：新的合同截止日期，须晚于工作许可现有效期的截止日。
+section-permit = 延期、变更与注销
+section-permit-hint = 申请所涉及的工作许可。
+section-change-hint = 仅用于变更，须在变更之日起 10 日内申报。请填写变更后的内容。
+section-cancellation-hint = 仅用于注销，须在劳动关系终止之日起 10 日内申报。
+save-draft = 保存草稿
+submit-application = 提交申请
+
+application-title = 申请 { $receipt }
+application-facts = 概况
+application-details = 申请事项
+permit-record = 工作许可
+timeline-title = 办理进度
+timeline-by = 办理人：{ $name }
+timeline-by-role = 办理人：{ $name }（{ $role }）
+timeline-state = 状态：{ $to }
+timeline-states = 状态由“{ $from }”变为“{ $to }”
+actions-title = 可执行的操作
+actions-none = 您目前无需对此申请进行任何操作。
+notice-done = 已完成：{ $action }。
+
+action-hint-submit = 将申请提交至外国人工作管理部门，并检查申报时限。
+action-hint-resubmit = 补齐材料或完成补正后，再次提交申请。
+action-hint-withdraw = 撤回后申请即告终止，不能恢复。
+action-hint-pass-pre-review = 材料齐全，申请转入受理环节。
+action-hint-return = 请一次性列明所有缺少的材料，每行一项。
+action-hint-accept = 正式受理申请，审查时限自此起算。
+action-hint-start-review = 开始实质审查。
+action-hint-approve = 批准申请；新办、延期或变更按下列类别和有效期准予许可。
+action-hint-refuse = 不予许可，请列明全部理由，每行一项。
+action-hint-request-corrections = 要求用人单位补正下列事项，每行一项。
+
+officer-title = 工作台
+officer-city = { $city }外国人工作管理部门
+officer-queue = 待办申请
+officer-queue-hint = 按提交时间排列，最早提交的在前。
+officer-queue-empty = 暂无待办申请。
+officer-all = { $city }的全部申请
+
+me-title = 我的许可与申请
+me-permits = 我的工作许可
+me-no-permits = 您尚未持有工作许可。
+me-applications = 我的申请
+me-application-heading = { $kind }（{ $receipt }）
+
+admin-title = 系统管理
+admin-accounts = 账号
+admin-new-employer = 登记用人单位
+admin-register-employer = 登记
+admin-new-account = 新建账号
+admin-account-hint = 用人单位人事账号须选择用人单位，工作人员账号须选择城市，外籍员工账号须填写其人员记录标识。
+admin-create-account = 创建账号
+notice-employer-created = 用人单位已登记。
+notice-account-created = 账号已创建。
+
+permits-title = { $city }的工作许可
+permits-hint = 每项工作许可的现行记录。护照号码部分隐藏显示。

@@ -312,17 +312,26 @@ pub async fn render_errors(State(app): State<AppState>, req: Request, next: Next
     let locale = locale_of(req.headers());
     let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
-    let Some(err) = res.extensions_mut().remove::<HttpError>() else {
-        return res;
+    let mut err = match res.extensions_mut().remove::<HttpError>() {
+        Some(err) => err,
+        // The body limit answers by itself, before any handler runs.
+        None if res.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        }
+        None => return res,
     };
+    if err.code == "payload_too_large" {
+        err.params = vec![("max", app.config.max_body_bytes.to_string())];
+    }
     if is_api {
         let mut out = (err.status, axum::Json(err.body(&app.catalog, locale))).into_response();
+        // Keep what the handler set (cookies), not a body description of its own.
         out.headers_mut().extend(
             res.headers()
                 .clone()
                 .into_iter()
-                .filter(|(k, _)| k.is_some())
-                .map(|(k, v)| (k.unwrap(), v)),
+                .filter_map(|(k, v)| k.map(|k| (k, v)))
+                .filter(|(k, _)| k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH),
         );
         out
     } else {
@@ -359,8 +368,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         let (method, path) = (req.method().clone(), req.uri().path().to_string());
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                // The limit itself is filled in by `render_errors`, which knows it.
                 HttpError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-                    .with("max", "the limit of")
             } else {
                 HttpError::new(StatusCode::BAD_REQUEST, "malformed_json")
                     .with("detail", r.body_text())

@@ -50,6 +50,25 @@ fn may_see(who: &Principal, app: &Application) -> bool {
     }
 }
 
+/// Whether the actor's role may ever take `action`, whatever the application: decided before
+/// the application is looked up, so that the refusal says nothing about whether it exists.
+fn role_may_act(who: &Principal, action: ActionKind) -> bool {
+    match (action.side(), who.scope) {
+        (Side::Applicant, Scope::EmployerHr { .. }) => true,
+        (Side::Applicant, Scope::Applicant { .. }) => action == ActionKind::Withdraw,
+        (Side::Authority, Scope::LabourOfficer { .. }) => true,
+        _ => false,
+    }
+}
+
+/// Whether the actor's role may ever see an application.
+fn role_may_see(who: &Principal) -> bool {
+    matches!(
+        who.scope,
+        Scope::EmployerHr { .. } | Scope::Applicant { .. } | Scope::LabourOfficer { .. }
+    )
+}
+
 fn may_act(who: &Principal, app: &Application, action: ActionKind) -> bool {
     match (action.side(), who.scope) {
         (Side::Applicant, Scope::EmployerHr { employer_id }) => app.employer_id == employer_id,
@@ -216,6 +235,9 @@ pub async fn transition(
     seen: i64,
 ) -> Result<Application> {
     let kind = action.kind();
+    if !role_may_act(who, kind) {
+        return Err(ServiceError::Forbidden("action_not_allowed_for_role"));
+    }
     let mut tx = ctx.store.begin().await?;
     let app = tx
         .application(id)
@@ -444,6 +466,9 @@ async fn issue(
 }
 
 pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<ApplicationView> {
+    if !role_may_see(who) {
+        return Err(ServiceError::Forbidden("role_not_allowed"));
+    }
     let mut tx = ctx.store.begin_read().await?;
     let application = tx
         .application(id)

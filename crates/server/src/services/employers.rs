@@ -73,6 +73,10 @@ async fn create_once(
 }
 
 pub async fn get(ctx: &Ctx, who: &Principal, id: EmployerId) -> Result<Employer> {
+    // As for the list: refused to the role whether or not the employer exists.
+    if let Scope::Applicant { .. } = who.scope {
+        return Err(ServiceError::Forbidden("role_not_allowed"));
+    }
     let mut tx = ctx.store.begin_read().await?;
     let e = tx
         .employer(id)

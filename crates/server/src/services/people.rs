@@ -70,6 +70,13 @@ pub async fn create(
 }
 
 pub async fn get(ctx: &Ctx, who: &Principal, id: PersonId) -> Result<Person> {
+    // Roles that never see a person are refused whether or not it exists.
+    if !matches!(
+        who.scope,
+        Scope::EmployerHr { .. } | Scope::Applicant { .. } | Scope::LabourOfficer { .. }
+    ) {
+        return Err(ServiceError::Forbidden("role_not_allowed"));
+    }
     let mut tx = ctx.store.begin_read().await?;
     let person = tx
         .person(id)

@@ -1,7 +1,13 @@
 //! Server-rendered pages in English and Chinese that work without JavaScript. Every form
 //! carries the CSRF token that the `onecard_csrf` cookie also holds (double submit).
 
+mod admin;
+mod applications;
+mod employer;
+mod me;
+mod officer;
 mod pages;
+mod view;
 
 use crate::http::{
     AppState, CSRF_COOKIE, HttpError, HttpResult, LANG_COOKIE, MaybeAuth, cookie, set_cookie,
@@ -90,6 +96,10 @@ impl PageCtx<'_> {
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
         self.catalog
             .get(self.lang, key, &[(name, value.to_string())])
+    }
+    /// A message with several arguments.
+    pub fn tn(&self, key: &str, args: &[(&str, String)]) -> String {
+        self.catalog.get(self.lang, key, args)
     }
     pub fn lang_tag(&self) -> &'static str {
         self.lang.tag()

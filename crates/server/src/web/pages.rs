@@ -17,6 +17,11 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
+        .merge(super::employer::router())
+        .merge(super::officer::router())
+        .merge(super::applications::router())
+        .merge(super::me::router())
+        .merge(super::admin::router())
 }
 
 /// Where each role starts.

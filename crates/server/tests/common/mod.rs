@@ -249,3 +249,28 @@ pub fn grant_b() -> Value {
     let today = SystemClock.today();
     json!({ "category": "B", "valid_from": today.to_string(), "valid_to": (today + chrono::Days::new(365)).to_string() })
 }
+
+impl Client {
+    /// A POST with a raw body and the given content type, for requests `post` cannot make.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (StatusCode, Value) {
+        Self::send(
+            self.request(reqwest::Method::POST, path)
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body),
+        )
+        .await
+    }
+}
+
+/// The number of records on the audit chain, which must be intact.
+pub async fn audit_records(srv: &TestServer) -> i64 {
+    store::verify_audit(&*srv.store)
+        .await
+        .expect("read the audit chain")
+        .expect("audit chain intact")
+}

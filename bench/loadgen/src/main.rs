@@ -1,0 +1,607 @@
+//! `loadgen`: how many applications a OneCard server accepts per second, and how long each
+//! submission takes, with many employer systems submitting at once over HTTP.
+//!
+//! It signs in as an HR account, makes an API token, finds a person on that employer's roster,
+//! then runs `--clients` workers that each submit new-permit applications back to back
+//! (`POST /api/v1/applications`, `submit: true`, a fresh `Idempotency-Key` per request) for
+//! `--duration` seconds after an uncounted `--warmup`. It prints a table and one JSON line.
+//!
+//! It only ever talks to the one URL it is given, which must be on the loopback interface: it is
+//! a benchmark for a server on this machine, not a tool to load anyone else's.
+
+use clap::{Parser, ValueEnum};
+use reqwest::{Method, RequestBuilder, StatusCode, Url, header};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "loadgen",
+    about = "Submissions per second against a local OneCard server"
+)]
+struct Args {
+    /// The server's base URL; must be a loopback address (127.0.0.0/8, ::1 or localhost).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Concurrent clients, each with one request in flight at a time.
+    #[arg(long, default_value_t = 64)]
+    clients: usize,
+    /// Seconds measured.
+    #[arg(long, default_value_t = 20)]
+    duration: u64,
+    /// Seconds of load before the measurement starts, not counted.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
+    /// Hard cap on requests sent, warm-up included.
+    #[arg(long, default_value_t = 2_000_000)]
+    max_requests: u64,
+    /// HR account to submit as.
+    #[arg(long, default_value = "hr")]
+    username: String,
+    #[arg(
+        long,
+        env = "LOADGEN_PASSWORD",
+        default_value = "Demo-2026",
+        hide_env_values = true
+    )]
+    password: String,
+    /// Surname of the person on the HR account's roster the applications are for.
+    #[arg(long, default_value = "MÜLLER")]
+    surname: String,
+    /// How the workers authenticate: an API token (Bearer) or the sign-in session (cookies and
+    /// X-CSRF-Token).
+    #[arg(long, value_enum, default_value_t = AuthMode::Token)]
+    auth: AuthMode,
+    /// Seconds before a single request counts as failed ("timeout").
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Runtime worker threads of the load generator itself (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// A name for this run in the output, e.g. the backend.
+    #[arg(long, default_value = "")]
+    label: String,
+    /// Extra KEY=VALUE to copy into the JSON line (repeatable).
+    #[arg(long = "tag", value_parser = parse_tag)]
+    tags: Vec<(String, String)>,
+    /// Seconds between progress lines on stderr; 0 for none.
+    #[arg(long, default_value_t = 5)]
+    progress: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum AuthMode {
+    Token,
+    Session,
+}
+
+fn parse_tag(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got {s:?}"))
+}
+
+/// The base URL, if it is plain HTTP to a loopback host with no path beyond `/`.
+fn loopback_base(url: &str) -> Result<Url, String> {
+    let u = Url::parse(url).map_err(|e| format!("invalid --url {url:?}: {e}"))?;
+    if u.scheme() != "http" {
+        return Err(format!("--url must be http://, got {}", u.scheme()));
+    }
+    let host = u.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        return Err(format!(
+            "refusing to load {host:?}: only loopback addresses (127.0.0.0/8, ::1, localhost)"
+        ));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err("--url must not carry credentials".into());
+    }
+    if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
+        return Err(format!(
+            "--url must be a base URL such as http://127.0.0.1:8080, got {url:?}"
+        ));
+    }
+    Ok(u)
+}
+
+/// How a request proves who sends it.
+#[derive(Clone, Debug)]
+enum Auth {
+    Bearer(String),
+    Session { cookie: String, csrf: String },
+}
+
+impl Auth {
+    fn apply(&self, r: RequestBuilder) -> RequestBuilder {
+        match self {
+            Auth::Bearer(t) => r.bearer_auth(t),
+            Auth::Session { cookie, csrf } => r
+                .header(header::COOKIE, cookie)
+                .header("x-csrf-token", csrf),
+        }
+    }
+}
+
+fn cookie_value(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+struct Target {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl Target {
+    fn url(&self, path: &str) -> Url {
+        // Paths are our own constants; joining keeps every request on the given host and port.
+        self.base.join(path).expect("path")
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, self.url(path))
+    }
+}
+
+async fn send_json(r: RequestBuilder, what: &str) -> Result<(StatusCode, Value), String> {
+    let res = r.send().await.map_err(|e| format!("{what}: {e}"))?;
+    let status = res.status();
+    let text = res.text().await.map_err(|e| format!("{what}: {e}"))?;
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Ok((status, body))
+}
+
+/// Signs in, makes a token if asked, and finds the person: what every worker needs.
+async fn setup(t: &Target, args: &Args) -> Result<(Auth, String), String> {
+    let res = t
+        .request(Method::POST, "/api/v1/session")
+        .json(&json!({ "username": args.username, "password": args.password }))
+        .send()
+        .await
+        .map_err(|e| format!("sign in: {e}"))?;
+    let session = cookie_value(&res, "onecard_session");
+    let csrf = cookie_value(&res, "onecard_csrf");
+    let status = res.status();
+    if status != StatusCode::OK {
+        let body = res.text().await.unwrap_or_default();
+        return Err(format!("sign in as {}: {status} {body}", args.username));
+    }
+    let (Some(session), Some(csrf)) = (session, csrf) else {
+        return Err("sign in: no session or CSRF cookie in the answer".into());
+    };
+    let session_auth = Auth::Session {
+        cookie: format!("onecard_session={session}; onecard_csrf={csrf}"),
+        csrf,
+    };
+    let auth = match args.auth {
+        AuthMode::Session => session_auth,
+        AuthMode::Token => {
+            let name = format!("loadgen {}", run_id());
+            let (s, body) = send_json(
+                session_auth.apply(
+                    t.request(Method::POST, "/api/v1/api-tokens")
+                        .json(&json!({ "name": name })),
+                ),
+                "create API token",
+            )
+            .await?;
+            if s != StatusCode::CREATED {
+                return Err(format!("create API token: {s} {body}"));
+            }
+            let token = body["token"]
+                .as_str()
+                .ok_or_else(|| format!("create API token: no token in {body}"))?;
+            Auth::Bearer(token.to_string())
+        }
+    };
+    let (s, people) = send_json(
+        auth.apply(t.request(Method::GET, "/api/v1/people")),
+        "list people",
+    )
+    .await?;
+    if s != StatusCode::OK {
+        return Err(format!("list people: {s} {people}"));
+    }
+    let person = people
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["surname"] == args.surname.as_str())
+        .and_then(|p| p["id"].as_str())
+        .ok_or_else(|| format!("no person with surname {:?} on the roster", args.surname))?;
+    Ok((auth, person.to_string()))
+}
+
+fn application_body(person_id: &str) -> String {
+    json!({
+        "kind": "new",
+        "person_id": person_id,
+        "position": "Data Scientist",
+        "annual_salary": "480000",
+        "contract_start": "2027-01-01",
+        "contract_end": "2029-12-31",
+        "submit": true,
+    })
+    .to_string()
+}
+
+/// One submission by hand before the load: it must be created as submitted, and a retry with
+/// the same key must return the same application rather than make a second one.
+async fn probe(t: &Target, auth: &Auth, body: &str, run: &str) -> Result<String, String> {
+    let submit = || {
+        auth.apply(t.request(Method::POST, "/api/v1/applications"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", format!("{run}-probe"))
+            .body(body.to_string())
+    };
+    let (s, first) = send_json(submit(), "probe submission").await?;
+    if s != StatusCode::CREATED || first["state"] != "submitted" {
+        return Err(format!("probe submission: {s} {first}"));
+    }
+    let (s, again) = send_json(submit(), "probe replay").await?;
+    if s != StatusCode::CREATED || again["id"] != first["id"] {
+        return Err(format!(
+            "probe replay: {s}, expected the same application {} back, got {again}",
+            first["id"]
+        ));
+    }
+    Ok(first["receipt_number"].as_str().unwrap_or("?").to_string())
+}
+
+/// A prefix that keeps this run's idempotency keys apart from any earlier run's.
+fn run_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("lg{:x}{:x}", nanos, std::process::id())
+}
+
+#[derive(Default)]
+struct Tally {
+    /// Latencies of the measured 201s, in microseconds.
+    ok_us: Vec<u32>,
+    /// Measured failures by HTTP status or transport error kind.
+    errors: BTreeMap<String, u64>,
+    /// Measured requests (started in the window), failures included.
+    requests: u64,
+    warmup_requests: u64,
+    last_done: Option<Instant>,
+}
+
+struct Shared {
+    target: Target,
+    auth: Auth,
+    body: String,
+    run: String,
+    measure_from: Instant,
+    end: Instant,
+    max_requests: u64,
+    sent: AtomicU64,
+    done: AtomicU64,
+}
+
+fn error_kind(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timeout".into()
+    } else if e.is_connect() {
+        "connect".into()
+    } else {
+        "transport".into()
+    }
+}
+
+async fn worker(s: Arc<Shared>, id: usize) -> Tally {
+    let mut t = Tally::default();
+    let url = s.target.url("/api/v1/applications");
+    for n in 0u64.. {
+        let start = Instant::now();
+        if start >= s.end || s.sent.fetch_add(1, Ordering::Relaxed) >= s.max_requests {
+            break;
+        }
+        let r = s
+            .auth
+            .apply(s.target.http.post(url.clone()))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", format!("{}-{id}-{n}", s.run))
+            .body(s.body.clone());
+        let outcome = match r.send().await {
+            // Read the whole body, so that the connection is reused and the time is complete.
+            Ok(res) => {
+                let status = res.status().as_u16();
+                res.bytes()
+                    .await
+                    .map(|_| status)
+                    .map_err(|e| error_kind(&e))
+            }
+            Err(e) => Err(error_kind(&e)),
+        };
+        let done = Instant::now();
+        s.done.fetch_add(1, Ordering::Relaxed);
+        if start < s.measure_from {
+            t.warmup_requests += 1;
+        } else {
+            t.requests += 1;
+            t.last_done = Some(done);
+            match &outcome {
+                Ok(201) => {
+                    let us = done.duration_since(start).as_micros();
+                    t.ok_us.push(u32::try_from(us).unwrap_or(u32::MAX));
+                }
+                Ok(status) => *t.errors.entry(status.to_string()).or_default() += 1,
+                Err(kind) => *t.errors.entry(kind.clone()).or_default() += 1,
+            }
+        }
+        if outcome.is_err() {
+            // The server is gone or refusing: do not spin.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    t
+}
+
+/// The `p`-th percentile (nearest rank) of sorted values, in milliseconds.
+fn percentile_ms(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    let i = rank.clamp(1, sorted.len()) - 1;
+    f64::from(sorted[i]) / 1000.0
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+async fn run(args: Args) -> Result<bool, String> {
+    let base = loopback_base(&args.url)?;
+    if args.clients == 0 || args.clients > 4096 {
+        return Err("--clients must be between 1 and 4096".into());
+    }
+    if args.duration == 0 {
+        return Err("--duration must be at least 1 second".into());
+    }
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .tcp_nodelay(true)
+        .pool_max_idle_per_host(args.clients)
+        .timeout(Duration::from_secs(args.timeout.max(1)))
+        .build()
+        .map_err(|e| format!("HTTP client: {e}"))?;
+    let target = Target { http, base };
+    let (auth, person_id) = setup(&target, &args).await?;
+    let run = run_id();
+    let body = application_body(&person_id);
+    let receipt = probe(&target, &auth, &body, &run).await?;
+    eprintln!(
+        "loadgen: {} as {} ({:?}), person {person_id}, probe receipt {receipt}; {} clients, {} s warm-up, {} s measured",
+        target.base, args.username, args.auth, args.clients, args.warmup, args.duration
+    );
+
+    let t0 = Instant::now();
+    let measure_from = t0 + Duration::from_secs(args.warmup);
+    let shared = Arc::new(Shared {
+        target,
+        auth,
+        body,
+        run,
+        measure_from,
+        end: measure_from + Duration::from_secs(args.duration),
+        max_requests: args.max_requests,
+        sent: AtomicU64::new(0),
+        done: AtomicU64::new(0),
+    });
+    let progress = (args.progress > 0).then(|| {
+        let s = shared.clone();
+        let every = Duration::from_secs(args.progress);
+        tokio::spawn(async move {
+            let mut last = 0;
+            loop {
+                tokio::time::sleep(every).await;
+                let done = s.done.load(Ordering::Relaxed);
+                eprintln!(
+                    "loadgen: t={:>5.1}s  {done} done, {:.0}/s",
+                    t0.elapsed().as_secs_f64(),
+                    (done - last) as f64 / every.as_secs_f64()
+                );
+                last = done;
+            }
+        })
+    });
+    let workers: Vec<_> = (0..args.clients)
+        .map(|i| tokio::spawn(worker(shared.clone(), i)))
+        .collect();
+    let mut total = Tally::default();
+    for w in workers {
+        let t = w.await.map_err(|e| format!("worker: {e}"))?;
+        total.ok_us.extend(t.ok_us);
+        for (k, v) in t.errors {
+            *total.errors.entry(k).or_default() += v;
+        }
+        total.requests += t.requests;
+        total.warmup_requests += t.warmup_requests;
+        total.last_done = total.last_done.max(t.last_done);
+    }
+    if let Some(p) = progress {
+        p.abort();
+    }
+
+    let mut lat = total.ok_us;
+    lat.sort_unstable();
+    let ok = lat.len() as u64;
+    let error_count: u64 = total.errors.values().sum();
+    let elapsed = total
+        .last_done
+        .map(|d| d.duration_since(shared.measure_from).as_secs_f64())
+        .unwrap_or(0.0)
+        .max(1e-9);
+    let throughput = ok as f64 / elapsed;
+    let mean = if lat.is_empty() {
+        0.0
+    } else {
+        lat.iter().map(|&u| u64::from(u)).sum::<u64>() as f64 / lat.len() as f64 / 1000.0
+    };
+    let (p50, p90, p99, max) = (
+        percentile_ms(&lat, 50.0),
+        percentile_ms(&lat, 90.0),
+        percentile_ms(&lat, 99.0),
+        percentile_ms(&lat, 100.0),
+    );
+    let capped = shared.sent.load(Ordering::Relaxed) >= args.max_requests;
+
+    let errors_text = if total.errors.is_empty() {
+        "0".to_string()
+    } else {
+        let by: Vec<String> = total
+            .errors
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        format!("{error_count} ({})", by.join(", "))
+    };
+    let label = if args.label.is_empty() {
+        "-"
+    } else {
+        &args.label
+    };
+    println!();
+    println!("  {:<22} {label}", "run");
+    println!("  {:<22} {}", "target", shared.target.base);
+    println!(
+        "  {:<22} {} clients, {} s after {} s warm-up{}",
+        "load",
+        args.clients,
+        args.duration,
+        args.warmup,
+        if capped { " (request cap reached)" } else { "" }
+    );
+    println!("  {:<22} {}", "requests (measured)", total.requests);
+    println!("  {:<22} {ok}", "created (201)");
+    println!("  {:<22} {errors_text}", "errors (non-201)");
+    println!(
+        "  {:<22} {throughput:.1} /s over {elapsed:.2} s",
+        "throughput"
+    );
+    println!("  {:<22} {mean:.2} ms", "latency mean");
+    println!("  {:<22} {p50:.2} ms", "latency p50");
+    println!("  {:<22} {p90:.2} ms", "latency p90");
+    println!("  {:<22} {p99:.2} ms", "latency p99");
+    println!("  {:<22} {max:.2} ms", "latency max");
+    println!();
+
+    let mut line = Map::new();
+    line.insert("label".into(), args.label.clone().into());
+    for (k, v) in &args.tags {
+        line.insert(k.clone(), v.clone().into());
+    }
+    let extra = json!({
+        "url": shared.target.base.as_str(),
+        "auth": format!("{:?}", args.auth).to_lowercase(),
+        "clients": args.clients,
+        "warmup_s": args.warmup,
+        "duration_s": args.duration,
+        "elapsed_s": round2(elapsed),
+        "warmup_requests": total.warmup_requests,
+        "requests": total.requests,
+        "created": ok,
+        "errors": error_count,
+        "errors_by_status": total.errors,
+        "capped": capped,
+        "throughput_per_s": round2(throughput),
+        "latency_ms": { "mean": round2(mean), "p50": round2(p50), "p90": round2(p90), "p99": round2(p99), "max": round2(max) },
+    });
+    if let Value::Object(m) = extra {
+        line.extend(m);
+    }
+    println!("{}", Value::Object(line));
+    Ok(ok > 0)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = args.threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = match rt.enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("loadgen: runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(args)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("loadgen: no submission succeeded");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("loadgen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.2:1/",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(loopback_base(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.1:8080",
+            "http://example.com",
+            "https://127.0.0.1:8080",
+            "http://0.0.0.0:8080",
+            "http://127.0.0.1:8080/api",
+            "http://user:pw@127.0.0.1:8080",
+            "http://localhost.example.com",
+            "not a url",
+        ] {
+            assert!(loopback_base(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn nearest_rank() {
+        let v: Vec<u32> = (1..=100).map(|i| i * 1000).collect();
+        assert_eq!(percentile_ms(&v, 50.0), 50.0);
+        assert_eq!(percentile_ms(&v, 99.0), 99.0);
+        assert_eq!(percentile_ms(&v, 100.0), 100.0);
+        assert_eq!(percentile_ms(&[7000], 50.0), 7.0);
+        assert_eq!(percentile_ms(&[], 50.0), 0.0);
+    }
+
+    #[test]
+    fn tags() {
+        assert_eq!(parse_tag("a=b=c"), Ok(("a".into(), "b=c".into())));
+        assert!(parse_tag("=x").is_err());
+        assert!(parse_tag("x").is_err());
+    }
+}

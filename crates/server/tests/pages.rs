@@ -1,0 +1,490 @@
+//! The server-rendered pages through their forms, as a browser without JavaScript uses them:
+//! cookies, the CSRF token in a hidden field, redirects after each POST, both languages.
+
+mod common;
+use common::*;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use std::collections::BTreeMap;
+
+/// A browser that keeps its cookies and follows no redirect, so that each can be checked.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: BTreeMap<String, String>,
+    lang: Option<&'static str>,
+}
+
+/// What came back: status, where it redirects to, and the page.
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Browser {
+    fn new(srv: &TestServer) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: srv.base.clone(),
+            cookies: BTreeMap::new(),
+            lang: None,
+        }
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies
+            .get("onecard_csrf")
+            .cloned()
+            .expect("a CSRF cookie")
+    }
+
+    async fn send(&mut self, r: reqwest::RequestBuilder) -> Page {
+        let mut r = r;
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            r = r.header(COOKIE, c.join("; "));
+        }
+        if let Some(l) = self.lang {
+            r = r.header(ACCEPT_LANGUAGE, l);
+        }
+        let res = r.send().await.expect("request");
+        for v in res.headers().get_all(SET_COOKIE) {
+            let v = v.to_str().expect("ASCII cookie");
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').expect("name=value");
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        Page {
+            status: res.status(),
+            location: res
+                .headers()
+                .get(LOCATION)
+                .map(|l| l.to_str().unwrap().to_string()),
+            body: res.text().await.expect("body"),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let r = self.http.get(format!("{}{path}", self.base));
+        self.send(r).await
+    }
+
+    /// Posts a form with this browser's CSRF token.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form as given, token or not.
+    async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(fields));
+        self.send(r).await
+    }
+
+    /// Signs in through the sign-in form; returns where it sent us.
+    async fn sign_in(srv: &TestServer, username: &str) -> (Browser, String) {
+        let mut b = Browser::new(srv);
+        let login = b.get("/login").await;
+        assert_eq!(login.status, StatusCode::OK);
+        let p = b
+            .post(
+                "/login",
+                &[("username", username), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "sign in as {username}");
+        assert!(b.cookies.contains_key("onecard_session"));
+        (b, p.location.expect("a redirect"))
+    }
+}
+
+/// The value of the `attr` attribute of the first tag after `marker`.
+fn attr_after(body: &str, marker: &str, attr: &str) -> String {
+    let at = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not on the page"));
+    let rest = &body[at..];
+    let key = format!("{attr}=\"");
+    let start = rest.find(&key).expect("attribute") + key.len();
+    rest[start..]
+        .split('"')
+        .next()
+        .expect("closing quote")
+        .to_string()
+}
+
+/// The id of the person whose `<option>` label starts with `name`.
+fn option_for(body: &str, name: &str) -> String {
+    let label = format!("\">{name}");
+    let end = body.find(&label).expect("the person among the options");
+    let start = body[..end].rfind("value=\"").expect("option value") + 7;
+    body[start..end].to_string()
+}
+
+#[tokio::test]
+async fn login_sets_the_csrf_cookie_and_signs_in_by_role() {
+    let srv = TestServer::sqlite().await;
+    let mut b = Browser::new(&srv);
+    let p = b.get("/login").await;
+    assert_eq!(p.status, StatusCode::OK);
+    let token = b.csrf();
+    assert!(token.len() >= 32);
+    assert!(p.body.contains(&format!("name=\"csrf\" value=\"{token}\"")));
+    assert!(p.body.contains("<label for=\"username\">"));
+
+    // A wrong password shows the form again.
+    let bad = b
+        .post(
+            "/login",
+            &[("username", "hr"), ("password", "wrong-Password1")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert!(bad.body.contains("Wrong username or password."));
+    assert!(!b.cookies.contains_key("onecard_session"));
+
+    for (user, home) in [
+        ("hr", "/employer"),
+        ("officer.beijing", "/officer"),
+        ("anna", "/me"),
+        ("admin", "/admin"),
+        ("immigration.beijing", "/permits"),
+        ("social.beijing", "/permits"),
+    ] {
+        let (mut b, to) = Browser::sign_in(&srv, user).await;
+        assert_eq!(to, home, "{user}");
+        let p = b.get(home).await;
+        assert_eq!(p.status, StatusCode::OK, "{user} on {home}: {}", p.body);
+        assert_eq!(p.body.matches("<h1").count(), 1, "one h1 on {home}");
+        assert!(!p.body.contains("<script"), "no script on {home}");
+        // Signed in, the sign-in page sends you home.
+        assert_eq!(b.get("/login").await.location.as_deref(), Some(home));
+    }
+
+    // Without a session every page sends you to sign in.
+    let mut anon = Browser::new(&srv);
+    for path in ["/employer", "/officer", "/me", "/admin", "/permits"] {
+        let p = anon.get(path).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(p.location.as_deref(), Some("/login"), "{path}");
+    }
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn forms_without_the_right_token_are_refused_and_change_nothing() {
+    let srv = TestServer::sqlite().await;
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let records = audit_records(&srv).await;
+    let person = [
+        ("surname", "NOVAK"),
+        ("given_names", "Petra"),
+        ("nationality", "CZE"),
+        ("passport_number", "40123456"),
+        ("date_of_birth", "1991-05-06"),
+        ("sex", "F"),
+        ("email", "petra.novak@example.cz"),
+    ];
+    let none = hr.post_raw("/employer/people/new", &person).await;
+    assert_eq!(none.status, StatusCode::FORBIDDEN);
+    let mut with_wrong = vec![("csrf", "x".repeat(43))];
+    with_wrong.extend(person.iter().map(|(k, v)| (*k, v.to_string())));
+    let wrong: Vec<(&str, &str)> = with_wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = hr.post_raw("/employer/people/new", &wrong).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(p.body.contains("The form has expired"), "{}", p.body);
+    let page = hr.get("/employer").await;
+    assert!(!page.body.contains("NOVAK"));
+    assert_eq!(audit_records(&srv).await, records, "nothing was written");
+
+    // Sign-out too needs the token: without it the session stays.
+    let out = hr.post_raw("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::FORBIDDEN);
+    assert_eq!(hr.get("/employer").await.status, StatusCode::OK);
+
+    // With the token, the person is added.
+    let ok = hr.post("/employer/people/new", &person).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location.as_deref(), Some("/employer?done=person"));
+    let page = hr.get("/employer?done=person").await;
+    assert!(page.body.contains("NOVAK Petra"));
+    assert!(page.body.contains("The foreign employee has been added."));
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn bad_application_input_is_shown_again_with_field_errors_in_both_languages() {
+    let srv = TestServer::sqlite().await;
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let form = hr.get("/employer/applications/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    for label in [
+        "<label for=\"person_id\">",
+        "<label for=\"position\">",
+        "<label for=\"permit_number\">",
+        "<label for=\"employment_end\">",
+        "<label for=\"kind-new\">",
+    ] {
+        assert!(form.body.contains(label), "{label}");
+    }
+    assert!(form.body.contains("name=\"submit\" value=\"true\""));
+    assert!(form.body.contains("name=\"submit\" value=\"false\""));
+
+    let bad = [
+        ("kind", "new"),
+        ("annual_salary", "lots"),
+        ("contract_start", "2027-02-30"),
+        ("submit", "true"),
+    ];
+    let p = hr.post("/employer/applications/new", &bad).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("role=\"alert\""));
+    assert!(
+        p.body
+            .contains("<a href=\"#position\">Position: is required.</a>")
+    );
+    assert!(
+        p.body
+            .contains("id=\"position-error\">Position: is required.</span>")
+    );
+    assert!(p.body.contains("value=\"lots\""), "values are kept");
+    assert!(
+        p.body
+            .contains("id=\"kind-new\" name=\"kind\" value=\"new\" checked")
+    );
+
+    hr.lang = Some("zh-CN");
+    let p = hr.post("/employer/applications/new", &bad).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("<html lang=\"zh-CN\">"));
+    assert!(p.body.contains("职位：为必填项。"), "{}", p.body);
+    assert!(p.body.contains("请更正以下问题"));
+
+    // The language cookie wins over the header.
+    hr.cookies.insert("lang".into(), "en".into());
+    let p = hr.post("/employer/applications/new", &bad).await;
+    assert!(p.body.contains("Position: is required."));
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn employer_officer_and_applicant_through_the_forms() {
+    let srv = TestServer::sqlite().await;
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let (mut officer, _) = Browser::sign_in(&srv, "officer.beijing").await;
+    let (mut anna, _) = Browser::sign_in(&srv, "anna").await;
+
+    // The employer applies for Anna's permit and submits at once.
+    let form = hr.get("/employer/applications/new").await;
+    let person = option_for(&form.body, "MÜLLER Anna");
+    let p = hr
+        .post(
+            "/employer/applications/new",
+            &[
+                ("kind", "new"),
+                ("person_id", &person),
+                ("position", "Data Scientist"),
+                ("annual_salary", "480000"),
+                ("contract_start", "2027-01-01"),
+                ("contract_end", "2029-12-31"),
+                ("requested_category", "B"),
+                ("submit", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let url = p.location.expect("to the application");
+    assert!(url.starts_with("/applications/"), "{url}");
+    let home = hr.get("/employer").await;
+    assert!(home.body.contains(&format!("href=\"{url}\"")));
+    assert!(home.body.contains("state-submitted"));
+
+    // The officer finds it first in the queue and takes it through.
+    let queue = officer.get("/officer").await;
+    assert!(queue.body.contains(&format!("href=\"{url}\"")));
+    assert!(queue.body.contains("MÜLLER Anna"));
+    for (action, word) in [
+        ("pass_pre_review", "Done: Pass pre-review."),
+        ("accept", "Done: Accept."),
+        ("start_review", "Done: Start review."),
+    ] {
+        let page = officer.get(&url).await;
+        let version = attr_after(&page.body, "name=\"version\"", "value");
+        let p = officer
+            .post(
+                &format!("{url}/transition"),
+                &[("action", action), ("version", &version)],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{action}: {}", p.body);
+        let back = p.location.unwrap();
+        assert_eq!(back, format!("{url}?done={action}"));
+        assert!(officer.get(&back).await.body.contains(word), "{action}");
+    }
+
+    // Returning needs the missing items; a refusal with none is shown again.
+    let page = officer.get(&url).await;
+    let version = attr_after(&page.body, "name=\"version\"", "value");
+    let p = officer
+        .post(
+            &format!("{url}/transition"),
+            &[("action", "refuse"), ("version", &version), ("items", "\n")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        p.body.contains("Reasons: list at least one item."),
+        "{}",
+        p.body
+    );
+
+    // Approval with the grant the form offers.
+    let from = attr_after(&page.body, "id=\"approve-valid_from\"", "value");
+    let to = attr_after(&page.body, "id=\"approve-valid_to\"", "value");
+    assert!(!from.is_empty() && !to.is_empty());
+    let approve = [
+        ("action", "approve"),
+        ("version", version.as_str()),
+        ("category", "B"),
+        ("valid_from", from.as_str()),
+        ("valid_to", to.as_str()),
+    ];
+    let p = officer.post(&format!("{url}/transition"), &approve).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = officer.get(&p.location.unwrap()).await;
+    assert!(page.body.contains("state-approved"));
+    assert!(page.body.contains("P110000"), "the permit number is shown");
+
+    // The same decision again, on the old version: a conflict that says where it stands.
+    let p = officer.post(&format!("{url}/transition"), &approve).await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+    assert!(p.body.contains("it is now approved"), "{}", p.body);
+
+    // Anna sees her permit and the whole timeline, in both languages.
+    let me = anna.get("/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert!(me.body.contains("P110000"));
+    assert!(me.body.contains("status-valid"));
+    assert!(me.body.contains("electronic card"));
+    for step in [
+        "Submit",
+        "Pass pre-review",
+        "Accept",
+        "Start review",
+        "Approve",
+    ] {
+        assert!(
+            me.body.contains(&format!("<strong>{step}</strong>")),
+            "{step}"
+        );
+    }
+    anna.lang = Some("zh-CN");
+    let me = anna.get("/me").await;
+    assert!(me.body.contains("我的工作许可"));
+    assert!(me.body.contains("状态由“审查中”变为“已批准”"));
+    // The applicant sees the passport number masked.
+    let detail = anna.get(&url).await;
+    assert!(detail.body.contains("*****0T47"));
+    assert!(!detail.body.contains("C01X00T47"));
+
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn pages_of_other_roles_and_records_are_refused() {
+    let srv = TestServer::sqlite().await;
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let form = hr.get("/employer/applications/new").await;
+    let person = option_for(&form.body, "MÜLLER Anna");
+    let p = hr
+        .post(
+            "/employer/applications/new",
+            &[
+                ("kind", "new"),
+                ("person_id", &person),
+                ("position", "Analyst"),
+                ("annual_salary", "300000"),
+                ("contract_start", "2027-01-01"),
+                ("contract_end", "2028-12-31"),
+                ("submit", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let url = p.location.unwrap();
+
+    for (user, path, status) in [
+        ("anna", "/officer", StatusCode::FORBIDDEN),
+        ("anna", "/employer", StatusCode::FORBIDDEN),
+        ("hr", "/admin", StatusCode::FORBIDDEN),
+        ("officer.beijing", "/me", StatusCode::FORBIDDEN),
+        ("officer.beijing", "/permits", StatusCode::FORBIDDEN),
+        ("admin", "/employer/applications/new", StatusCode::FORBIDDEN),
+        ("jean", url.as_str(), StatusCode::NOT_FOUND),
+        ("officer.tianjin", url.as_str(), StatusCode::NOT_FOUND),
+        ("hr", "/applications/not-an-id", StatusCode::NOT_FOUND),
+    ] {
+        let (mut b, _) = Browser::sign_in(&srv, user).await;
+        let p = b.get(path).await;
+        assert_eq!(p.status, status, "{user} on {path}");
+        assert!(p.body.contains("<h1>"), "an error page");
+    }
+
+    // The holder may see the draft but not submit it; the employer may.
+    let (mut anna, _) = Browser::sign_in(&srv, "anna").await;
+    let page = anna.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"act-withdraw\""));
+    assert!(!page.body.contains("id=\"act-submit\""));
+    let p = anna
+        .post(
+            &format!("{url}/transition"),
+            &[("action", "submit"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = hr
+        .post(
+            &format!("{url}/transition"),
+            &[("action", "submit"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    srv.stop().await;
+}
