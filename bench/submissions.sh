@@ -36,6 +36,7 @@ AUTH=${BENCH_AUTH:-token}
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/onecard-bench.XXXXXX")
 SERVER_PID=""
 SAMPLER_PID=""
+LOADGEN_PID=""
 PG_DB=""
 PG_ADMIN=""
 RESULTS=()
@@ -69,6 +70,10 @@ drop_pg_db() {
 
 cleanup() {
     local rc=$?
+    if [[ -n "$LOADGEN_PID" ]]; then
+        kill "$LOADGEN_PID" 2>/dev/null || true
+        wait "$LOADGEN_PID" 2>/dev/null || true
+    fi
     if [[ -n "$SAMPLER_PID" ]]; then
         kill "$SAMPLER_PID" 2>/dev/null || true
         wait "$SAMPLER_PID" 2>/dev/null || true
@@ -142,7 +147,8 @@ cpu_seconds() {
     awk -v t="$total" 'BEGIN { printf "%.2f", t / 100 }'
 }
 
-# The PostgreSQL backends serving the scratch database (read only: nothing is signalled).
+# The PostgreSQL backends serving the scratch database (read only: nothing is signalled). With
+# BENCH_PG_WAITS the sampler's own backend is among them; it uses little CPU.
 pg_backends() {
     [[ -n "$PG_DB" ]] || return 0
     pgrep -f "^postgres: .* $PG_DB " || true
@@ -167,7 +173,18 @@ run_load() {
     # shellcheck disable=SC2086
     pg0=$(cpu_seconds $pids_before)
     t0=$(date +%s.%N)
-    "${load[@]}" | tee "$out"
+    # In the background, so that a signal to this script is handled at once.
+    local rc=0
+    "${load[@]}" >"$out" &
+    LOADGEN_PID=$!
+    wait "$LOADGEN_PID" || rc=$?
+    LOADGEN_PID=""
+    cat "$out"
+    if ((rc != 0)); then
+        log "loadgen failed (exit $rc); server log: $SERVER_LOG"
+        tail -n 5 "$SERVER_LOG" >&2
+        return "$rc"
+    fi
     local wall srv pg json total
     wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
     srv=$(awk -v a="$srv0" -v b="$(cpu_seconds "$SERVER_PID")" 'BEGIN { printf "%.2f", b - a }')

@@ -28,14 +28,14 @@ struct Args {
     /// The server's base URL; must be a loopback address (127.0.0.0/8, ::1 or localhost).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     url: String,
-    /// Concurrent clients, each with one request in flight at a time.
-    #[arg(long, default_value_t = 64)]
-    clients: usize,
-    /// Seconds measured.
-    #[arg(long, default_value_t = 20)]
+    /// Concurrent clients, each with one request in flight at a time (1 to 4096).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    clients: u64,
+    /// Seconds measured (at most an hour).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     duration: u64,
-    /// Seconds of load before the measurement starts, not counted.
-    #[arg(long, default_value_t = 3)]
+    /// Seconds of load before the measurement starts, not counted (at most ten minutes).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(0..=600))]
     warmup: u64,
     /// Hard cap on requests sent, warm-up included.
     #[arg(long, default_value_t = 2_000_000)]
@@ -58,7 +58,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = AuthMode::Token)]
     auth: AuthMode,
     /// Seconds before a single request counts as failed ("timeout").
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
     /// Runtime worker threads of the load generator itself (default: one per core).
     #[arg(long)]
@@ -306,7 +306,7 @@ fn error_kind(e: &reqwest::Error) -> String {
     }
 }
 
-async fn worker(s: Arc<Shared>, id: usize) -> Tally {
+async fn worker(s: Arc<Shared>, id: u64) -> Tally {
     let mut t = Tally::default();
     let url = s.target.url("/api/v1/applications");
     for n in 0u64.. {
@@ -371,18 +371,24 @@ fn round2(x: f64) -> f64 {
 
 async fn run(args: Args) -> Result<bool, String> {
     let base = loopback_base(&args.url)?;
-    if args.clients == 0 || args.clients > 4096 {
-        return Err("--clients must be between 1 and 4096".into());
+    let mut http = reqwest::Client::builder();
+    if base
+        .host_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case("localhost"))
+    {
+        // Whatever the resolver says, "localhost" means this machine.
+        let port = base.port_or_known_default().unwrap_or(80);
+        http = http.resolve(
+            "localhost",
+            std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        );
     }
-    if args.duration == 0 {
-        return Err("--duration must be at least 1 second".into());
-    }
-    let http = reqwest::Client::builder()
+    let http = http
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true)
-        .pool_max_idle_per_host(args.clients)
-        .timeout(Duration::from_secs(args.timeout.max(1)))
+        .pool_max_idle_per_host(args.clients as usize)
+        .timeout(Duration::from_secs(args.timeout))
         .build()
         .map_err(|e| format!("HTTP client: {e}"))?;
     let target = Target { http, base };
