@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn state(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> AppState {
     AppState {
-        ctx: Ctx { store, clock },
+        ctx: Ctx::new(store, clock),
         config: Arc::new(config),
         catalog: Arc::new(Catalog::default()),
     }

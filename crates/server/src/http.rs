@@ -260,6 +260,10 @@ impl From<ServiceError> for HttpError {
                 tracing::error!(error = %e, "store error");
                 HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
+            ServiceError::Internal(what) => {
+                tracing::error!(what, "internal error");
+                HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
         }
     }
 }

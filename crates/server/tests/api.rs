@@ -1399,6 +1399,199 @@ on_both!(
     postgres_concurrent_idempotency
 );
 
+/// Many submissions at once are written in batches (group commit): each still gets its own
+/// answer, valid ones beside refused ones, retries beside first calls, and the audit chain holds
+/// exactly one record per application.
+async fn concurrent_submissions_each_get_their_own_answer(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let today = srv.clock.today();
+    let pid = person_id(&hr, "MÜLLER").await;
+    let body = new_permit(&pid, today, true);
+    let audit = audit_records(&srv).await;
+    let before = list(&hr, APPS).await.len();
+
+    let mut set = JoinSet::new();
+    for i in 0..120 {
+        let hr = hr.clone();
+        let mut body = body.clone();
+        set.spawn(async move {
+            let kind = match i % 6 {
+                // Someone else's person (or nobody's): refused on its own.
+                0 => {
+                    body["person_id"] = json!(uuid_like(i));
+                    "refused"
+                }
+                // A third of them repeat one key with the same body: one application.
+                1 | 2 => return ("shared", post_with_key(&hr, "burst-shared", &body).await),
+                _ => "fresh",
+            };
+            (kind, post_with_key(&hr, &format!("burst-{i}"), &body).await)
+        });
+    }
+    let (mut fresh, mut shared) = (BTreeSet::new(), BTreeSet::new());
+    let mut receipts = BTreeSet::new();
+    while let Some(r) = set.join_next().await {
+        let (kind, got) = r.expect("request task");
+        match kind {
+            "refused" => assert_error(
+                &got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "person_unknown",
+                Some("person_id"),
+            ),
+            _ => {
+                assert_eq!(got.0, StatusCode::CREATED, "{kind}: {}", got.1);
+                receipts.insert(got.1["receipt_number"].as_str().unwrap().to_string());
+                if kind == "shared" {
+                    shared.insert(id(&got.1));
+                } else {
+                    fresh.insert(id(&got.1));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        shared.len(),
+        1,
+        "one application under the shared key: {shared:?}"
+    );
+    assert_eq!(fresh.len(), 60);
+    assert_eq!(
+        receipts.len(),
+        fresh.len() + 1,
+        "every application its own receipt number"
+    );
+    let created = fresh.len() + 1;
+    // The shared key with another body is refused as a reused key.
+    let mut other = body.clone();
+    other["position"] = json!("Statistician");
+    let got = post_with_key(&hr, "burst-shared", &other).await;
+    assert_error(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        None,
+    );
+    assert_eq!(list(&hr, APPS).await.len(), before + created);
+    assert_eq!(audit_records(&srv).await, audit + created as i64);
+    srv.stop().await;
+}
+
+fn uuid_like(i: usize) -> String {
+    format!("01900000-0000-7000-8000-{i:012}")
+}
+
+on_both!(
+    concurrent_submissions_each_get_their_own_answer,
+    sqlite_concurrent_submissions,
+    postgres_concurrent_submissions
+);
+
+/// Two server processes on one database, each batching its own submissions, given the same
+/// key at the same moment: one application, and every caller gets it.
+async fn one_key_on_two_servers_creates_one(srv: TestServer) {
+    let peer = srv.peer().await;
+    let hr = srv.sign_in("hr").await;
+    let hr_there = peer.client(&hr);
+    let today = srv.clock.today();
+    let pid = person_id(&hr, "MÜLLER").await;
+    let body = new_permit(&pid, today, true);
+    let audit = audit_records(&srv).await;
+
+    for round in 0..5 {
+        let key = format!("two-servers-{round}");
+        let mut set = JoinSet::new();
+        for i in 0..16 {
+            let c = if i % 2 == 0 {
+                hr.clone()
+            } else {
+                hr_there.clone()
+            };
+            let (key, body) = (key.clone(), body.clone());
+            set.spawn(async move { post_with_key(&c, &key, &body).await });
+        }
+        let mut ids = BTreeSet::new();
+        while let Some(r) = set.join_next().await {
+            let (s, a) = r.expect("request task");
+            assert_eq!(s, StatusCode::CREATED, "round {round}: {a}");
+            ids.insert(id(&a));
+        }
+        assert_eq!(ids.len(), 1, "round {round}: {ids:?}");
+    }
+    assert_eq!(list(&hr, APPS).await.len(), 5);
+    assert_eq!(audit_records(&srv).await, audit + 5);
+    peer.stop().await;
+    srv.stop().await;
+}
+
+on_both!(
+    one_key_on_two_servers_creates_one,
+    sqlite_one_key_on_two_servers,
+    postgres_one_key_on_two_servers
+);
+
+/// A submission whose idempotency key another process takes while its batch is being written
+/// (on PostgreSQL the batch's insert waits for that process and then fails as a whole): it is
+/// written again on its own and answers with the other process's application.
+async fn a_key_taken_meanwhile_by_another_process(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let today = srv.clock.today();
+    let pid = person_id(&hr, "MÜLLER").await;
+    let body = new_permit(&pid, today, true);
+    let theirs = file(&hr, body.clone()).await;
+    let audit = audit_records(&srv).await;
+    let hr_id = {
+        let mut tx = srv.store.begin_read().await.unwrap();
+        tx.account_by_username("hr").await.unwrap().unwrap().id
+    };
+    let request_hash = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(format!("POST {APPS}\n"));
+        h.update(serde_json::to_vec(&body).unwrap());
+        h.finalize().to_vec()
+    };
+
+    // The other process: holds the key, uncommitted, while the request comes in.
+    let mut other = srv.store.begin().await.unwrap();
+    other
+        .store_idempotent_response(
+            hr_id,
+            "taken-meanwhile",
+            &store::StoredResponse {
+                request_hash,
+                status: 201,
+                body: id(&theirs),
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let request = {
+        let (hr, body) = (hr.clone(), body.clone());
+        tokio::spawn(async move { post_with_key(&hr, "taken-meanwhile", &body).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    other.commit().await.unwrap();
+
+    let (s, got) = request.await.unwrap();
+    assert_eq!(s, StatusCode::CREATED, "{got}");
+    assert_eq!(id(&got), id(&theirs), "the other process's application");
+    assert_eq!(list(&hr, APPS).await.len(), 1);
+    assert_eq!(
+        audit_records(&srv).await,
+        audit,
+        "the failed batch left nothing behind"
+    );
+    srv.stop().await;
+}
+
+on_both!(
+    a_key_taken_meanwhile_by_another_process,
+    sqlite_key_taken_meanwhile,
+    postgres_key_taken_meanwhile
+);
+
 async fn concurrent_decisions_one_wins(srv: TestServer) {
     let hr = srv.sign_in("hr").await;
     let admin = srv.sign_in("admin").await;

@@ -190,10 +190,7 @@ async fn setup() -> Case {
         .await
         .expect("seed demo data");
     let today = clock.today();
-    let ctx = Ctx {
-        store: store.clone(),
-        clock,
-    };
+    let ctx = Ctx::new(store.clone(), clock);
     let mut actors = Vec::new();
     for name in ["hr", "anna", "officer.beijing", "officer.shanghai"] {
         actors.push(principal(&*store, name).await);

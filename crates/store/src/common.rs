@@ -18,6 +18,54 @@ pub(crate) const APPLICATION_COLUMNS: &str = "id, receipt_number, details, state
 pub(crate) const PERMIT_COLUMNS: &str = "id, number, revision, holder_id, employer_id, surname, given_names, nationality, \
      passport_number, category, position, city, valid_from, valid_to, status, status_changed_on, medium, application_id";
 
+/// The account of a live session: `$1` token hash, `$2` now.
+pub(crate) const SESSION_ACCOUNT: &str = "SELECT id, username, display_name, password_hash, role, employer_id, person_id, city, disabled, created_at \
+     FROM accounts WHERE disabled = FALSE AND id = \
+     (SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)";
+/// The account of an API token that is not revoked: `$1` token hash.
+pub(crate) const API_TOKEN_ACCOUNT: &str = "SELECT id, username, display_name, password_hash, role, employer_id, person_id, city, disabled, created_at \
+     FROM accounts WHERE disabled = FALSE AND id = \
+     (SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL)";
+
+/// Rows per multi-row statement at most: well under both databases' limits on bound values.
+const MAX_ROWS: usize = 64;
+
+/// Splits `items` into runs whose lengths are powers of two (largest first, at most
+/// `MAX_ROWS`), so that multi-row statements come in a few shapes that the connections'
+/// statement caches keep, rather than one shape per batch size.
+pub(crate) fn runs<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        if items.is_empty() {
+            return None;
+        }
+        let n = items.len().min(MAX_ROWS);
+        let n = 1 << (usize::BITS - 1 - n.leading_zeros());
+        let (run, rest) = items.split_at(n);
+        items = rest;
+        Some(run)
+    })
+}
+
+/// `ids` without repeats, in runs for `IN (…)` lists that are padded to a power of two by
+/// repeating their last element (which changes no `IN`), for the same reason as `runs`.
+pub(crate) fn in_lists<T: Clone + Eq + std::hash::Hash>(ids: &[T]) -> Vec<Vec<T>> {
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<T> = ids
+        .iter()
+        .filter(|i| seen.insert((*i).clone()))
+        .cloned()
+        .collect();
+    unique
+        .chunks(MAX_ROWS)
+        .map(|c| {
+            let mut v = c.to_vec();
+            let last = v[v.len() - 1].clone();
+            v.resize(c.len().next_power_of_two(), last);
+            v
+        })
+        .collect()
+}
+
 macro_rules! impl_tx {
     ($ty:ty, $db:ty, { $($specific:tt)* }) => {
         #[async_trait::async_trait]
@@ -26,6 +74,12 @@ macro_rules! impl_tx {
 
             fn audit(&mut self, record: domain::audit::AuditRecord) {
                 self.pending_audit.push(record);
+            }
+
+            async fn commit(mut self: Box<Self>) -> crate::Result<()> {
+                self.append_audit().await?;
+                self.tx.commit().await?;
+                Ok(())
             }
 
             async fn insert_account(&mut self, a: &crate::Account) -> crate::Result<()> {
@@ -84,13 +138,11 @@ macro_rules! impl_tx {
                 token_hash: &[u8],
                 now: chrono::DateTime<chrono::Utc>,
             ) -> crate::Result<Option<crate::Account>> {
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM accounts WHERE disabled = FALSE AND id = \
-                     (SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)",
-                    crate::common::ACCOUNT_COLUMNS
-                ));
-                let row: Option<crate::rows::AccountRow> =
-                    sqlx::query_as(sql).bind(token_hash).bind(now).fetch_optional(&mut *self.tx).await?;
+                let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::SESSION_ACCOUNT)
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
                 row.map(TryInto::try_into).transpose()
             }
 
@@ -116,12 +168,10 @@ macro_rules! impl_tx {
             }
 
             async fn api_token_account(&mut self, token_hash: &[u8]) -> crate::Result<Option<crate::Account>> {
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM accounts WHERE disabled = FALSE AND id = \
-                     (SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL)",
-                    crate::common::ACCOUNT_COLUMNS
-                ));
-                let row: Option<crate::rows::AccountRow> = sqlx::query_as(sql).bind(token_hash).fetch_optional(&mut *self.tx).await?;
+                let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::API_TOKEN_ACCOUNT)
+                    .bind(token_hash)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
                 row.map(TryInto::try_into).transpose()
             }
 
@@ -146,6 +196,23 @@ macro_rules! impl_tx {
                         .fetch_optional(&mut *self.tx)
                         .await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn employers(&mut self, ids: &[domain::ids::EmployerId]) -> crate::Result<Vec<domain::party::Employer>> {
+                let mut out = Vec::with_capacity(ids.len());
+                for list in crate::common::in_lists(ids) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("SELECT id, name, uscc, city, kind FROM employers WHERE id IN (");
+                    let mut sep = q.separated(", ");
+                    for id in &list {
+                        sep.push_bind(id.0);
+                    }
+                    q.push(")");
+                    let rows: Vec<crate::rows::EmployerRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for row in rows {
+                        out.push(row.try_into()?);
+                    }
+                }
+                Ok(out)
             }
 
             async fn list_employers(&mut self, city: Option<domain::city::City>) -> crate::Result<Vec<domain::party::Employer>> {
@@ -212,6 +279,26 @@ macro_rules! impl_tx {
                 row.map(TryInto::try_into).transpose()
             }
 
+            async fn people(&mut self, ids: &[domain::ids::PersonId]) -> crate::Result<Vec<domain::party::Person>> {
+                let mut out = Vec::with_capacity(ids.len());
+                for list in crate::common::in_lists(ids) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone \
+                         FROM people WHERE id IN (",
+                    );
+                    let mut sep = q.separated(", ");
+                    for id in &list {
+                        sep.push_bind(id.0);
+                    }
+                    q.push(")");
+                    let rows: Vec<crate::rows::PersonRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for row in rows {
+                        out.push(row.try_into()?);
+                    }
+                }
+                Ok(out)
+            }
+
             async fn list_people(&mut self, employer_id: domain::ids::EmployerId) -> crate::Result<Vec<domain::party::Person>> {
                 let rows: Vec<crate::rows::PersonRow> = sqlx::query_as(
                     "SELECT id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone \
@@ -223,28 +310,32 @@ macro_rules! impl_tx {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            async fn insert_application(&mut self, a: &domain::application::Application) -> crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO applications (id, receipt_number, kind, details, state, version, employer_id, person_id, city, \
-                     permit_number, created_at, submitted_at, decided_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                )
-                .bind(a.id.0)
-                .bind(a.receipt_number.as_str())
-                .bind(a.kind().as_str())
-                .bind(serde_json::to_string(&a.details).expect("serialisable"))
-                .bind(a.state.as_str())
-                .bind(a.version)
-                .bind(a.employer_id.0)
-                .bind(a.person_id.0)
-                .bind(a.city.code())
-                .bind(a.permit_number.as_ref().map(|p| p.as_str()))
-                .bind(a.created_at)
-                .bind(a.submitted_at)
-                .bind(a.decided_at)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(|e| crate::common::unique(e, "receipt_number"))?;
+            async fn insert_applications(&mut self, apps: &[domain::application::Application]) -> crate::Result<()> {
+                for run in crate::common::runs(apps) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO applications (id, receipt_number, kind, details, state, version, employer_id, person_id, city, \
+                         permit_number, created_at, submitted_at, decided_at) ",
+                    );
+                    q.push_values(run, |mut b, a| {
+                        b.push_bind(a.id.0)
+                            .push_bind(a.receipt_number.as_str())
+                            .push_bind(a.kind().as_str())
+                            .push_bind(serde_json::to_string(&a.details).expect("serialisable"))
+                            .push_bind(a.state.as_str())
+                            .push_bind(a.version)
+                            .push_bind(a.employer_id.0)
+                            .push_bind(a.person_id.0)
+                            .push_bind(a.city.code())
+                            .push_bind(a.permit_number.as_ref().map(|p| p.as_str()))
+                            .push_bind(a.created_at)
+                            .push_bind(a.submitted_at)
+                            .push_bind(a.decided_at);
+                    });
+                    q.build()
+                        .execute(&mut *self.tx)
+                        .await
+                        .map_err(|e| crate::common::unique(e, "receipt_number"))?;
+                }
                 Ok(())
             }
 
@@ -303,23 +394,25 @@ macro_rules! impl_tx {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            async fn insert_event(&mut self, e: &crate::Event) -> crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO application_events (id, application_id, at, actor_id, actor_name, actor_role, action, from_state, to_state, notes) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(e.id.0)
-                .bind(e.application_id.0)
-                .bind(e.at)
-                .bind(e.actor_id.map(|a| a.0))
-                .bind(&e.actor_name)
-                .bind(e.actor_role.map(|r| r.as_str()))
-                .bind(&e.action)
-                .bind(e.from_state.map(|s| s.as_str()))
-                .bind(e.to_state.as_str())
-                .bind(serde_json::to_string(&e.notes).expect("serialisable"))
-                .execute(&mut *self.tx)
-                .await?;
+            async fn insert_events(&mut self, events: &[crate::Event]) -> crate::Result<()> {
+                for run in crate::common::runs(events) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO application_events (id, application_id, at, actor_id, actor_name, actor_role, action, from_state, to_state, notes) ",
+                    );
+                    q.push_values(run, |mut b, e| {
+                        b.push_bind(e.id.0)
+                            .push_bind(e.application_id.0)
+                            .push_bind(e.at)
+                            .push_bind(e.actor_id.map(|a| a.0))
+                            .push_bind(&e.actor_name)
+                            .push_bind(e.actor_role.map(|r| r.as_str()))
+                            .push_bind(&e.action)
+                            .push_bind(e.from_state.map(|s| s.as_str()))
+                            .push_bind(e.to_state.as_str())
+                            .push_bind(serde_json::to_string(&e.notes).expect("serialisable"));
+                    });
+                    q.build().execute(&mut *self.tx).await?;
+                }
                 Ok(())
             }
 
@@ -417,40 +510,58 @@ macro_rules! impl_tx {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
-            async fn idempotent_response(
+            async fn idempotent_responses(
                 &mut self,
-                account: domain::ids::AccountId,
-                key: &str,
-            ) -> crate::Result<Option<crate::StoredResponse>> {
-                let row: Option<(Vec<u8>, i32, String)> = sqlx::query_as(
-                    "SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2",
-                )
-                .bind(account.0)
-                .bind(key)
-                .fetch_optional(&mut *self.tx)
-                .await?;
-                Ok(row.map(|(request_hash, status, body)| crate::StoredResponse { request_hash, status: status as u16, body }))
+                keys: &[crate::IdempotencyKey],
+            ) -> crate::Result<Vec<(crate::IdempotencyKey, crate::StoredResponse)>> {
+                let mut out = Vec::new();
+                for list in crate::common::in_lists(keys) {
+                    // Pairs joined by OR, which both databases answer with one primary-key
+                    // look-up each. Row values `(account_id, key) IN (…)` are read by SQLite as a
+                    // scan of the table and by PostgreSQL as a scan of all the account's keys.
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT account_id, key, request_hash, status, body FROM idempotency_keys WHERE (",
+                    );
+                    let mut sep = q.separated(" OR ");
+                    for k in &list {
+                        sep.push("(account_id = ").push_bind_unseparated(k.account.0);
+                        sep.push_unseparated(" AND key = ").push_bind_unseparated(k.key.as_str()).push_unseparated(")");
+                    }
+                    q.push(")");
+                    let rows: Vec<(uuid::Uuid, String, Vec<u8>, i32, String)> =
+                        q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    out.extend(rows.into_iter().map(|(account, key, request_hash, status, body)| {
+                        (
+                            crate::IdempotencyKey { account: domain::ids::AccountId(account), key },
+                            crate::StoredResponse { request_hash, status: status as u16, body },
+                        )
+                    }));
+                }
+                Ok(out)
             }
 
-            async fn store_idempotent_response(
+            async fn store_idempotent_responses(
                 &mut self,
-                account: domain::ids::AccountId,
-                key: &str,
-                r: &crate::StoredResponse,
+                responses: &[(crate::IdempotencyKey, crate::StoredResponse)],
                 at: chrono::DateTime<chrono::Utc>,
             ) -> crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO idempotency_keys (account_id, key, request_hash, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(account.0)
-                .bind(key)
-                .bind(&r.request_hash)
-                .bind(r.status as i32)
-                .bind(&r.body)
-                .bind(at)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(|e| crate::common::unique(e, "idempotency_key"))?;
+                for run in crate::common::runs(responses) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO idempotency_keys (account_id, key, request_hash, status, body, created_at) ",
+                    );
+                    q.push_values(run, |mut b, (k, r)| {
+                        b.push_bind(k.account.0)
+                            .push_bind(k.key.as_str())
+                            .push_bind(&r.request_hash)
+                            .push_bind(r.status as i32)
+                            .push_bind(&r.body)
+                            .push_bind(at);
+                    });
+                    q.build()
+                        .execute(&mut *self.tx)
+                        .await
+                        .map_err(|e| crate::common::unique(e, "idempotency_key"))?;
+                }
                 Ok(())
             }
 
@@ -481,6 +592,46 @@ macro_rules! impl_tx {
                     .fetch_all(&mut *self.tx)
                     .await?;
                 Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+        }
+
+        impl $ty {
+            /// Appends the records added so far to the audit chain: takes the head (locked
+            /// until commit on PostgreSQL; SQLite's writer holds the lock anyway), links the
+            /// records after it, inserts them and moves the head.
+            async fn append_audit(&mut self) -> crate::Result<()> {
+                if self.pending_audit.is_empty() {
+                    return Ok(());
+                }
+                let (mut seq, mut hash): (i64, Vec<u8>) =
+                    sqlx::query_as(Self::LOCK_AUDIT_HEAD).fetch_one(&mut *self.tx).await?;
+                let records = std::mem::take(&mut self.pending_audit);
+                let mut links = Vec::with_capacity(records.len());
+                for record in records {
+                    seq += 1;
+                    let payload = record.payload();
+                    let next = domain::audit::chain_hash(&hash, seq, &payload).to_vec();
+                    links.push((seq, std::mem::replace(&mut hash, next.clone()), next, payload, record.entity_id));
+                }
+                for run in crate::common::runs(&links) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO audit_log (seq, prev_hash, hash, payload, entity_id) ",
+                    );
+                    q.push_values(run, |mut b, (seq, prev, hash, payload, entity)| {
+                        b.push_bind(*seq)
+                            .push_bind(prev)
+                            .push_bind(hash)
+                            .push_bind(payload)
+                            .push_bind(entity);
+                    });
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(seq)
+                    .bind(&hash)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
             }
         }
     };

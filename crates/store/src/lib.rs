@@ -80,6 +80,15 @@ pub trait Store: Send + Sync + 'static {
     async fn begin(&self) -> Result<Box<dyn Tx>>;
     /// A transaction that only reads; on SQLite it does not wait for the writer.
     async fn begin_read(&self) -> Result<Box<dyn Tx>>;
+    /// The account of a session that has not expired at `now`, read in one statement outside
+    /// any transaction: every request that needs a session asks this.
+    async fn session_account(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Account>>;
+    /// The account of an API token that has not been revoked, read like `session_account`.
+    async fn api_token_account(&self, token_hash: &[u8]) -> Result<Option<Account>>;
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
     async fn close(&self);
@@ -172,6 +181,13 @@ pub struct PermitFilter {
     pub limit: i64,
 }
 
+/// An `Idempotency-Key` as the caller sent it; keys are per account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey {
+    pub account: AccountId,
+    pub key: String,
+}
+
 /// The answer stored under an idempotency key, returned again to a retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
@@ -192,7 +208,15 @@ pub trait Tx: Send {
     async fn next_serial(&mut self, counter: &str) -> Result<u64>;
     /// The next serial for a receipt number. On PostgreSQL it comes from a sequence, which a
     /// rollback does not give back: receipt numbers may have gaps, and never repeat.
-    async fn next_receipt_serial(&mut self) -> Result<u64>;
+    async fn next_receipt_serial(&mut self) -> Result<u64> {
+        let serials = self.next_receipt_serials(1).await?;
+        serials
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("no receipt serial".into()))
+    }
+    /// `n` receipt serials at once, in increasing order (see `next_receipt_serial`).
+    async fn next_receipt_serials(&mut self, n: usize) -> Result<Vec<u64>>;
 
     async fn insert_account(&mut self, account: &Account) -> Result<()>;
     async fn account_by_username(&mut self, username: &str) -> Result<Option<Account>>;
@@ -214,21 +238,32 @@ pub trait Tx: Send {
 
     async fn insert_employer(&mut self, employer: &Employer, at: DateTime<Utc>) -> Result<()>;
     async fn employer(&mut self, id: EmployerId) -> Result<Option<Employer>>;
+    /// The employers among `ids` that exist, in no particular order.
+    async fn employers(&mut self, ids: &[EmployerId]) -> Result<Vec<Employer>>;
     async fn list_employers(&mut self, city: Option<City>) -> Result<Vec<Employer>>;
 
     async fn insert_person(&mut self, person: &Person, at: DateTime<Utc>) -> Result<()>;
     async fn update_person(&mut self, person: &Person) -> Result<()>;
     async fn person(&mut self, id: PersonId) -> Result<Option<Person>>;
+    /// The people among `ids` that exist, in no particular order.
+    async fn people(&mut self, ids: &[PersonId]) -> Result<Vec<Person>>;
     async fn list_people(&mut self, employer_id: EmployerId) -> Result<Vec<Person>>;
 
-    async fn insert_application(&mut self, app: &Application) -> Result<()>;
+    async fn insert_application(&mut self, app: &Application) -> Result<()> {
+        self.insert_applications(std::slice::from_ref(app)).await
+    }
+    /// Inserts many applications with a few multi-row statements.
+    async fn insert_applications(&mut self, apps: &[Application]) -> Result<()>;
     /// Writes the new state and stamps of `app` if the stored version is still `seen`, and
     /// raises the version by one. Returns false if another change came first.
     async fn update_application(&mut self, app: &Application, seen: i64) -> Result<bool>;
     async fn application(&mut self, id: ApplicationId) -> Result<Option<Application>>;
     async fn list_applications(&mut self, filter: &ApplicationFilter) -> Result<Vec<Application>>;
 
-    async fn insert_event(&mut self, event: &Event) -> Result<()>;
+    async fn insert_event(&mut self, event: &Event) -> Result<()> {
+        self.insert_events(std::slice::from_ref(event)).await
+    }
+    async fn insert_events(&mut self, events: &[Event]) -> Result<()>;
     async fn events(&mut self, application_id: ApplicationId) -> Result<Vec<Event>>;
 
     async fn insert_permit(&mut self, permit: &Permit, at: DateTime<Utc>) -> Result<()>;
@@ -249,7 +284,21 @@ pub trait Tx: Send {
         &mut self,
         account: AccountId,
         key: &str,
-    ) -> Result<Option<StoredResponse>>;
+    ) -> Result<Option<StoredResponse>> {
+        let key = IdempotencyKey {
+            account,
+            key: key.to_string(),
+        };
+        let mut found = self
+            .idempotent_responses(std::slice::from_ref(&key))
+            .await?;
+        Ok(found.pop().map(|(_, r)| r))
+    }
+    /// The answers stored under any of `keys`, in no particular order.
+    async fn idempotent_responses(
+        &mut self,
+        keys: &[IdempotencyKey],
+    ) -> Result<Vec<(IdempotencyKey, StoredResponse)>>;
     /// Stores the answer under a key; `Conflict("idempotency_key")` if a concurrent request
     /// stored one first.
     async fn store_idempotent_response(
@@ -257,6 +306,19 @@ pub trait Tx: Send {
         account: AccountId,
         key: &str,
         response: &StoredResponse,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let key = IdempotencyKey {
+            account,
+            key: key.to_string(),
+        };
+        self.store_idempotent_responses(&[(key, response.clone())], at)
+            .await
+    }
+    /// Stores many answers; `Conflict("idempotency_key")` if any key is taken.
+    async fn store_idempotent_responses(
+        &mut self,
+        responses: &[(IdempotencyKey, StoredResponse)],
         at: DateTime<Utc>,
     ) -> Result<()>;
 

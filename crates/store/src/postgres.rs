@@ -60,6 +60,27 @@ impl Store for PgStore {
         }))
     }
 
+    async fn session_account(
+        &self,
+        token_hash: &[u8],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<crate::Account>> {
+        let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::SESSION_ACCOUNT)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn api_token_account(&self, token_hash: &[u8]) -> Result<Option<crate::Account>> {
+        let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::API_TOKEN_ACCOUNT)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -75,39 +96,13 @@ pub struct PgTx {
     pending_audit: Vec<AuditRecord>,
 }
 
-/// Appends one record: advances the head (locking it until commit) and inserts the link, in one
-/// statement, computing the same hash as `domain::audit::chain_hash`. The subquery that reads the
-/// previous hash sees the statement's snapshot, not the row the UPDATE waited for: run it only
-/// while holding the head's lock (`LOCK_HEAD`), or a concurrent commit is linked to a stale hash.
-const APPEND_AUDIT: &str = "WITH h AS ( \
-        UPDATE audit_head SET seq = seq + 1, \
-            hash = sha256(hash || convert_to((seq + 1)::text || chr(10) || $1, 'UTF8')) \
-        WHERE id = 1 \
-        RETURNING seq, hash, (SELECT hash FROM audit_head WHERE id = 1) AS prev_hash) \
-    INSERT INTO audit_log (seq, prev_hash, hash, payload, entity_id) \
-    SELECT seq, prev_hash, hash, $1, $2 FROM h";
-
-/// Takes the head's row lock; once it is granted, every earlier append has committed, and the
-/// snapshots of the statements that follow see it.
-const LOCK_HEAD: &str = "SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE";
+impl PgTx {
+    /// The head's row lock, held until commit, orders the appends of concurrent transactions;
+    /// once it is granted, the row read is the one the previous holder committed.
+    const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+}
 
 impl_tx!(PgTx, Postgres, {
-    async fn commit(mut self: Box<Self>) -> Result<()> {
-        // The head is locked last, just before commit, to keep the time it is held short.
-        if !self.pending_audit.is_empty() {
-            sqlx::query(LOCK_HEAD).execute(&mut *self.tx).await?;
-        }
-        for record in std::mem::take(&mut self.pending_audit) {
-            sqlx::query(APPEND_AUDIT)
-                .bind(record.payload())
-                .bind(&record.entity_id)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        self.tx.commit().await?;
-        Ok(())
-    }
-
     async fn next_serial(&mut self, counter: &str) -> Result<u64> {
         let (value,): (i64,) = sqlx::query_as(
             "INSERT INTO counters (name, value) VALUES ($1, 1) \
@@ -119,10 +114,17 @@ impl_tx!(PgTx, Postgres, {
         Ok(value as u64)
     }
 
-    async fn next_receipt_serial(&mut self) -> Result<u64> {
-        let (value,): (i64,) = sqlx::query_as("SELECT nextval('receipt_serial')")
-            .fetch_one(&mut *self.tx)
-            .await?;
-        Ok(value as u64)
+    async fn next_receipt_serials(&mut self, n: usize) -> Result<Vec<u64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let values: Vec<(i64,)> =
+            sqlx::query_as("SELECT nextval('receipt_serial') FROM generate_series(1, $1)")
+                .bind(n as i64)
+                .fetch_all(&mut *self.tx)
+                .await?;
+        let mut serials: Vec<u64> = values.into_iter().map(|(v,)| v as u64).collect();
+        serials.sort_unstable();
+        Ok(serials)
     }
 });

@@ -6,7 +6,7 @@
 use crate::common::impl_tx;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
-use domain::audit::{AuditRecord, chain_hash};
+use domain::audit::AuditRecord;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -82,6 +82,27 @@ impl Store for SqliteStore {
         }))
     }
 
+    async fn session_account(
+        &self,
+        token_hash: &[u8],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<crate::Account>> {
+        let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::SESSION_ACCOUNT)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn api_token_account(&self, token_hash: &[u8]) -> Result<Option<crate::Account>> {
+        let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::API_TOKEN_ACCOUNT)
+            .bind(token_hash)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
@@ -98,49 +119,36 @@ pub struct SqliteTx {
     pending_audit: Vec<AuditRecord>,
 }
 
+impl SqliteTx {
+    /// The writer connection holds SQLite's write lock for the whole transaction.
+    const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+}
+
 impl_tx!(SqliteTx, Sqlite, {
-    async fn commit(mut self: Box<Self>) -> Result<()> {
-        if !self.pending_audit.is_empty() {
-            let (mut seq, mut hash): (i64, Vec<u8>) =
-                sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-                    .fetch_one(&mut *self.tx)
-                    .await?;
-            for record in std::mem::take(&mut self.pending_audit) {
-                seq += 1;
-                let payload = record.payload();
-                let next = chain_hash(&hash, seq, &payload).to_vec();
-                sqlx::query("INSERT INTO audit_log (seq, prev_hash, hash, payload, entity_id) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(seq)
-                    .bind(&hash)
-                    .bind(&next)
-                    .bind(&payload)
-                    .bind(&record.entity_id)
-                    .execute(&mut *self.tx)
-                    .await?;
-                hash = next;
-            }
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(seq)
-                .bind(&hash)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        self.tx.commit().await?;
-        Ok(())
-    }
-
     async fn next_serial(&mut self, counter: &str) -> Result<u64> {
-        let (value,): (i64,) = sqlx::query_as(
-            "INSERT INTO counters (name, value) VALUES ($1, 1) \
-             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-        )
-        .bind(counter)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        Ok(value as u64)
+        Ok(self.take_serials(counter, 1).await?.0)
     }
 
-    async fn next_receipt_serial(&mut self) -> Result<u64> {
-        self.next_serial("receipt").await
+    async fn next_receipt_serials(&mut self, n: usize) -> Result<Vec<u64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let (first, last) = self.take_serials("receipt", n as i64).await?;
+        Ok((first..=last).collect())
     }
 });
+
+impl SqliteTx {
+    /// Advances a counter by `n` and returns the first and last values taken.
+    async fn take_serials(&mut self, counter: &str, n: i64) -> Result<(u64, u64)> {
+        let (last,): (i64,) = sqlx::query_as(
+            "INSERT INTO counters (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value",
+        )
+        .bind(counter)
+        .bind(n)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(((last - n + 1) as u64, last as u64))
+    }
+}

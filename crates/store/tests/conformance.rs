@@ -83,6 +83,11 @@ conformance! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_serials
         => sqlite_concurrent_serials, postgres_concurrent_serials;
     #[tokio::test] idempotency => sqlite_idempotency, postgres_idempotency;
+    #[tokio::test] bulk_reads => sqlite_bulk_reads, postgres_bulk_reads;
+    #[tokio::test] bulk_writes => sqlite_bulk_writes, postgres_bulk_writes;
+    #[tokio::test] bulk_idempotency => sqlite_bulk_idempotency, postgres_bulk_idempotency;
+    #[tokio::test] bulk_receipt_serials => sqlite_bulk_receipt_serials, postgres_bulk_receipt_serials;
+    #[tokio::test] bulk_audit => sqlite_bulk_audit, postgres_bulk_audit;
     #[tokio::test] rollback => sqlite_rollback, postgres_rollback;
     #[tokio::test] audit_chain => sqlite_audit_chain, postgres_audit_chain;
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_audit
@@ -435,6 +440,18 @@ async fn sessions(store: Arc<dyn Store>) {
     }
     tx.commit().await.unwrap();
 
+    // The look-up outside a transaction, as every request makes it, agrees with the one inside.
+    let found = store.session_account(&live.token_hash, t0).await.unwrap();
+    assert_same_account(&found.expect("live session"), &a);
+    for s in &expired {
+        assert!(
+            store
+                .session_account(&s.token_hash, t0)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
     let mut tx = store.begin_read().await.unwrap();
     let found = tx.session_account(&live.token_hash, t0).await.unwrap();
     assert_same_account(&found.expect("live session"), &a);
@@ -518,6 +535,9 @@ async fn api_tokens(store: Arc<dyn Store>) {
     }
     tx.commit().await.unwrap();
 
+    let found = store.api_token_account(&[8; 32]).await.unwrap();
+    assert_same_account(&found.expect("token of b"), &b);
+    assert!(store.api_token_account(&[9; 32]).await.unwrap().is_none());
     let mut tx = store.begin_read().await.unwrap();
     let found = tx.api_token_account(&[7; 32]).await.unwrap();
     assert_same_account(&found.expect("token of a"), &a);
@@ -1358,6 +1378,222 @@ async fn idempotency(store: Arc<dyn Store>) {
         tx.idempotent_response(b, "key-1").await.unwrap(),
         Some(other)
     );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Bulk reads and writes, as the group commit of submissions makes them: sizes that cross the
+// multi-row statements' runs (64, 32, …) and the padding of `IN` lists.
+
+async fn bulk_reads(store: Arc<dyn Store>) {
+    let mut employers = Vec::new();
+    let mut people = Vec::new();
+    let mut tx = store.begin().await.unwrap();
+    for i in 0..70u8 {
+        let e = employer(&format!("Bulk {i} Ltd"), city("310000"));
+        let given = format!(
+            "Person {}{}",
+            (b'A' + i / 26) as char,
+            (b'A' + i % 26) as char
+        );
+        let p = person(e.id, "BULK", &given);
+        tx.insert_employer(&e, now()).await.unwrap();
+        tx.insert_person(&p, now()).await.unwrap();
+        employers.push(e);
+        people.push(p);
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.employers(&[]).await.unwrap().is_empty());
+    assert!(tx.people(&[]).await.unwrap().is_empty());
+
+    // Every one of 70, some asked twice, among ids that do not exist.
+    let mut ids: Vec<EmployerId> = employers.iter().map(|e| e.id).collect();
+    ids.extend([
+        employers[3].id,
+        EmployerId(Uuid::now_v7()),
+        employers[69].id,
+    ]);
+    let mut got = tx.employers(&ids).await.unwrap();
+    got.sort_by_key(|e| e.id.0);
+    let mut want = employers.clone();
+    want.sort_by_key(|e| e.id.0);
+    assert_eq!(got, want);
+
+    let ids = [
+        people[5].id,
+        PersonId(Uuid::now_v7()),
+        people[5].id,
+        people[40].id,
+    ];
+    let mut got = tx.people(&ids).await.unwrap();
+    got.sort_by_key(|p| p.id.0);
+    let mut want = vec![people[5].clone(), people[40].clone()];
+    want.sort_by_key(|p| p.id.0);
+    assert_eq!(got, want);
+    assert!(
+        tx.people(&[PersonId(Uuid::now_v7())])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn bulk_writes(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "440100").await;
+    // 101 = 64 + 32 + 4 + 1 rows.
+    let apps: Vec<Application> = (0..101)
+        .map(|i| Application {
+            state: if i % 2 == 0 {
+                State::Submitted
+            } else {
+                State::Draft
+            },
+            submitted_at: (i % 2 == 0).then(now),
+            ..application(&e, &p, new_details())
+        })
+        .collect();
+    let events: Vec<Event> = apps
+        .iter()
+        .map(|a| Event {
+            id: EventId(Uuid::now_v7()),
+            application_id: a.id,
+            at: now(),
+            actor_id: None,
+            actor_name: "系统 System".into(),
+            actor_role: Some(Role::EmployerHr),
+            action: "submit".into(),
+            from_state: None,
+            to_state: a.state,
+            notes: vec!["one".into(), "二".into()],
+        })
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_applications(&[]).await.unwrap();
+    tx.insert_events(&[]).await.unwrap();
+    tx.insert_applications(&apps).await.unwrap();
+    tx.insert_events(&events).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    for (a, ev) in apps.iter().zip(&events) {
+        assert_eq!(tx.application(a.id).await.unwrap().as_ref(), Some(a));
+        assert_eq!(tx.events(a.id).await.unwrap(), vec![ev.clone()]);
+    }
+    drop(tx);
+
+    // A taken receipt number refuses the whole statement: nothing of the batch is stored.
+    let clash = vec![
+        application(&e, &p, new_details()),
+        Application {
+            receipt_number: apps[7].receipt_number.clone(),
+            ..application(&e, &p, new_details())
+        },
+    ];
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_applications(&clash).await, "receipt_number");
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.application(clash[0].id).await.unwrap().is_none());
+}
+
+async fn bulk_idempotency(store: Arc<dyn Store>) {
+    let (a, b) = (AccountId(Uuid::now_v7()), AccountId(Uuid::now_v7()));
+    let key = |account: AccountId, k: &str| store::IdempotencyKey {
+        account,
+        key: k.to_string(),
+    };
+    let response = |i: u8| StoredResponse {
+        request_hash: vec![i; 32],
+        status: 201,
+        body: Uuid::now_v7().to_string(),
+    };
+    // 70 keys of `a` and the same names under `b`, with answers of their own.
+    let stored: Vec<(store::IdempotencyKey, StoredResponse)> = (0..70u8)
+        .flat_map(|i| {
+            [
+                (key(a, &format!("key-{i}")), response(i)),
+                (key(b, &format!("key-{i}")), response(i.wrapping_add(100))),
+            ]
+        })
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.idempotent_responses(&[]).await.unwrap().is_empty());
+    tx.store_idempotent_responses(&[], now()).await.unwrap();
+    tx.store_idempotent_responses(&stored, now()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut asked: Vec<store::IdempotencyKey> = stored.iter().map(|(k, _)| k.clone()).collect();
+    asked.push(key(a, "never-used"));
+    asked.push(key(AccountId(Uuid::now_v7()), "key-1"));
+    asked.push(key(a, "key-1"));
+    let mut tx = store.begin_read().await.unwrap();
+    let mut got = tx.idempotent_responses(&asked).await.unwrap();
+    got.sort_by(|x, y| (x.0.account.0, &x.0.key).cmp(&(y.0.account.0, &y.0.key)));
+    let mut want = stored.clone();
+    want.sort_by(|x, y| (x.0.account.0, &x.0.key).cmp(&(y.0.account.0, &y.0.key)));
+    assert_eq!(got, want);
+    drop(tx);
+
+    // One taken key among new ones refuses them all.
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(
+        tx.store_idempotent_responses(
+            &[
+                (key(a, "fresh"), response(1)),
+                (key(b, "key-3"), response(2)),
+            ],
+            now(),
+        )
+        .await,
+        "idempotency_key",
+    );
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert!(tx.idempotent_response(a, "fresh").await.unwrap().is_none());
+}
+
+async fn bulk_receipt_serials(store: Arc<dyn Store>) {
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.next_receipt_serials(0).await.unwrap().is_empty());
+    let first = tx.next_receipt_serial().await.unwrap();
+    let many = tx.next_receipt_serials(100).await.unwrap();
+    let after = tx.next_receipt_serial().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(many.len(), 100);
+    let mut all = vec![first];
+    all.extend(&many);
+    all.push(after);
+    assert!(
+        all.windows(2).all(|w| w[0] < w[1]),
+        "serials taken together are distinct and increase: {all:?}"
+    );
+}
+
+async fn bulk_audit(store: Arc<dyn Store>) {
+    // 150 records in one transaction (64 + 64 + 16 + 4 + 2 rows), then 3 more in another.
+    let records: Vec<AuditRecord> = (0..150)
+        .map(|i| {
+            record(
+                &format!("bulk-{}", i % 7),
+                "create",
+                json!({ "i": i, "名": "批" }),
+            )
+        })
+        .collect();
+    commit_audit(&store, records.clone()).await;
+    commit_audit(&store, records[..3].to_vec()).await;
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(153));
+    let mut tx = store.begin_read().await.unwrap();
+    let links = tx.audit_links(0, 1000).await.unwrap();
+    let mut prev = GENESIS.to_vec();
+    for (i, link) in links.iter().enumerate() {
+        let payload = records[if i < 150 { i } else { i - 150 }].payload();
+        assert_eq!(link.payload, payload);
+        let want = chain_hash(&prev, i as i64 + 1, &payload).to_vec();
+        assert_eq!(link.hash, want);
+        prev = want;
+    }
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -183,16 +183,18 @@ pub async fn sign_out(ctx: &Ctx, token: &str) -> Result<()> {
 }
 
 pub async fn session_principal(ctx: &Ctx, token: &str) -> Result<Option<Principal>> {
-    let mut tx = ctx.store.begin_read().await?;
-    let account = tx
+    let account = ctx
+        .store
         .session_account(&secrets::token_hash(token), ctx.clock.now())
         .await?;
     Ok(account.map(|a| a.principal()))
 }
 
 pub async fn api_token_principal(ctx: &Ctx, token: &str) -> Result<Option<Principal>> {
-    let mut tx = ctx.store.begin_read().await?;
-    let account = tx.api_token_account(&secrets::token_hash(token)).await?;
+    let account = ctx
+        .store
+        .api_token_account(&secrets::token_hash(token))
+        .await?;
     Ok(account.map(|a| a.principal()))
 }
 

@@ -1,6 +1,8 @@
 //! Applications from creation to decision, and what an approval does to the permit record.
 
+use super::group_commit::Stopped;
 use super::{Created, Ctx, Idempotency, Result, ServiceError, idempotency, new_id};
+use crate::clock::Clock;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::FieldError;
 use domain::application::{
@@ -8,13 +10,15 @@ use domain::application::{
     TransitionError,
 };
 use domain::audit::AuditRecord;
-use domain::ids::{ApplicationId, EventId, PermitId, PersonId};
+use domain::city::City;
+use domain::ids::{ApplicationId, EmployerId, EventId, PermitId, PersonId};
 use domain::numbers::{PermitNumber, ReceiptNumber};
 use domain::party::{Employer, Person};
 use domain::permit::{Medium, Permit, PermitStatus};
 use domain::role::{Principal, Scope};
 use domain::values::PassportNumber;
-use store::{ApplicationFilter, Event, Tx};
+use std::collections::HashMap;
+use store::{ApplicationFilter, Event, IdempotencyKey, Store, StoredResponse, Tx};
 
 #[derive(Debug, Clone)]
 pub struct NewApplication {
@@ -109,6 +113,18 @@ fn event(
     }
 }
 
+/// One employer's request to create an application, as the group commit carries it.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub who: Principal,
+    pub employer_id: EmployerId,
+    pub input: NewApplication,
+    pub idem: Option<Idempotency>,
+}
+
+/// Submissions written in one transaction at most.
+pub(crate) const MAX_BATCH: usize = 128;
+
 pub async fn create(
     ctx: &Ctx,
     who: &Principal,
@@ -119,111 +135,287 @@ pub async fn create(
         return Err(ServiceError::Forbidden("employer_only"));
     };
     input.details.check()?;
-    idempotency::with_retry(|| create_once(ctx, who, employer_id, input.clone(), idem.as_ref()))
-        .await
+    let submission = Submission {
+        who: who.clone(),
+        employer_id,
+        input,
+        idem,
+    };
+    match ctx.submissions.call(submission).await {
+        Ok(result) => result,
+        Err(Stopped::NotQueued(s)) => create_alone(&*ctx.store, &*ctx.clock, &s).await,
+        Err(Stopped::Lost) => Err(ServiceError::Internal("submission_writer_stopped")),
+    }
 }
 
-async fn create_once(
-    ctx: &Ctx,
-    who: &Principal,
-    employer_id: domain::ids::EmployerId,
-    input: NewApplication,
-    idem: Option<&Idempotency>,
-) -> Result<Created<Application>> {
-    let mut tx = ctx.store.begin().await?;
-    if let Some(id) = idempotency::replay(&mut *tx, who, idem).await? {
-        let a = tx
-            .application(ApplicationId(id))
-            .await?
-            .ok_or(ServiceError::NotFound("application"))?;
-        return Ok(Created::Replayed(a));
+/// Writes the submissions that waited together in one transaction (see `group_commit`). If
+/// the transaction fails as a whole (another process took one of the idempotency keys
+/// meanwhile, or the database failed), each is written alone, so that none fails for
+/// another's sake.
+pub(crate) async fn create_batch(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    batch: Vec<Submission>,
+) -> Vec<Result<Created<Application>>> {
+    match write_batch(store, clock, &batch).await {
+        Ok(results) => results,
+        Err(e) => {
+            if batch.len() > 1 {
+                tracing::debug!(error = %e, size = batch.len(), "batch failed; writing its submissions one by one");
+            }
+            let mut results = Vec::with_capacity(batch.len());
+            for s in &batch {
+                results.push(create_alone(store, clock, s).await);
+            }
+            results
+        }
     }
-    let now = ctx.clock.now();
-    let today = ctx.clock.today();
-    let employer = tx
-        .employer(employer_id)
-        .await?
-        .ok_or(ServiceError::NotFound("employer"))?;
+}
 
+async fn create_alone(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    s: &Submission,
+) -> Result<Created<Application>> {
+    idempotency::with_retry(|| async {
+        let mut results = write_batch(store, clock, std::slice::from_ref(s)).await?;
+        results.pop().expect("one result per submission")
+    })
+    .await
+}
+
+/// What a batch does with one submission.
+enum Plan {
+    /// Refused, writing nothing.
+    Refused(Box<ServiceError>),
+    /// A retry of an earlier call whose application is stored.
+    Replay(ApplicationId),
+    /// A retry of the submission at that index in the same batch.
+    SameAs(usize),
+    /// A new application, to be numbered.
+    New(Draft),
+}
+
+struct Draft {
+    person_id: PersonId,
+    city: City,
+    state: State,
+}
+
+/// Creates the batch's applications in one transaction: looks up the idempotency keys, the
+/// employers and the people of all submissions at once, decides each, numbers the new ones with
+/// consecutive receipt serials and inserts them with a few multi-row statements. The outer
+/// error is the transaction's; the inner ones are each submission's own refusals.
+async fn write_batch(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    batch: &[Submission],
+) -> Result<Vec<Result<Created<Application>>>> {
+    let mut tx = store.begin().await?;
+    let now = clock.now();
+    let today = clock.today();
+
+    let keys: Vec<IdempotencyKey> = batch.iter().filter_map(idempotency_key).collect();
+    let stored: HashMap<IdempotencyKey, StoredResponse> =
+        tx.idempotent_responses(&keys).await?.into_iter().collect();
+    let employer_ids: Vec<EmployerId> = batch.iter().map(|s| s.employer_id).collect();
+    let employers: HashMap<EmployerId, Employer> = tx
+        .employers(&employer_ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let person_ids: Vec<PersonId> = batch
+        .iter()
+        .filter(|s| s.input.details.permit_number().is_none())
+        .filter_map(|s| s.input.person_id)
+        .collect();
+    let people: HashMap<PersonId, Person> = tx
+        .people(&person_ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+
+    let mut claimed: HashMap<IdempotencyKey, (&[u8], usize)> = HashMap::new();
+    let mut plans = Vec::with_capacity(batch.len());
+    for (i, s) in batch.iter().enumerate() {
+        let key = idempotency_key(s);
+        let hash = s.idem.as_ref().map(|i| i.request_hash.as_slice());
+        let plan = match (&key, hash) {
+            (Some(key), Some(hash)) if stored.contains_key(key) => {
+                match idempotency::stored_id(&stored[key], hash) {
+                    Ok(id) => Plan::Replay(ApplicationId(id)),
+                    Err(e) => Plan::Refused(Box::new(e)),
+                }
+            }
+            (Some(key), Some(hash)) if claimed.contains_key(key) => {
+                let (first_hash, first) = claimed[key];
+                if first_hash == hash {
+                    Plan::SameAs(first)
+                } else {
+                    Plan::Refused(Box::new(ServiceError::IdempotencyKeyReused))
+                }
+            }
+            _ => match decide(&mut *tx, s, &employers, &people, today).await? {
+                Ok(draft) => {
+                    if let (Some(key), Some(hash)) = (key, hash) {
+                        claimed.insert(key, (hash, i));
+                    }
+                    Plan::New(draft)
+                }
+                Err(e) => Plan::Refused(Box::new(e)),
+            },
+        };
+        plans.push(plan);
+    }
+
+    let fresh = plans.iter().filter(|p| matches!(p, Plan::New(_))).count();
+    let mut serials = tx.next_receipt_serials(fresh).await?.into_iter();
+    let mut apps = Vec::with_capacity(fresh);
+    let mut events = Vec::with_capacity(fresh);
+    let mut remembered = Vec::with_capacity(fresh);
+    let mut index_of = HashMap::with_capacity(fresh);
+    for (i, (plan, s)) in plans.iter().zip(batch).enumerate() {
+        let Plan::New(draft) = plan else { continue };
+        let serial = serials
+            .next()
+            .ok_or_else(|| store::StoreError::Corrupt("too few receipt serials".into()))?;
+        let app = Application {
+            id: ApplicationId(new_id()),
+            receipt_number: ReceiptNumber::new(today, serial),
+            permit_number: s.input.details.permit_number().cloned(),
+            details: s.input.details.clone(),
+            state: draft.state,
+            version: 1,
+            employer_id: s.employer_id,
+            person_id: draft.person_id,
+            city: draft.city,
+            created_at: now,
+            submitted_at: (draft.state == State::Submitted).then_some(now),
+            decided_at: None,
+        };
+        let action = if draft.state == State::Submitted {
+            ActionKind::Submit.as_str()
+        } else {
+            "created"
+        };
+        events.push(event(&app, &s.who, action, None, Vec::new(), now));
+        tx.audit(AuditRecord::new(
+            now,
+            Some(s.who.account_id),
+            "application.created",
+            "application",
+            app.id,
+            serde_json::json!({
+                "receipt_number": app.receipt_number,
+                "kind": app.kind(),
+                "state": app.state,
+                "employer_id": app.employer_id,
+                "person_id": app.person_id,
+            }),
+        ));
+        if let (Some(key), Some(idem)) = (idempotency_key(s), &s.idem) {
+            remembered.push((key, idempotency::created(idem, app.id.0)));
+        }
+        index_of.insert(i, apps.len());
+        apps.push(app);
+    }
+    tx.insert_applications(&apps).await?;
+    tx.insert_events(&events).await?;
+    tx.store_idempotent_responses(&remembered, now).await?;
+
+    let mut results = Vec::with_capacity(batch.len());
+    for (i, plan) in plans.into_iter().enumerate() {
+        results.push(match plan {
+            Plan::Refused(e) => Err(*e),
+            Plan::Replay(id) => match tx.application(id).await? {
+                Some(a) => Ok(Created::Replayed(a)),
+                None => Err(ServiceError::NotFound("application")),
+            },
+            Plan::SameAs(first) => Ok(Created::Replayed(apps[index_of[&first]].clone())),
+            Plan::New(_) => Ok(Created::New(apps[index_of[&i]].clone())),
+        });
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+fn idempotency_key(s: &Submission) -> Option<IdempotencyKey> {
+    s.idem.as_ref().map(|i| IdempotencyKey {
+        account: s.who.account_id,
+        key: i.key.clone(),
+    })
+}
+
+/// Whether a submission may be created, and for whom: the outer error is the transaction's,
+/// the inner one the submission's refusal.
+async fn decide(
+    tx: &mut dyn Tx,
+    s: &Submission,
+    employers: &HashMap<EmployerId, Employer>,
+    people: &HashMap<PersonId, Person>,
+    today: NaiveDate,
+) -> Result<Result<Draft>> {
+    let Some(employer) = employers.get(&s.employer_id) else {
+        return Ok(Err(ServiceError::NotFound("employer")));
+    };
+    let input = &s.input;
     let (person_id, permit) = match input.details.permit_number() {
         None => {
-            let id = input
-                .person_id
-                .ok_or_else(|| FieldError::new("person_id", "required"))?;
-            match tx.person(id).await? {
-                Some(p) if p.employer_id == employer_id => (p.id, None),
-                _ => return Err(FieldError::new("person_id", "person_unknown").into()),
+            let Some(id) = input.person_id else {
+                return Ok(Err(FieldError::new("person_id", "required").into()));
+            };
+            match people.get(&id) {
+                Some(p) if p.employer_id == s.employer_id => (p.id, None),
+                _ => return Ok(Err(FieldError::new("person_id", "person_unknown").into())),
             }
         }
         Some(number) => {
             let not_found = || FieldError::new("details.permit_number", "permit_not_found");
-            let permit = tx.permit(number).await?.ok_or_else(not_found)?;
-            let own = permit.employer_id == employer_id;
+            let Some(permit) = tx.permit(number).await? else {
+                return Ok(Err(not_found().into()));
+            };
+            let own = permit.employer_id == s.employer_id;
             match &input.details {
                 Details::Change {
                     change: Change::Employer,
                     ..
                 } => {
                     if own {
-                        return Err(
-                            FieldError::new("details.change", "change_employer_same").into()
-                        );
+                        return Ok(Err(FieldError::new(
+                            "details.change",
+                            "change_employer_same",
+                        )
+                        .into()));
                     }
                     match &input.passport_number {
                         Some(p) if *p == permit.passport_number => {}
-                        Some(_) => return Err(not_found().into()),
-                        None => return Err(FieldError::new("passport_number", "required").into()),
+                        Some(_) => return Ok(Err(not_found().into())),
+                        None => {
+                            return Ok(Err(FieldError::new("passport_number", "required").into()));
+                        }
                     }
                 }
-                _ if !own => return Err(not_found().into()),
+                _ if !own => return Ok(Err(not_found().into())),
                 _ => {}
             }
             (permit.holder_id, Some(permit))
         }
     };
-
-    let serial = tx.next_receipt_serial().await?;
-    let mut app = Application {
-        id: ApplicationId(new_id()),
-        receipt_number: ReceiptNumber::new(today, serial),
-        permit_number: input.details.permit_number().cloned(),
-        details: input.details,
-        state: State::Draft,
-        version: 1,
-        employer_id,
+    let state = if input.submit {
+        if let Err(e) = application::check_filing(&input.details, permit.as_ref(), today) {
+            return Ok(Err(e.into()));
+        }
+        State::Submitted
+    } else {
+        State::Draft
+    };
+    Ok(Ok(Draft {
         person_id,
         city: employer.city,
-        created_at: now,
-        submitted_at: None,
-        decided_at: None,
-    };
-    let mut action = "created";
-    if input.submit {
-        application::check_filing(&app.details, permit.as_ref(), today)?;
-        app.state = State::Submitted;
-        app.submitted_at = Some(now);
-        action = ActionKind::Submit.as_str();
-    }
-    tx.insert_application(&app).await?;
-    tx.insert_event(&event(&app, who, action, None, Vec::new(), now))
-        .await?;
-    tx.audit(AuditRecord::new(
-        now,
-        Some(who.account_id),
-        "application.created",
-        "application",
-        app.id,
-        serde_json::json!({
-            "receipt_number": app.receipt_number,
-            "kind": app.kind(),
-            "state": app.state,
-            "employer_id": app.employer_id,
-            "person_id": app.person_id,
-        }),
-    ));
-    idempotency::remember(&mut *tx, who, idem, app.id.0, now).await?;
-    idempotency::commit(tx).await?;
-    Ok(Created::New(app))
+        state,
+    }))
 }
 
 /// Takes `action` on the application as the actor saw it at version `seen`.

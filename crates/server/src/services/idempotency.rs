@@ -19,12 +19,26 @@ pub async fn replay(
     let Some(stored) = tx.idempotent_response(who.account_id, &idem.key).await? else {
         return Ok(None);
     };
-    if stored.request_hash != idem.request_hash {
+    stored_id(&stored, &idem.request_hash).map(Some)
+}
+
+/// The id a stored answer names, if the retry is the same request as the call that stored it.
+pub fn stored_id(stored: &StoredResponse, request_hash: &[u8]) -> Result<Uuid> {
+    if stored.request_hash != request_hash {
         return Err(ServiceError::IdempotencyKeyReused);
     }
     let id = Uuid::parse_str(&stored.body)
         .map_err(|e| StoreError::Corrupt(format!("idempotency body: {e}")))?;
-    Ok(Some(id))
+    Ok(id)
+}
+
+/// The answer to store under a key for a resource made.
+pub fn created(idem: &Idempotency, id: Uuid) -> StoredResponse {
+    StoredResponse {
+        request_hash: idem.request_hash.clone(),
+        status: 201,
+        body: id.to_string(),
+    }
 }
 
 pub async fn remember(
@@ -35,12 +49,7 @@ pub async fn remember(
     now: DateTime<Utc>,
 ) -> Result<()> {
     if let Some(idem) = idem {
-        let response = StoredResponse {
-            request_hash: idem.request_hash.clone(),
-            status: 201,
-            body: id.to_string(),
-        };
-        tx.store_idempotent_response(who.account_id, &idem.key, &response, now)
+        tx.store_idempotent_response(who.account_id, &idem.key, &created(idem, id), now)
             .await?;
     }
     Ok(())

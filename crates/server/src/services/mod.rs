@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod employers;
+pub(crate) mod group_commit;
 pub(crate) mod idempotency;
 pub mod people;
 pub mod permits;
@@ -14,11 +15,31 @@ use domain::{FieldError, Invalid};
 use std::sync::Arc;
 use store::{Store, StoreError};
 
-/// What every service needs: the store and the clock.
+/// What every service needs: the store, the clock, and the writer that batches submissions.
 #[derive(Clone)]
 pub struct Ctx {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    submissions: group_commit::Queue<
+        applications::Submission,
+        Result<Created<domain::application::Application>>,
+    >,
+}
+
+impl Ctx {
+    /// Starts the submission writer on the current runtime.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Ctx {
+        let (s, c) = (store.clone(), clock.clone());
+        let submissions = group_commit::Queue::start(applications::MAX_BATCH, move |batch| {
+            let (s, c) = (s.clone(), c.clone());
+            async move { applications::create_batch(&*s, &*c, batch).await }
+        });
+        Ctx {
+            store,
+            clock,
+            submissions,
+        }
+    }
 }
 
 /// The one error type of the service layer. Client errors carry a stable code; the store's own
@@ -51,6 +72,9 @@ pub enum ServiceError {
     IdempotencyKeyReused,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A fault of the service itself; the string is for the log.
+    #[error("internal: {0}")]
+    Internal(&'static str),
 }
 
 impl From<Invalid> for ServiceError {

@@ -59,6 +59,30 @@ impl TestServer {
         }
     }
 
+    /// A second server process on the same database, as a deployment behind a load balancer
+    /// runs it: its own store (connections), its own submission writer.
+    pub async fn peer(&self) -> Peer {
+        let store = store::open(&self.db.url, &store::OpenOptions::default())
+            .await
+            .expect("open the database again");
+        let config = Config::for_url(self.db.url.clone());
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let state = server::app::state(store.clone(), self.clock.clone(), config);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::app::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Peer {
+            base,
+            store,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
     pub fn client(&self) -> Client {
         Client {
             http: reqwest::Client::new(),
@@ -90,6 +114,41 @@ impl TestServer {
 }
 
 impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+pub struct Peer {
+    pub base: String,
+    store: Arc<dyn Store>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Peer {
+    /// `c`, speaking to this server instead: the session and token are valid on both.
+    pub fn client(&self, c: &Client) -> Client {
+        Client {
+            base: self.base.clone(),
+            ..c.clone()
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+        self.store.close().await;
+    }
+}
+
+impl Drop for Peer {
     fn drop(&mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());

@@ -1,0 +1,71 @@
+//! Group commit: requests that arrive while a batch is being written wait, and are written
+//! together in the next batch, in one transaction with one durable commit. Under load a commit's
+//! fsync and the statements' round trips are shared by many requests; alone, a request is
+//! written at once, with no timer to wait for.
+
+use std::future::Future;
+use tokio::sync::{mpsc, oneshot};
+
+/// How many requests may wait for a batch before callers are held back.
+const QUEUE_DEPTH: usize = 4096;
+
+type Job<Req, Res> = (Req, oneshot::Sender<Res>);
+
+/// The sending side; the writer task runs while any clone of it lives.
+pub struct Queue<Req, Res> {
+    jobs: mpsc::Sender<Job<Req, Res>>,
+}
+
+impl<Req, Res> Clone for Queue<Req, Res> {
+    fn clone(&self) -> Self {
+        Queue {
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
+impl<Req: Send + 'static, Res: Send + 'static> Queue<Req, Res> {
+    /// Starts the writer task on the current runtime. `write` gets up to `max_batch` requests
+    /// and must answer each, in order.
+    pub fn start<F, Fut>(max_batch: usize, write: F) -> Self
+    where
+        F: Fn(Vec<Req>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<Res>> + Send,
+    {
+        let (jobs, mut rx) = mpsc::channel::<Job<Req, Res>>(QUEUE_DEPTH);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(max_batch);
+            while rx.recv_many(&mut batch, max_batch).await > 0 {
+                let (requests, replies): (Vec<Req>, Vec<oneshot::Sender<Res>>) =
+                    batch.drain(..).unzip();
+                let n = requests.len();
+                let results = write(requests).await;
+                debug_assert_eq!(results.len(), n, "one answer per request");
+                for (reply, result) in replies.into_iter().zip(results) {
+                    // A caller that went away (its client hung up) needs no answer.
+                    let _ = reply.send(result);
+                }
+            }
+        });
+        Queue { jobs }
+    }
+
+    /// Queues `request` and waits for its answer.
+    pub async fn call(&self, request: Req) -> Result<Res, Stopped<Req>> {
+        let (reply, answer) = oneshot::channel();
+        if let Err(mpsc::error::SendError((request, _))) = self.jobs.send((request, reply)).await {
+            return Err(Stopped::NotQueued(request));
+        }
+        answer.await.map_err(|_| Stopped::Lost)
+    }
+}
+
+/// Why a queued call got no answer.
+#[derive(Debug)]
+pub enum Stopped<Req> {
+    /// The writer task had stopped (the runtime is shutting down); the request was not written.
+    NotQueued(Req),
+    /// The writer task stopped with the request in its batch (it panicked): whether the batch
+    /// was committed is not known.
+    Lost,
+}
