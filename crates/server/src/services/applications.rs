@@ -123,7 +123,7 @@ pub struct Submission {
 }
 
 /// Submissions written in one transaction at most.
-pub(crate) const MAX_BATCH: usize = 128;
+pub(crate) const MAX_BATCH: usize = 64;
 
 pub async fn create(
     ctx: &Ctx,

@@ -4,7 +4,8 @@
 //! written at once, with no timer to wait for.
 
 use std::future::Future;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// How many requests may wait for a batch before callers are held back.
 const QUEUE_DEPTH: usize = 4096;
@@ -25,28 +26,40 @@ impl<Req, Res> Clone for Queue<Req, Res> {
 }
 
 impl<Req: Send + 'static, Res: Send + 'static> Queue<Req, Res> {
-    /// Starts the writer task on the current runtime. `write` gets up to `max_batch` requests
-    /// and must answer each, in order.
-    pub fn start<F, Fut>(max_batch: usize, write: F) -> Self
+    /// Starts `writers` writer tasks on the current runtime; each takes the requests waiting, up
+    /// to `max_batch`, and `write` must answer each, in order. More than one writer lets one
+    /// batch's statements run while another's commit is being flushed, where the database
+    /// allows concurrent writers.
+    pub fn start<F, Fut>(writers: usize, max_batch: usize, write: F) -> Self
     where
-        F: Fn(Vec<Req>) -> Fut + Send + 'static,
+        F: Fn(Vec<Req>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<Res>> + Send,
     {
-        let (jobs, mut rx) = mpsc::channel::<Job<Req, Res>>(QUEUE_DEPTH);
-        tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(max_batch);
-            while rx.recv_many(&mut batch, max_batch).await > 0 {
-                let (requests, replies): (Vec<Req>, Vec<oneshot::Sender<Res>>) =
-                    batch.drain(..).unzip();
-                let n = requests.len();
-                let results = write(requests).await;
-                debug_assert_eq!(results.len(), n, "one answer per request");
-                for (reply, result) in replies.into_iter().zip(results) {
-                    // A caller that went away (its client hung up) needs no answer.
-                    let _ = reply.send(result);
+        let (jobs, rx) = mpsc::channel::<Job<Req, Res>>(QUEUE_DEPTH);
+        let rx = Arc::new(Mutex::new(rx));
+        let write = Arc::new(write);
+        for _ in 0..writers.max(1) {
+            let (rx, write) = (rx.clone(), write.clone());
+            tokio::spawn(async move {
+                let mut batch = Vec::with_capacity(max_batch);
+                loop {
+                    // The lock is held while waiting, so that one writer gathers a batch while
+                    // the others write theirs.
+                    if rx.lock().await.recv_many(&mut batch, max_batch).await == 0 {
+                        break;
+                    }
+                    let (requests, replies): (Vec<Req>, Vec<oneshot::Sender<Res>>) =
+                        batch.drain(..).unzip();
+                    let n = requests.len();
+                    let results = write(requests).await;
+                    debug_assert_eq!(results.len(), n, "one answer per request");
+                    for (reply, result) in replies.into_iter().zip(results) {
+                        // A caller that went away (its client hung up) needs no answer.
+                        let _ = reply.send(result);
+                    }
                 }
-            }
-        });
+            });
+        }
         Queue { jobs }
     }
 

@@ -29,8 +29,14 @@ pub struct Ctx {
 impl Ctx {
     /// Starts the submission writer on the current runtime.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Ctx {
+        // SQLite has one writer at a time; on PostgreSQL a second batch can be written while
+        // the first one's commit is flushed.
+        let writers = match store.backend() {
+            store::Backend::Sqlite => 1,
+            store::Backend::Postgres => 2,
+        };
         let (s, c) = (store.clone(), clock.clone());
-        let submissions = group_commit::Queue::start(applications::MAX_BATCH, move |batch| {
+        let submissions = group_commit::Queue::start(writers, applications::MAX_BATCH, move |batch| {
             let (s, c) = (s.clone(), c.clone());
             async move { applications::create_batch(&*s, &*c, batch).await }
         });
