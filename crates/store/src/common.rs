@@ -68,6 +68,32 @@ pub(crate) fn in_lists<T: Clone + Eq + std::hash::Hash>(ids: &[T]) -> Vec<Vec<T>
 
 macro_rules! impl_tx {
     ($ty:ty, $db:ty, { $($specific:tt)* }) => {
+        /// The account of a live session, on any executor: a transaction or the pool.
+        async fn session_account_on<'e, E: sqlx::Executor<'e, Database = $db>>(
+            e: E,
+            token_hash: &[u8],
+            now: chrono::DateTime<chrono::Utc>,
+        ) -> crate::Result<Option<crate::Account>> {
+            let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::SESSION_ACCOUNT)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(e)
+                .await?;
+            row.map(TryInto::try_into).transpose()
+        }
+
+        /// The account of an API token that is not revoked, on any executor.
+        async fn api_token_account_on<'e, E: sqlx::Executor<'e, Database = $db>>(
+            e: E,
+            token_hash: &[u8],
+        ) -> crate::Result<Option<crate::Account>> {
+            let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::API_TOKEN_ACCOUNT)
+                .bind(token_hash)
+                .fetch_optional(e)
+                .await?;
+            row.map(TryInto::try_into).transpose()
+        }
+
         #[async_trait::async_trait]
         impl crate::Tx for $ty {
             $($specific)*
@@ -138,12 +164,7 @@ macro_rules! impl_tx {
                 token_hash: &[u8],
                 now: chrono::DateTime<chrono::Utc>,
             ) -> crate::Result<Option<crate::Account>> {
-                let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::SESSION_ACCOUNT)
-                    .bind(token_hash)
-                    .bind(now)
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                row.map(TryInto::try_into).transpose()
+                session_account_on(&mut *self.tx, token_hash, now).await
             }
 
             async fn delete_session(&mut self, token_hash: &[u8]) -> crate::Result<()> {
@@ -168,11 +189,7 @@ macro_rules! impl_tx {
             }
 
             async fn api_token_account(&mut self, token_hash: &[u8]) -> crate::Result<Option<crate::Account>> {
-                let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::API_TOKEN_ACCOUNT)
-                    .bind(token_hash)
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                row.map(TryInto::try_into).transpose()
+                api_token_account_on(&mut *self.tx, token_hash).await
             }
 
             async fn insert_employer(&mut self, e: &domain::party::Employer, at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {

@@ -65,20 +65,11 @@ impl Store for PgStore {
         token_hash: &[u8],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<crate::Account>> {
-        let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::SESSION_ACCOUNT)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(TryInto::try_into).transpose()
+        session_account_on(&self.pool, token_hash, now).await
     }
 
     async fn api_token_account(&self, token_hash: &[u8]) -> Result<Option<crate::Account>> {
-        let row: Option<crate::rows::AccountRow> = sqlx::query_as(crate::common::API_TOKEN_ACCOUNT)
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(TryInto::try_into).transpose()
+        api_token_account_on(&self.pool, token_hash).await
     }
 
     async fn ping(&self) -> Result<()> {

@@ -18,8 +18,7 @@ pub struct TestServer {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    running: Running,
     // Last, so that the database outlives the server.
     pub db: TestDb,
 }
@@ -39,22 +38,12 @@ impl TestServer {
         server::demo::seed(&*store, &*clock)
             .await
             .expect("seed demo data");
-        let config = Config::for_url(db.url.clone());
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let state = server::app::state(store.clone(), clock.clone(), config);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::app::serve(listener, state, async move {
-            let _ = stopped.await;
-        }));
+        let (base, running) = serve(store.clone(), clock.clone(), &db.url).await;
         TestServer {
             base,
             store,
             clock,
-            stop: Some(stop),
-            task: Some(task),
+            running,
             db,
         }
     }
@@ -65,21 +54,11 @@ impl TestServer {
         let store = store::open(&self.db.url, &store::OpenOptions::default())
             .await
             .expect("open the database again");
-        let config = Config::for_url(self.db.url.clone());
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let state = server::app::state(store.clone(), self.clock.clone(), config);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::app::serve(listener, state, async move {
-            let _ = stopped.await;
-        }));
+        let (base, running) = serve(store.clone(), self.clock.clone(), &self.db.url).await;
         Peer {
             base,
             store,
-            stop: Some(stop),
-            task: Some(task),
+            running,
         }
     }
 
@@ -103,17 +82,29 @@ impl TestServer {
     }
 
     pub async fn stop(mut self) {
+        self.running.stop().await;
+        self.store.close().await;
+    }
+}
+
+/// A server task; told to stop when dropped.
+struct Running {
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Running {
+    async fn stop(&mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
         if let Some(t) = self.task.take() {
             let _ = t.await;
         }
-        self.store.close().await;
     }
 }
 
-impl Drop for TestServer {
+impl Drop for Running {
     fn drop(&mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
@@ -121,11 +112,29 @@ impl Drop for TestServer {
     }
 }
 
+/// Serves `store` on a free loopback port until stopped.
+async fn serve(store: Arc<dyn Store>, clock: Arc<dyn Clock>, url: &str) -> (String, Running) {
+    let config = Config::for_url(url.to_string());
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let state = server::app::state(store, clock, config);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server::app::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    let running = Running {
+        stop: Some(stop),
+        task: Some(task),
+    };
+    (base, running)
+}
+
 pub struct Peer {
     pub base: String,
     store: Arc<dyn Store>,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    running: Running,
 }
 
 impl Peer {
@@ -138,21 +147,8 @@ impl Peer {
     }
 
     pub async fn stop(mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.task.take() {
-            let _ = t.await;
-        }
+        self.running.stop().await;
         self.store.close().await;
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
     }
 }
 
