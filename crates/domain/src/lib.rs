@@ -11,6 +11,7 @@ pub mod ids;
 pub mod numbers;
 pub mod party;
 pub mod permit;
+pub mod policy;
 pub mod role;
 pub mod values;
 

@@ -1,0 +1,10 @@
+//! The policy engine against the shipped policy file and variations of it.
+
+mod calendar;
+mod common;
+mod criteria;
+mod file;
+mod points;
+mod props;
+mod regional;
+mod worked;
