@@ -1075,7 +1075,20 @@ async fn bad_input_is_named_and_writes_nothing(srv: TestServer) {
     // The limit is 64 KiB: just over it is refused, with the limit in the message.
     let big = with("position", "x".repeat(64 * 1024).into());
     assert!(big.to_string().len() > 64 * 1024);
-    let r = hr.post(APPS, big).await;
+    // The server answers from the Content-Length without reading the body, and closes the
+    // connection; a client still sending may see the close before the answer. Such a transport
+    // error says nothing about the server's answer, so the request is sent again.
+    let mut r = None;
+    for _ in 0..5 {
+        let sent = hr.request(Method::POST, APPS).json(&big).send().await;
+        if let Ok(res) = sent {
+            let status = res.status();
+            let body: Value = res.json().await.expect("JSON error body");
+            r = Some((status, body));
+            break;
+        }
+    }
+    let r = r.expect("an answer to the oversized request");
     assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None);
     assert!(message(&r).contains("65536"), "{}", r.1);
     unchanged("body over the limit").await;

@@ -1,6 +1,6 @@
 //! Applications from creation to decision, and what an approval does to the permit record.
 
-use super::group_commit::Stopped;
+use super::group_commit::{Handoff, Stopped};
 use super::{Created, Ctx, Idempotency, Result, ServiceError, idempotency, new_id};
 use crate::clock::Clock;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -156,8 +156,9 @@ pub(crate) async fn create_batch(
     store: &dyn Store,
     clock: &dyn Clock,
     batch: Vec<Submission>,
+    handoff: Handoff,
 ) -> Vec<Result<Created<Application>>> {
-    match write_batch(store, clock, &batch).await {
+    match write_batch(store, clock, &batch, handoff).await {
         Ok(results) => results,
         Err(e) => {
             if batch.len() > 1 {
@@ -178,7 +179,8 @@ async fn create_alone(
     s: &Submission,
 ) -> Result<Created<Application>> {
     idempotency::with_retry(|| async {
-        let mut results = write_batch(store, clock, std::slice::from_ref(s)).await?;
+        let mut results =
+            write_batch(store, clock, std::slice::from_ref(s), Handoff::none()).await?;
         results.pop().expect("one result per submission")
     })
     .await
@@ -210,6 +212,7 @@ async fn write_batch(
     store: &dyn Store,
     clock: &dyn Clock,
     batch: &[Submission],
+    handoff: Handoff,
 ) -> Result<Vec<Result<Created<Application>>>> {
     let mut tx = store.begin().await?;
     let now = clock.now();
@@ -337,6 +340,7 @@ async fn write_batch(
             Plan::New(_) => Ok(Created::New(apps[index_of[&i]].clone())),
         });
     }
+    drop(handoff);
     tx.commit().await?;
     Ok(results)
 }

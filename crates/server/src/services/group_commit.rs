@@ -26,13 +26,14 @@ impl<Req, Res> Clone for Queue<Req, Res> {
 }
 
 impl<Req: Send + 'static, Res: Send + 'static> Queue<Req, Res> {
-    /// Starts `writers` writer tasks on the current runtime; each takes the requests waiting, up
-    /// to `max_batch`, and `write` must answer each, in order. More than one writer lets one
+    /// Starts `writers` writer tasks on the current runtime. One writer at a time gathers the
+    /// requests waiting, up to `max_batch`, and keeps that turn until it hands it off (see
+    /// `Handoff`); `write` must answer each request, in order. More than one writer lets one
     /// batch's statements run while another's commit is being flushed, where the database
     /// allows concurrent writers.
     pub fn start<F, Fut>(writers: usize, max_batch: usize, write: F) -> Self
     where
-        F: Fn(Vec<Req>) -> Fut + Send + Sync + 'static,
+        F: Fn(Vec<Req>, Handoff) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<Res>> + Send,
     {
         let (jobs, rx) = mpsc::channel::<Job<Req, Res>>(QUEUE_DEPTH);
@@ -43,15 +44,20 @@ impl<Req: Send + 'static, Res: Send + 'static> Queue<Req, Res> {
             tokio::spawn(async move {
                 let mut batch = Vec::with_capacity(max_batch);
                 loop {
-                    // The lock is held while waiting, so that one writer gathers a batch while
-                    // the others write theirs.
-                    if rx.lock().await.recv_many(&mut batch, max_batch).await == 0 {
+                    let mut turn = rx.clone().lock_owned().await;
+                    if turn.recv_many(&mut batch, max_batch).await == 0 {
                         break;
                     }
                     let (requests, replies): (Vec<Req>, Vec<oneshot::Sender<Res>>) =
                         batch.drain(..).unzip();
                     let n = requests.len();
-                    let results = write(requests).await;
+                    let results = write(
+                        requests,
+                        Handoff {
+                            _turn: Some(Box::new(turn)),
+                        },
+                    )
+                    .await;
                     debug_assert_eq!(results.len(), n, "one answer per request");
                     for (reply, result) in replies.into_iter().zip(results) {
                         // A caller that went away (its client hung up) needs no answer.
@@ -70,6 +76,21 @@ impl<Req: Send + 'static, Res: Send + 'static> Queue<Req, Res> {
             return Err(Stopped::NotQueued(request));
         }
         answer.await.map_err(|_| Stopped::Lost)
+    }
+}
+
+/// A writer's turn to gather. The writer hands it to the next one by dropping it when its batch
+/// no longer needs to come first, just before the commit: the next batch's statements then run
+/// while this one's commit is flushed, and it gathers the requests that arrived meanwhile
+/// instead of taking the first one alone.
+pub struct Handoff {
+    _turn: Option<Box<dyn Send>>,
+}
+
+impl Handoff {
+    /// For a write outside the queue: nothing to hand off.
+    pub fn none() -> Handoff {
+        Handoff { _turn: None }
     }
 }
 

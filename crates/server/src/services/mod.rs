@@ -36,10 +36,11 @@ impl Ctx {
             store::Backend::Postgres => 2,
         };
         let (s, c) = (store.clone(), clock.clone());
-        let submissions = group_commit::Queue::start(writers, applications::MAX_BATCH, move |batch| {
-            let (s, c) = (s.clone(), c.clone());
-            async move { applications::create_batch(&*s, &*c, batch).await }
-        });
+        let submissions =
+            group_commit::Queue::start(writers, applications::MAX_BATCH, move |batch, handoff| {
+                let (s, c) = (s.clone(), c.clone());
+                async move { applications::create_batch(&*s, &*c, batch, handoff).await }
+            });
         Ctx {
             store,
             clock,
