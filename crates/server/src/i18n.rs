@@ -73,23 +73,34 @@ impl Locale {
     }
 }
 
-const EN: &str = include_str!("../locales/en.ftl");
-const ZH: &str = include_str!("../locales/zh-CN.ftl");
+/// Each language's catalogue: the service's own messages, then the policy engine's rules and
+/// reasons (kept apart, since they follow the rule ids of `policies/`).
+const EN: &[&str] = &[
+    include_str!("../locales/en.ftl"),
+    include_str!("../locales/policy.en.ftl"),
+];
+const ZH: &[&str] = &[
+    include_str!("../locales/zh-CN.ftl"),
+    include_str!("../locales/policy.zh-CN.ftl"),
+];
 
 pub struct Catalog {
     en: FluentBundle<FluentResource>,
     zh: FluentBundle<FluentResource>,
 }
 
-fn bundle(tag: &str, source: &'static str) -> FluentBundle<FluentResource> {
+fn bundle(tag: &str, sources: &[&'static str]) -> FluentBundle<FluentResource> {
     let lang: LanguageIdentifier = tag.parse().expect("valid language tag");
     let mut b = FluentBundle::new_concurrent(vec![lang]);
     // Plain text out: no Unicode isolation marks around placeables.
     b.set_use_isolating(false);
-    let res = FluentResource::try_new(source.to_string())
-        .unwrap_or_else(|(_, e)| panic!("{tag} catalogue: {e:?}"));
-    b.add_resource(res)
-        .unwrap_or_else(|e| panic!("{tag} catalogue: {e:?}"));
+    for source in sources {
+        let res = FluentResource::try_new(source.to_string())
+            .unwrap_or_else(|(_, e)| panic!("{tag} catalogue: {e:?}"));
+        // A message defined twice is an error: the files must not overlap.
+        b.add_resource(res)
+            .unwrap_or_else(|e| panic!("{tag} catalogue: {e:?}"));
+    }
     b
 }
 
@@ -173,7 +184,8 @@ impl Catalog {
             Locale::En => EN,
             Locale::Zh => ZH,
         };
-        src.lines()
+        src.iter()
+            .flat_map(|s| s.lines())
             .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
             .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
             .collect()
