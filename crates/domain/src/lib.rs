@@ -12,6 +12,7 @@ pub mod numbers;
 pub mod party;
 pub mod permit;
 pub mod policy;
+pub mod profile;
 pub mod role;
 pub mod values;
 

@@ -423,6 +423,7 @@ impl ApplicationInput {
                     person_id,
                     passport_number,
                     submit: self.submit.unwrap_or(false),
+                    profile: None,
                 })
             }
             _ => Err(inv),

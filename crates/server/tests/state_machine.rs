@@ -225,6 +225,7 @@ async fn setup() -> Case {
             person_id: Some(anna),
             passport_number: None,
             submit: false,
+            profile: None,
         },
         NewApplication {
             details: Details::Extension {
@@ -234,6 +235,7 @@ async fn setup() -> Case {
             person_id: None,
             passport_number: None,
             submit: true,
+            profile: None,
         },
         NewApplication {
             details: Details::Cancellation {
@@ -244,6 +246,7 @@ async fn setup() -> Case {
             person_id: None,
             passport_number: None,
             submit: true,
+            profile: None,
         },
     ];
     let mut apps = Vec::new();

@@ -27,6 +27,8 @@ pub(crate) const API_TOKEN_ACCOUNT: &str = "SELECT id, username, display_name, p
      FROM accounts WHERE disabled = FALSE AND id = \
      (SELECT account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL)";
 
+pub(crate) const ASSESSMENT_SELECT: &str = "SELECT application_id, policy_version, pre_review_due, decision_due, profile, facts, result FROM assessments";
+
 /// Rows per multi-row statement at most: well under both databases' limits on bound values.
 const MAX_ROWS: usize = 64;
 
@@ -401,8 +403,10 @@ macro_rules! impl_tx {
                     }
                     q.push(")");
                 }
-                q.push(if f.oldest_submitted_first {
-                    " ORDER BY submitted_at ASC NULLS LAST, id ASC"
+                q.push(if f.by_deadline {
+                    " ORDER BY (SELECT CASE WHEN applications.state = 'submitted' THEN s.pre_review_due ELSE s.decision_due END \
+                       FROM assessments s WHERE s.application_id = applications.id) ASC NULLS LAST, \
+                       submitted_at ASC NULLS LAST, id ASC"
                 } else {
                     " ORDER BY created_at DESC, id DESC"
                 });
@@ -580,6 +584,103 @@ macro_rules! impl_tx {
                         .map_err(|e| crate::common::unique(e, "idempotency_key"))?;
                 }
                 Ok(())
+            }
+
+            async fn upsert_assessments(&mut self, records: &[crate::AssessmentRecord]) -> crate::Result<()> {
+                for run in crate::common::runs(records) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO assessments (application_id, policy_version, pre_review_due, decision_due, category, eligible, \
+                         profile, facts, result) ",
+                    );
+                    q.push_values(run, |mut b, r| {
+                        b.push_bind(r.application_id.0)
+                            .push_bind(r.policy_version.as_deref())
+                            .push_bind(r.pre_review_due)
+                            .push_bind(r.decision_due)
+                            .push_bind(r.result.as_ref().map(|a| a.category.as_str()))
+                            .push_bind(r.result.as_ref().map(|a| a.eligible()))
+                            .push_bind(r.profile.as_ref().map(|p| serde_json::to_string(p).expect("serialisable")))
+                            .push_bind(r.facts.as_ref().map(|f| serde_json::to_string(f).expect("serialisable")))
+                            .push_bind(r.result.as_ref().map(|a| serde_json::to_string(a).expect("serialisable")));
+                    });
+                    q.push(
+                        " ON CONFLICT (application_id) DO UPDATE SET policy_version = excluded.policy_version, \
+                         pre_review_due = excluded.pre_review_due, decision_due = excluded.decision_due, \
+                         category = excluded.category, eligible = excluded.eligible, profile = excluded.profile, \
+                         facts = excluded.facts, result = excluded.result",
+                    );
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn assessments(&mut self, ids: &[domain::ids::ApplicationId]) -> crate::Result<Vec<crate::AssessmentRecord>> {
+                let mut out = Vec::new();
+                for list in crate::common::in_lists(ids) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(crate::common::ASSESSMENT_SELECT);
+                    q.push(" WHERE application_id IN (");
+                    let mut sep = q.separated(", ");
+                    for id in &list {
+                        sep.push_bind(id.0);
+                    }
+                    q.push(")");
+                    let rows: Vec<crate::rows::AssessmentRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for row in rows {
+                        out.push(row.try_into()?);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn assessed_after(
+                &mut self,
+                after: Option<domain::ids::ApplicationId>,
+                limit: i64,
+            ) -> crate::Result<Vec<crate::AssessmentRecord>> {
+                let mut q = sqlx::QueryBuilder::<$db>::new(crate::common::ASSESSMENT_SELECT);
+                q.push(" WHERE result IS NOT NULL");
+                if let Some(a) = after {
+                    q.push(" AND application_id > ").push_bind(a.0);
+                }
+                q.push(" ORDER BY application_id LIMIT ").push_bind(limit);
+                let rows: Vec<crate::rows::AssessmentRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_policy(&mut self, p: &crate::StoredPolicy) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO policies (version, effective_from, file_name, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&p.version)
+                .bind(p.effective_from)
+                .bind(&p.file_name)
+                .bind(&p.source)
+                .bind(p.loaded_at)
+                .bind(p.loaded_by.map(|a| a.0))
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "policy_version"))?;
+                Ok(())
+            }
+
+            async fn policies(&mut self) -> crate::Result<Vec<crate::StoredPolicy>> {
+                let rows: Vec<(String, chrono::NaiveDate, String, String, chrono::DateTime<chrono::Utc>, Option<uuid::Uuid>)> =
+                    sqlx::query_as(
+                        "SELECT version, effective_from, file_name, source, loaded_at, loaded_by FROM policies ORDER BY effective_from, version",
+                    )
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(version, effective_from, file_name, source, loaded_at, loaded_by)| crate::StoredPolicy {
+                        version,
+                        effective_from,
+                        file_name,
+                        source,
+                        loaded_at,
+                        loaded_by: loaded_by.map(domain::ids::AccountId),
+                    })
+                    .collect())
             }
 
             async fn audit_links(&mut self, after: i64, limit: i64) -> crate::Result<Vec<domain::audit::Link>> {

@@ -19,6 +19,8 @@ use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, Perso
 use domain::numbers::PermitNumber;
 use domain::party::{Employer, Person};
 use domain::permit::{Permit, PermitStatus};
+use domain::policy::{Assessment, Facts};
+use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
 use std::sync::Arc;
 
@@ -168,8 +170,9 @@ pub struct ApplicationFilter {
     pub person_id: Option<PersonId>,
     pub city: Option<City>,
     pub states: Vec<State>,
-    /// Oldest submission first (the officer queue) rather than newest creation first.
-    pub oldest_submitted_first: bool,
+    /// The officer queue's order: the nearest deadline first (pre-review while submitted, the
+    /// decision after), then the oldest submission; rather than the newest creation first.
+    pub by_deadline: bool,
     pub limit: i64,
 }
 
@@ -179,6 +182,46 @@ pub struct PermitFilter {
     pub employer_id: Option<EmployerId>,
     pub city: Option<City>,
     pub limit: i64,
+}
+
+/// What the policy in force said of an application when it was submitted: its deadlines, and,
+/// where the employer gave the applicant's profile, the facts and the assessment. Before
+/// submission only the profile is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentRecord {
+    pub application_id: ApplicationId,
+    pub profile: Option<Profile>,
+    pub policy_version: Option<String>,
+    pub pre_review_due: Option<NaiveDate>,
+    pub decision_due: Option<NaiveDate>,
+    pub facts: Option<Facts>,
+    pub result: Option<Assessment>,
+}
+
+impl AssessmentRecord {
+    /// A draft's record: the profile alone.
+    pub fn profile_only(application_id: ApplicationId, profile: Profile) -> Self {
+        AssessmentRecord {
+            application_id,
+            profile: Some(profile),
+            policy_version: None,
+            pre_review_due: None,
+            decision_due: None,
+            facts: None,
+            result: None,
+        }
+    }
+}
+
+/// A policy version an administrator loaded, with its source text as loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPolicy {
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub file_name: String,
+    pub source: String,
+    pub loaded_at: DateTime<Utc>,
+    pub loaded_by: Option<AccountId>,
 }
 
 /// An `Idempotency-Key` as the caller sent it; keys are per account.
@@ -321,6 +364,23 @@ pub trait Tx: Send {
         responses: &[(IdempotencyKey, StoredResponse)],
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// Writes the records, replacing those of the same applications.
+    async fn upsert_assessments(&mut self, records: &[AssessmentRecord]) -> Result<()>;
+    /// The records of the applications among `ids` that have one, in no particular order.
+    async fn assessments(&mut self, ids: &[ApplicationId]) -> Result<Vec<AssessmentRecord>>;
+    /// Records with an assessment, in application id order after `after`, at most `limit`:
+    /// for re-evaluating them all against another policy.
+    async fn assessed_after(
+        &mut self,
+        after: Option<ApplicationId>,
+        limit: i64,
+    ) -> Result<Vec<AssessmentRecord>>;
+
+    /// `Conflict("policy_version")` if the version was loaded before.
+    async fn insert_policy(&mut self, policy: &StoredPolicy) -> Result<()>;
+    /// Every policy version loaded, by effective date.
+    async fn policies(&mut self) -> Result<Vec<StoredPolicy>>;
 
     /// Links of the audit chain with sequence numbers above `after`, at most `limit`, in order.
     async fn audit_links(&mut self, after: i64, limit: i64) -> Result<Vec<Link>>;

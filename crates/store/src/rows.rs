@@ -268,3 +268,37 @@ pub struct LinkRow {
     pub hash: Vec<u8>,
     pub payload: String,
 }
+
+#[derive(sqlx::FromRow)]
+pub struct AssessmentRow {
+    pub application_id: Uuid,
+    pub policy_version: Option<String>,
+    pub pre_review_due: Option<NaiveDate>,
+    pub decision_due: Option<NaiveDate>,
+    pub profile: Option<String>,
+    pub facts: Option<String>,
+    pub result: Option<String>,
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    s: Option<String>,
+) -> Result<Option<T>, StoreError> {
+    s.map(|s| serde_json::from_str(&s).map_err(|e| corrupt(what, e)))
+        .transpose()
+}
+
+impl TryFrom<AssessmentRow> for crate::AssessmentRecord {
+    type Error = StoreError;
+    fn try_from(r: AssessmentRow) -> Result<Self, StoreError> {
+        Ok(crate::AssessmentRecord {
+            application_id: ApplicationId(r.application_id),
+            policy_version: r.policy_version,
+            pre_review_due: r.pre_review_due,
+            decision_due: r.decision_due,
+            profile: from_json("assessment profile", r.profile)?,
+            facts: from_json("assessment facts", r.facts)?,
+            result: from_json("assessment result", r.result)?,
+        })
+    }
+}

@@ -83,6 +83,9 @@ conformance! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_serials
         => sqlite_concurrent_serials, postgres_concurrent_serials;
     #[tokio::test] idempotency => sqlite_idempotency, postgres_idempotency;
+    #[tokio::test] assessments => sqlite_assessments, postgres_assessments;
+    #[tokio::test] queue_by_deadline => sqlite_queue_by_deadline, postgres_queue_by_deadline;
+    #[tokio::test] policies => sqlite_policies, postgres_policies;
     #[tokio::test] bulk_reads => sqlite_bulk_reads, postgres_bulk_reads;
     #[tokio::test] bulk_writes => sqlite_bulk_writes, postgres_bulk_writes;
     #[tokio::test] bulk_idempotency => sqlite_bulk_idempotency, postgres_bulk_idempotency;
@@ -968,20 +971,20 @@ async fn application_filters(store: Arc<dyn Store>) {
     let queue = ApplicationFilter {
         city: Some(beijing),
         states: vec![State::Submitted, State::UnderReview],
-        oldest_submitted_first: true,
+        by_deadline: true,
         ..Default::default()
     };
     assert_eq!(list(queue).await, [a3.id, a2.id, a1.id]);
     let queue = ApplicationFilter {
         states: vec![State::Submitted],
-        oldest_submitted_first: true,
+        by_deadline: true,
         limit: 2,
         ..Default::default()
     };
     assert_eq!(list(queue).await, [a4.id, a3.id]);
     // What was never submitted comes after everything that was, on either database.
     let everything = ApplicationFilter {
-        oldest_submitted_first: true,
+        by_deadline: true,
         ..Default::default()
     };
     assert_eq!(
@@ -1378,6 +1381,242 @@ async fn idempotency(store: Arc<dyn Store>) {
         tx.idempotent_response(b, "key-1").await.unwrap(),
         Some(other)
     );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Assessments, deadlines and policy versions.
+
+fn assessed_facts(on: NaiveDate) -> domain::policy::Facts {
+    use domain::policy::*;
+    Facts {
+        applicant: ApplicantFacts {
+            date_of_birth: BirthDate::new("date_of_birth", date("1988-04-02"), on).unwrap(),
+            nationality: nationality("DEU"),
+            education: Education::Master,
+            experience_years: Years::new("years", 6).unwrap(),
+            months_in_china: MonthsPerYear::new("months", 12).unwrap(),
+            chinese: ChineseFacts {
+                hsk_level: Some(HskLevel::new("hsk", 4).unwrap()),
+                ..Default::default()
+            },
+            extras: ExtrasFacts::default(),
+            talent: TalentFacts::default(),
+            founder: None,
+            accompanying_family: true,
+        },
+        employer: EmployerFacts {
+            kind: EmployerKind::Enterprise,
+            city: city("110000"),
+            multinational: false,
+        },
+        position: text("Data scientist 数据科学家"),
+        annual_salary: Money::from_fen(48_000_000),
+        kind: domain::application::ApplicationKind::New,
+        region: city("110000"),
+        requested_period: Some(
+            Period::new("period", date("2027-01-01"), date("2029-12-31")).unwrap(),
+        ),
+        assessed_on: on,
+        submitted_on: Some(on),
+        current_permit: None,
+        documents_on_file: Vec::new(),
+    }
+}
+
+fn profile() -> domain::profile::Profile {
+    use domain::policy::*;
+    domain::profile::Profile {
+        education: Education::Doctorate,
+        experience_years: Years::new("years", 3).unwrap(),
+        months_in_china: MonthsPerYear::new("months", 9).unwrap(),
+        chinese: ChineseFacts::default(),
+        extras: ExtrasFacts::default(),
+        talent: TalentFacts {
+            postdoctoral_work: true,
+            ..Default::default()
+        },
+        founder: None,
+        accompanying_family: false,
+    }
+}
+
+async fn assessments(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let apps: Vec<Application> = (0..3).map(|_| application(&e, &p, new_details())).collect();
+    let on = date("2026-11-24");
+    let facts = assessed_facts(on);
+    let result = domain::policy::Policy::national_default().assess(&facts);
+    let full = store::AssessmentRecord {
+        application_id: apps[0].id,
+        profile: Some(profile()),
+        policy_version: Some(result.policy_version.clone()),
+        pre_review_due: Some(date("2026-12-01")),
+        decision_due: Some(date("2026-12-22")),
+        facts: Some(facts),
+        result: Some(result),
+    };
+    let draft = store::AssessmentRecord::profile_only(apps[1].id, profile());
+    let deadlines_only = store::AssessmentRecord {
+        application_id: apps[2].id,
+        profile: None,
+        policy_version: Some("national-2017".into()),
+        pre_review_due: Some(date("2026-12-01")),
+        decision_due: Some(date("2026-12-08")),
+        facts: None,
+        result: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_applications(&apps).await.unwrap();
+    tx.upsert_assessments(&[]).await.unwrap();
+    tx.upsert_assessments(&[full.clone(), draft.clone(), deadlines_only.clone()])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let mut got = tx
+        .assessments(&[
+            apps[2].id,
+            apps[0].id,
+            apps[1].id,
+            ApplicationId(Uuid::now_v7()),
+        ])
+        .await
+        .unwrap();
+    got.sort_by_key(|r| r.application_id.0);
+    assert_eq!(
+        got,
+        vec![full.clone(), draft.clone(), deadlines_only.clone()]
+    );
+    // Only what was assessed is re-evaluated, in id order, in pages.
+    let page = tx.assessed_after(None, 10).await.unwrap();
+    assert_eq!(page, vec![full.clone()]);
+    assert!(
+        tx.assessed_after(Some(apps[0].id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    drop(tx);
+
+    // Submission replaces the draft's record.
+    let submitted = store::AssessmentRecord {
+        application_id: apps[1].id,
+        ..full.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.upsert_assessments(std::slice::from_ref(&submitted))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.assessments(&[apps[1].id]).await.unwrap(),
+        vec![submitted.clone()]
+    );
+    let mut all = tx.assessed_after(None, 1).await.unwrap();
+    all.extend(
+        tx.assessed_after(Some(all[0].application_id), 1)
+            .await
+            .unwrap(),
+    );
+    let mut want = vec![full, submitted];
+    want.sort_by_key(|r| r.application_id.0);
+    assert_eq!(all, want);
+}
+
+async fn queue_by_deadline(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "120000").await;
+    let t = now();
+    // Submitted one after another: a, b, c; d is under review.
+    let submitted = |i: i64, state: State| Application {
+        state,
+        submitted_at: Some(t + Duration::seconds(i)),
+        ..application(&e, &p, new_details())
+    };
+    let [a, b, c, d] = [
+        submitted(0, State::Submitted),
+        submitted(1, State::Submitted),
+        submitted(2, State::Submitted),
+        submitted(3, State::UnderReview),
+    ];
+    let due = |app: &Application, pre: &str, decision: &str| store::AssessmentRecord {
+        application_id: app.id,
+        profile: None,
+        policy_version: Some("national-2017".into()),
+        pre_review_due: Some(date(pre)),
+        decision_due: Some(date(decision)),
+        facts: None,
+        result: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_applications(&[a.clone(), b.clone(), c.clone(), d.clone()])
+        .await
+        .unwrap();
+    // Pre-review deadlines count while submitted, the decision's after: d's pre-review date has
+    // passed, but its decision is due on 1 December.
+    tx.upsert_assessments(&[
+        due(&a, "2026-12-10", "2027-01-05"),
+        due(&b, "2026-12-03", "2026-12-28"),
+        due(&d, "2026-11-01", "2026-12-01"),
+    ])
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let queue = || ApplicationFilter {
+        city: Some(city("120000")),
+        by_deadline: true,
+        ..Default::default()
+    };
+    let ids = |apps: Vec<Application>| apps.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    let mut tx = store.begin_read().await.unwrap();
+    // c has no deadline: last.
+    assert_eq!(
+        ids(tx.list_applications(&queue()).await.unwrap()),
+        [d.id, b.id, a.id, c.id]
+    );
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    tx.upsert_assessments(&[due(&a, "2026-11-30", "2027-01-05")])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        ids(tx.list_applications(&queue()).await.unwrap()),
+        [a.id, d.id, b.id, c.id]
+    );
+}
+
+async fn policies(store: Arc<dyn Store>) {
+    let admin = account("policy-admin", Scope::Administrator);
+    seed_account(&store, &admin).await;
+    let policy = |version: &str, from: &str| store::StoredPolicy {
+        version: version.into(),
+        effective_from: date(from),
+        file_name: format!("{version}.toml"),
+        source: format!("version = \"{version}\"\n# 政策\n"),
+        loaded_at: now(),
+        loaded_by: Some(admin.id),
+    };
+    let later = policy("beijing-2027", "2027-01-01");
+    let earlier = policy("beijing-2026b", "2026-07-01");
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.policies().await.unwrap().is_empty());
+    tx.insert_policy(&later).await.unwrap();
+    tx.insert_policy(&earlier).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(
+        tx.insert_policy(&policy("beijing-2027", "2028-01-01"))
+            .await,
+        "policy_version",
+    );
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.policies().await.unwrap(), vec![earlier, later]);
 }
 
 // ------------------------------------------------------------------------------------------------

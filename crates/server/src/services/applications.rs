@@ -1,6 +1,7 @@
 //! Applications from creation to decision, and what an approval does to the permit record.
 
 use super::group_commit::{Handoff, Stopped};
+use super::policies::Policies;
 use super::{Created, Ctx, Idempotency, Result, ServiceError, idempotency, new_id};
 use crate::clock::Clock;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -15,10 +16,14 @@ use domain::ids::{ApplicationId, EmployerId, EventId, PermitId, PersonId};
 use domain::numbers::{PermitNumber, ReceiptNumber};
 use domain::party::{Employer, Person};
 use domain::permit::{Medium, Permit, PermitStatus};
+use domain::policy::Policy;
+use domain::profile::Profile;
 use domain::role::{Principal, Scope};
 use domain::values::PassportNumber;
 use std::collections::HashMap;
-use store::{ApplicationFilter, Event, IdempotencyKey, Store, StoredResponse, Tx};
+use store::{
+    ApplicationFilter, AssessmentRecord, Event, IdempotencyKey, Store, StoredResponse, Tx,
+};
 
 #[derive(Debug, Clone)]
 pub struct NewApplication {
@@ -30,6 +35,8 @@ pub struct NewApplication {
     pub passport_number: Option<PassportNumber>,
     /// Submit at once rather than keep a draft.
     pub submit: bool,
+    /// New permits: what the employer declares about the applicant for the classification.
+    pub profile: Option<Profile>,
 }
 
 /// An application with what its pages show.
@@ -143,7 +150,9 @@ pub async fn create(
     };
     match ctx.submissions.call(submission).await {
         Ok(result) => result,
-        Err(Stopped::NotQueued(s)) => create_alone(&*ctx.store, &*ctx.clock, &s).await,
+        Err(Stopped::NotQueued(s)) => {
+            create_alone(&*ctx.store, &*ctx.clock, &ctx.policies, &s).await
+        }
         Err(Stopped::Lost) => Err(ServiceError::Internal("submission_writer_stopped")),
     }
 }
@@ -155,10 +164,11 @@ pub async fn create(
 pub(crate) async fn create_batch(
     store: &dyn Store,
     clock: &dyn Clock,
+    policies: &Policies,
     batch: Vec<Submission>,
     handoff: Handoff,
 ) -> Vec<Result<Created<Application>>> {
-    match write_batch(store, clock, &batch, handoff).await {
+    match write_batch(store, clock, policies, &batch, handoff).await {
         Ok(results) => results,
         Err(e) => {
             if batch.len() > 1 {
@@ -166,7 +176,7 @@ pub(crate) async fn create_batch(
             }
             let mut results = Vec::with_capacity(batch.len());
             for s in &batch {
-                results.push(create_alone(store, clock, s).await);
+                results.push(create_alone(store, clock, policies, s).await);
             }
             results
         }
@@ -176,11 +186,18 @@ pub(crate) async fn create_batch(
 async fn create_alone(
     store: &dyn Store,
     clock: &dyn Clock,
+    policies: &Policies,
     s: &Submission,
 ) -> Result<Created<Application>> {
     idempotency::with_retry(|| async {
-        let mut results =
-            write_batch(store, clock, std::slice::from_ref(s), Handoff::none()).await?;
+        let mut results = write_batch(
+            store,
+            clock,
+            policies,
+            std::slice::from_ref(s),
+            Handoff::none(),
+        )
+        .await?;
         results.pop().expect("one result per submission")
     })
     .await
@@ -202,6 +219,8 @@ struct Draft {
     person_id: PersonId,
     city: City,
     state: State,
+    /// What the policy says of it (its application id is filled in once it has one).
+    record: Option<AssessmentRecord>,
 }
 
 /// Creates the batch's applications in one transaction: looks up the idempotency keys, the
@@ -211,12 +230,15 @@ struct Draft {
 async fn write_batch(
     store: &dyn Store,
     clock: &dyn Clock,
+    policies: &Policies,
     batch: &[Submission],
     handoff: Handoff,
 ) -> Result<Vec<Result<Created<Application>>>> {
+    let today = clock.today();
+    // Before the transaction: on an in-memory SQLite database the reads share its connection.
+    let policy = policies.in_force(store, today).await?;
     let mut tx = store.begin().await?;
     let now = clock.now();
-    let today = clock.today();
 
     let keys: Vec<IdempotencyKey> = batch.iter().filter_map(idempotency_key).collect();
     let stored: HashMap<IdempotencyKey, StoredResponse> =
@@ -260,7 +282,7 @@ async fn write_batch(
                     Plan::Refused(Box::new(ServiceError::IdempotencyKeyReused))
                 }
             }
-            _ => match decide(&mut *tx, s, &employers, &people, today).await? {
+            _ => match decide(&mut *tx, s, &employers, &people, &policy, today).await? {
                 Ok(draft) => {
                     if let (Some(key), Some(hash)) = (key, hash) {
                         claimed.insert(key, (hash, i));
@@ -278,6 +300,7 @@ async fn write_batch(
     let mut apps = Vec::with_capacity(fresh);
     let mut events = Vec::with_capacity(fresh);
     let mut remembered = Vec::with_capacity(fresh);
+    let mut assessed = Vec::with_capacity(fresh);
     let mut index_of = HashMap::with_capacity(fresh);
     for (i, (plan, s)) in plans.iter().zip(batch).enumerate() {
         let Plan::New(draft) = plan else { continue };
@@ -321,12 +344,19 @@ async fn write_batch(
         if let (Some(key), Some(idem)) = (idempotency_key(s), &s.idem) {
             remembered.push((key, idempotency::created(idem, app.id.0)));
         }
+        if let Some(record) = &draft.record {
+            assessed.push(AssessmentRecord {
+                application_id: app.id,
+                ..record.clone()
+            });
+        }
         index_of.insert(i, apps.len());
         apps.push(app);
     }
     tx.insert_applications(&apps).await?;
     tx.insert_events(&events).await?;
     tx.store_idempotent_responses(&remembered, now).await?;
+    tx.upsert_assessments(&assessed).await?;
 
     let mut results = Vec::with_capacity(batch.len());
     for (i, plan) in plans.into_iter().enumerate() {
@@ -345,6 +375,37 @@ async fn write_batch(
     Ok(results)
 }
 
+/// What the policy in force says of an application submitted on `on`: its deadlines, and the
+/// assessment where there is a profile. The application id is left to the caller.
+fn at_submission(
+    policy: &Policy,
+    details: &Details,
+    region: City,
+    profile: Option<&Profile>,
+    person: &Person,
+    employer: &Employer,
+    on: NaiveDate,
+) -> Result<AssessmentRecord, FieldError> {
+    let deadlines = policy.deadlines_for(on, domain::profile::requested_period(details));
+    let (facts, result) = match profile {
+        Some(profile) => {
+            let facts = domain::profile::facts(profile, details, region, person, employer, on)?;
+            let result = policy.assess(&facts);
+            (Some(facts), Some(result))
+        }
+        None => (None, None),
+    };
+    Ok(AssessmentRecord {
+        application_id: ApplicationId(uuid::Uuid::nil()),
+        profile: profile.cloned(),
+        policy_version: Some(policy.version().to_string()),
+        pre_review_due: Some(deadlines.pre_review.date),
+        decision_due: Some(deadlines.decision.date),
+        facts,
+        result,
+    })
+}
+
 fn idempotency_key(s: &Submission) -> Option<IdempotencyKey> {
     s.idem.as_ref().map(|i| IdempotencyKey {
         account: s.who.account_id,
@@ -359,6 +420,7 @@ async fn decide(
     s: &Submission,
     employers: &HashMap<EmployerId, Employer>,
     people: &HashMap<PersonId, Person>,
+    policy: &Policy,
     today: NaiveDate,
 ) -> Result<Result<Draft>> {
     let Some(employer) = employers.get(&s.employer_id) else {
@@ -415,10 +477,44 @@ async fn decide(
     } else {
         State::Draft
     };
+    let placeholder = ApplicationId(uuid::Uuid::nil());
+    let record = match (&input.profile, state) {
+        (Some(_), _) if input.details.kind() != ApplicationKind::New => {
+            return Ok(Err(FieldError::new("profile", "profile_new_only").into()));
+        }
+        (Some(profile), State::Draft) => {
+            Some(AssessmentRecord::profile_only(placeholder, profile.clone()))
+        }
+        (profile, _) => {
+            let person = match people.get(&person_id) {
+                Some(p) => p.clone(),
+                None => tx
+                    .person(person_id)
+                    .await?
+                    .ok_or(ServiceError::NotFound("person"))?,
+            };
+            match at_submission(
+                policy,
+                &input.details,
+                employer.city,
+                profile.as_ref(),
+                &person,
+                employer,
+                today,
+            ) {
+                Ok(r) => Some(AssessmentRecord {
+                    application_id: placeholder,
+                    ..r
+                }),
+                Err(e) => return Ok(Err(e.into())),
+            }
+        }
+    };
     Ok(Ok(Draft {
         person_id,
         city: employer.city,
         state,
+        record,
     }))
 }
 
@@ -434,6 +530,16 @@ pub async fn transition(
     if !role_may_act(who, kind) {
         return Err(ServiceError::Forbidden("action_not_allowed_for_role"));
     }
+    let submitting = matches!(kind, ActionKind::Submit | ActionKind::Resubmit);
+    let policy = if submitting {
+        Some(
+            ctx.policies
+                .in_force(&*ctx.store, ctx.clock.today())
+                .await?,
+        )
+    } else {
+        None
+    };
     let mut tx = ctx.store.begin().await?;
     let app = tx
         .application(id)
@@ -490,6 +596,33 @@ pub async fn transition(
             state: current.state,
             version: current.version,
         });
+    }
+
+    if let Some(policy) = &policy {
+        // Deadlines run from this submission, under the policy in force today.
+        let profile = tx.assessments(&[id]).await?.pop().and_then(|r| r.profile);
+        let person = tx
+            .person(app.person_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        let employer = tx
+            .employer(app.employer_id)
+            .await?
+            .ok_or(ServiceError::NotFound("employer"))?;
+        let record = at_submission(
+            policy,
+            &app.details,
+            app.city,
+            profile.as_ref(),
+            &person,
+            &employer,
+            today,
+        )?;
+        tx.upsert_assessments(&[AssessmentRecord {
+            application_id: id,
+            ..record
+        }])
+        .await?;
     }
 
     let mut audit = serde_json::json!({ "from": from, "to": to, "notes": action.notes() });
@@ -722,7 +855,7 @@ pub async fn list(ctx: &Ctx, who: &Principal, q: &ListQuery) -> Result<Vec<Appli
                         .filter(State::awaits_officer)
                         .collect();
                 }
-                filter.oldest_submitted_first = true;
+                filter.by_deadline = true;
             }
         }
         _ => return Err(ServiceError::Forbidden("role_not_allowed")),

@@ -8,6 +8,7 @@ pub(crate) mod group_commit;
 pub(crate) mod idempotency;
 pub mod people;
 pub mod permits;
+pub mod policies;
 
 use crate::clock::Clock;
 use domain::application::{ActionKind, State};
@@ -20,6 +21,7 @@ use store::{Store, StoreError};
 pub struct Ctx {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    pub policies: Arc<policies::Policies>,
     submissions: group_commit::Queue<
         applications::Submission,
         Result<Created<domain::application::Application>>,
@@ -35,15 +37,17 @@ impl Ctx {
             store::Backend::Sqlite => 1,
             store::Backend::Postgres => 2,
         };
-        let (s, c) = (store.clone(), clock.clone());
+        let policies = Arc::new(policies::Policies::default());
+        let (s, c, p) = (store.clone(), clock.clone(), policies.clone());
         let submissions =
             group_commit::Queue::start(writers, applications::MAX_BATCH, move |batch, handoff| {
-                let (s, c) = (s.clone(), c.clone());
-                async move { applications::create_batch(&*s, &*c, batch, handoff).await }
+                let (s, c, p) = (s.clone(), c.clone(), p.clone());
+                async move { applications::create_batch(&*s, &*c, &p, batch, handoff).await }
             });
         Ctx {
             store,
             clock,
+            policies,
             submissions,
         }
     }
