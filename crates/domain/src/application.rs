@@ -379,9 +379,11 @@ pub enum Action {
     },
     Accept,
     StartReview,
-    /// `grant` is none for a cancellation, which grants nothing.
+    /// `grant` is none for a cancellation, which grants nothing. A category other than the
+    /// one the policy assessed needs the officer's written reason.
     Approve {
         grant: Option<Grant>,
+        override_reason: Option<Text>,
     },
     Refuse {
         reasons: Vec<Text>,
@@ -413,6 +415,10 @@ impl Action {
             Action::Return { missing_items: v }
             | Action::Refuse { reasons: v }
             | Action::RequestCorrections { items: v } => v.iter().map(|t| t.to_string()).collect(),
+            Action::Approve {
+                override_reason: Some(r),
+                ..
+            } => vec![r.to_string()],
             _ => Vec::new(),
         }
     }
@@ -494,7 +500,7 @@ pub fn apply(
         from: app.state,
         action: kind,
     })?;
-    if let Action::Approve { grant } = action {
+    if let Action::Approve { grant, .. } = action {
         match (app.kind(), grant) {
             (ApplicationKind::Cancellation, None) => {}
             (ApplicationKind::Cancellation, Some(_)) => {

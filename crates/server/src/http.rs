@@ -108,6 +108,21 @@ pub const ERROR_CODES: &[&str] = &[
     "invalid_path",
     "unknown_action",
     "service_unavailable",
+    "override_reason_required",
+    "profile_new_only",
+    "flag_format",
+    "number_format",
+    "education_value",
+    "years_range",
+    "months_per_year_range",
+    "hsk_level_range",
+    "percent_range",
+    "count_range",
+    "usd_amount_range",
+    "age_below_minimum",
+    "period_end_before_start",
+    "policy_invalid",
+    "policy_version_taken",
 ];
 
 /// An error on its way to the client. It is put on the response as an extension and rendered

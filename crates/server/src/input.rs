@@ -248,6 +248,9 @@ pub struct ApplicationInput {
     pub employment_end: Option<String>,
     /// cancellation.
     pub reason: Option<String>,
+    /// new: what you declare about the applicant for the classification; assessed against
+    /// the policy in force when the application is submitted.
+    pub profile: Option<ProfileInput>,
 }
 
 impl ApplicationInput {
@@ -413,8 +416,24 @@ impl ApplicationInput {
             ) if !p.is_empty() => inv.take(PassportNumber::parse("passport_number", p).map(Some)),
             _ => Some(None),
         };
-        match (details, person_id, passport_number) {
-            (Some(details), Some(person_id), Some(passport_number)) if inv.is_empty() => {
+        let profile = match &self.profile {
+            None => Some(None),
+            Some(_) if kind != Some(K::New) => {
+                inv.push(FieldError::new("profile", "profile_new_only"));
+                None
+            }
+            Some(p) => match p.parse("profile.") {
+                Ok(p) => Some(Some(p)),
+                Err(e) => {
+                    inv.0.extend(e.0);
+                    None
+                }
+            },
+        };
+        match (details, person_id, passport_number, profile) {
+            (Some(details), Some(person_id), Some(passport_number), Some(profile))
+                if inv.is_empty() =>
+            {
                 if let Err(e) = details.check() {
                     return Err(e.into());
                 }
@@ -423,7 +442,7 @@ impl ApplicationInput {
                     person_id,
                     passport_number,
                     submit: self.submit.unwrap_or(false),
-                    profile: None,
+                    profile,
                 })
             }
             _ => Err(inv),
@@ -448,6 +467,8 @@ pub struct TransitionInput {
     pub valid_from: Option<String>,
     /// approve: YYYY-MM-DD.
     pub valid_to: Option<String>,
+    /// approve: why the category differs from the one the policy assessed; required then.
+    pub override_reason: Option<String>,
 }
 
 impl TransitionInput {
@@ -493,6 +514,10 @@ impl TransitionInput {
                 .take(parse_items("items", &items))
                 .map(|items| Action::RequestCorrections { items }),
             Some(ActionKind::Approve) => {
+                let override_reason = match opt(&self.override_reason).trim() {
+                    "" => None,
+                    r => inv.take(Text::parse("override_reason", r, 500)),
+                };
                 let any = [&self.category, &self.valid_from, &self.valid_to]
                     .iter()
                     .any(|v| !opt(v).trim().is_empty());
@@ -508,12 +533,16 @@ impl TransitionInput {
                                     valid_from,
                                     valid_to,
                                 }),
+                                override_reason: override_reason.clone(),
                             })
                         }
                         _ => None,
                     }
                 } else {
-                    Some(Action::Approve { grant: None })
+                    Some(Action::Approve {
+                        grant: None,
+                        override_reason: None,
+                    })
                 }
             }
             None => None,
@@ -560,7 +589,16 @@ mod tests {
             version: Some(3),
             ..Default::default()
         };
-        assert_eq!(t.parse().unwrap(), (Action::Approve { grant: None }, 3));
+        assert_eq!(
+            t.parse().unwrap(),
+            (
+                Action::Approve {
+                    grant: None,
+                    override_reason: None
+                },
+                3
+            )
+        );
         let t = TransitionInput {
             action: Some("approve".into()),
             version: Some(3),
@@ -576,5 +614,407 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(t.parse().unwrap_err().0[0].code, "items_required");
+    }
+}
+
+/// A yes or no: `true`/`false` in JSON, or a form's checkbox (`on`, `true`, `yes`, `1`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Flag {
+    Bool(bool),
+    Text(String),
+}
+
+fn flag(inv: &mut Invalid, field: &str, f: &Option<Flag>) -> bool {
+    match f {
+        None => false,
+        Some(Flag::Bool(b)) => *b,
+        Some(Flag::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "on" | "true" | "yes" | "1" => true,
+            "" | "off" | "false" | "no" | "0" => false,
+            _ => {
+                inv.push(FieldError::new(field, "flag_format"));
+                false
+            }
+        },
+    }
+}
+
+/// A whole number: a JSON number, or its digits as text (a form field).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Whole {
+    Number(i64),
+    Text(String),
+}
+
+/// The number, if one was given; `None` for an absent or empty field.
+fn whole(field: &str, w: &Option<Whole>) -> Result<Option<i64>, FieldError> {
+    match w {
+        None => Ok(None),
+        Some(Whole::Number(n)) => Ok(Some(*n)),
+        Some(Whole::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(Whole::Text(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| FieldError::new(field, "number_format")),
+    }
+}
+
+/// A bounded whole number: absent means zero.
+fn bounded<T>(
+    inv: &mut Invalid,
+    field: &str,
+    w: &Option<Whole>,
+    new: fn(&str, i64) -> Result<T, FieldError>,
+) -> Option<T> {
+    match whole(field, w) {
+        Ok(n) => inv.take(new(field, n.unwrap_or(0))),
+        Err(e) => {
+            inv.push(e);
+            None
+        }
+    }
+}
+
+/// What the employer declares about the applicant for the classification (points and direct
+/// criteria); every field may be left out.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    /// doctorate, master, bachelor or other.
+    pub education: Option<String>,
+    /// Years of work experience relevant to the position.
+    pub experience_years: Option<Whole>,
+    /// Months a year the applicant will work in China, 0 to 12.
+    pub months_in_china: Option<Whole>,
+    /// HSK level passed, 1 to 9; empty for none.
+    pub hsk_level: Option<Whole>,
+    pub former_chinese_national: Option<Flag>,
+    pub degree_taught_in_chinese: Option<Flag>,
+    /// A degree from one of the world's top universities.
+    pub top_foreign_university: Option<Flag>,
+    pub fortune_global_500_experience: Option<Flag>,
+    /// The applicant holds patents.
+    pub patents: Option<Flag>,
+    pub years_worked_in_china: Option<Whole>,
+    pub national_talent_programme: Option<Flag>,
+    pub international_achievement: Option<Flag>,
+    pub postdoctoral_work: Option<Flag>,
+    pub skill_certificate: Option<Flag>,
+    /// Certified as urgently needed talent by the region.
+    pub urgently_needed: Option<Flag>,
+    pub innovation_talent: Option<Flag>,
+    pub young_graduate: Option<Flag>,
+    /// A founder of the employer: the investment test of Category A.
+    pub founder: Option<Flag>,
+    pub founder_patents: Option<Whole>,
+    /// Years the founder's company has operated.
+    pub founder_years: Option<Whole>,
+    pub founder_investment_usd: Option<Whole>,
+    /// The founder's stake, per cent.
+    pub founder_stake: Option<Whole>,
+    /// Family members come along.
+    pub accompanying_family: Option<Flag>,
+}
+
+impl ProfileInput {
+    /// The profile, with fields named under `prefix` (e.g. `profile.`).
+    pub fn parse(&self, prefix: &str) -> Result<domain::profile::Profile, Invalid> {
+        use domain::policy::*;
+        let mut inv = Invalid::default();
+        let f = |n: &str| format!("{prefix}{n}");
+        let education = match opt(&self.education).trim() {
+            "" => Some(Education::Other),
+            s => inv.take(Education::parse(&f("education"), s)),
+        };
+        let experience_years = bounded(
+            &mut inv,
+            &f("experience_years"),
+            &self.experience_years,
+            Years::new,
+        );
+        let months_in_china = bounded(
+            &mut inv,
+            &f("months_in_china"),
+            &self.months_in_china,
+            MonthsPerYear::new,
+        );
+        let hsk_level = match whole(&f("hsk_level"), &self.hsk_level) {
+            Ok(None) => Some(None),
+            Ok(Some(n)) => inv.take(HskLevel::new(&f("hsk_level"), n).map(Some)),
+            Err(e) => {
+                inv.push(e);
+                None
+            }
+        };
+        let years_worked_in_china = bounded(
+            &mut inv,
+            &f("years_worked_in_china"),
+            &self.years_worked_in_china,
+            Years::new,
+        );
+        let chinese = |inv: &mut Invalid, hsk_level| ChineseFacts {
+            hsk_level,
+            former_chinese_national: flag(
+                inv,
+                &f("former_chinese_national"),
+                &self.former_chinese_national,
+            ),
+            degree_taught_in_chinese: flag(
+                inv,
+                &f("degree_taught_in_chinese"),
+                &self.degree_taught_in_chinese,
+            ),
+        };
+        let chinese = hsk_level.map(|h| chinese(&mut inv, h));
+        let talent = TalentFacts {
+            national_talent_programme: flag(
+                &mut inv,
+                &f("national_talent_programme"),
+                &self.national_talent_programme,
+            ),
+            international_achievement: flag(
+                &mut inv,
+                &f("international_achievement"),
+                &self.international_achievement,
+            ),
+            postdoctoral_work: flag(&mut inv, &f("postdoctoral_work"), &self.postdoctoral_work),
+            skill_certificate: flag(&mut inv, &f("skill_certificate"), &self.skill_certificate),
+            urgently_needed: flag(&mut inv, &f("urgently_needed"), &self.urgently_needed),
+            innovation_talent: flag(&mut inv, &f("innovation_talent"), &self.innovation_talent),
+            young_graduate: flag(&mut inv, &f("young_graduate"), &self.young_graduate),
+        };
+        let founder = if flag(&mut inv, &f("founder"), &self.founder) {
+            let patents = bounded(
+                &mut inv,
+                &f("founder_patents"),
+                &self.founder_patents,
+                Count::new,
+            );
+            let years = bounded(
+                &mut inv,
+                &f("founder_years"),
+                &self.founder_years,
+                Years::new,
+            );
+            let investment_usd =
+                match whole(&f("founder_investment_usd"), &self.founder_investment_usd) {
+                    Ok(n) => inv.take(UsdAmount::new(&f("founder_investment_usd"), n.unwrap_or(0))),
+                    Err(e) => {
+                        inv.push(e);
+                        None
+                    }
+                };
+            let stake = bounded(
+                &mut inv,
+                &f("founder_stake"),
+                &self.founder_stake,
+                Percent::new,
+            );
+            match (patents, years, investment_usd, stake) {
+                (Some(patents), Some(years), Some(investment_usd), Some(stake)) => {
+                    Some(Some(FounderFacts {
+                        patents,
+                        years,
+                        investment_usd,
+                        stake,
+                    }))
+                }
+                _ => None,
+            }
+        } else {
+            Some(None)
+        };
+        let extras = years_worked_in_china.map(|years_worked_in_china| ExtrasFacts {
+            top_foreign_university: flag(
+                &mut inv,
+                &f("top_foreign_university"),
+                &self.top_foreign_university,
+            ),
+            fortune_global_500_experience: flag(
+                &mut inv,
+                &f("fortune_global_500_experience"),
+                &self.fortune_global_500_experience,
+            ),
+            patents: flag(&mut inv, &f("patents"), &self.patents),
+            years_worked_in_china,
+        });
+        let accompanying_family = flag(
+            &mut inv,
+            &f("accompanying_family"),
+            &self.accompanying_family,
+        );
+        match (
+            education,
+            experience_years,
+            months_in_china,
+            chinese,
+            extras,
+            founder,
+        ) {
+            (
+                Some(education),
+                Some(experience_years),
+                Some(months_in_china),
+                Some(chinese),
+                Some(extras),
+                Some(founder),
+            ) if inv.is_empty() => Ok(domain::profile::Profile {
+                education,
+                experience_years,
+                months_in_china,
+                chinese,
+                extras,
+                talent,
+                founder,
+                accompanying_family,
+            }),
+            _ => Err(inv),
+        }
+    }
+}
+
+/// A self-assessment: the applicant, the employer and the job, as a visitor types them.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInput {
+    /// Six-digit code of the city where the employer applies (GB/T 2260).
+    pub city: Option<String>,
+    /// university, research_institute, enterprise, fortune_global_500, high_tech_enterprise,
+    /// public_institution or other.
+    pub employer_kind: Option<String>,
+    pub position: Option<String>,
+    /// Annual salary paid in China, in yuan.
+    pub annual_salary: Option<String>,
+    /// YYYY-MM-DD.
+    pub contract_start: Option<String>,
+    /// YYYY-MM-DD.
+    pub contract_end: Option<String>,
+    /// YYYY-MM-DD.
+    pub date_of_birth: Option<String>,
+    /// ISO 3166 alpha-3.
+    pub nationality: Option<String>,
+    pub profile: Option<ProfileInput>,
+}
+
+impl AssessmentInput {
+    /// The facts of a new-permit application assessed on `on`.
+    pub fn parse(&self, on: NaiveDate) -> Result<domain::policy::Facts, Invalid> {
+        use domain::policy::*;
+        let mut inv = Invalid::default();
+        let city = inv.take(City::parse("city", opt(&self.city)));
+        let employer_kind = inv.take(EmployerKind::parse(
+            "employer_kind",
+            opt(&self.employer_kind),
+        ));
+        let position = inv.take(Text::parse("position", opt(&self.position), 100));
+        let salary = inv.take(Money::parse("annual_salary", opt(&self.annual_salary)));
+        let start = inv.take(parse_date("contract_start", opt(&self.contract_start)));
+        let end = inv.take(parse_date("contract_end", opt(&self.contract_end)));
+        let period = match (start, end) {
+            (Some(s), Some(e)) => inv.take(Period::new("contract_end", s, e)),
+            _ => None,
+        };
+        let born = inv.take(BirthDate::parse(
+            "date_of_birth",
+            opt(&self.date_of_birth),
+            on,
+        ));
+        let nationality = inv.take(Nationality::parse("nationality", opt(&self.nationality)));
+        let profile = match self.profile.clone().unwrap_or_default().parse("profile.") {
+            Ok(p) => Some(p),
+            Err(e) => {
+                inv.0.extend(e.0);
+                None
+            }
+        };
+        match (
+            city,
+            employer_kind,
+            position,
+            salary,
+            period,
+            born,
+            nationality,
+            profile,
+        ) {
+            (
+                Some(city),
+                Some(kind),
+                Some(position),
+                Some(annual_salary),
+                Some(period),
+                Some(born),
+                Some(nationality),
+                Some(p),
+            ) if inv.is_empty() => Ok(Facts {
+                applicant: ApplicantFacts {
+                    date_of_birth: born,
+                    nationality,
+                    education: p.education,
+                    experience_years: p.experience_years,
+                    months_in_china: p.months_in_china,
+                    chinese: p.chinese,
+                    extras: p.extras,
+                    talent: p.talent,
+                    founder: p.founder,
+                    accompanying_family: p.accompanying_family,
+                },
+                employer: EmployerFacts {
+                    kind,
+                    city,
+                    multinational: false,
+                },
+                position,
+                annual_salary,
+                kind: domain::application::ApplicationKind::New,
+                region: city,
+                requested_period: Some(period),
+                assessed_on: on,
+                submitted_on: None,
+                current_permit: None,
+                documents_on_file: Vec::new(),
+            }),
+            _ => Err(inv),
+        }
+    }
+}
+
+/// A policy file an administrator loads.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyInput {
+    /// The file's name, for the messages that point into it.
+    pub file_name: Option<String>,
+    /// The file's text (TOML; the format is documented in `policies/README.md`).
+    pub source: Option<String>,
+}
+
+/// A policy file, checked for presence only: the policy engine checks the rest.
+pub struct PolicyUpload {
+    pub file_name: String,
+    pub source: String,
+}
+
+impl PolicyInput {
+    pub fn parse(&self) -> Result<PolicyUpload, Invalid> {
+        let mut inv = Invalid::default();
+        let file_name = inv.take(Text::parse("file_name", opt(&self.file_name), 200));
+        let source = match opt(&self.source) {
+            s if s.trim().is_empty() => {
+                inv.push(FieldError::new("source", "required"));
+                None
+            }
+            s => Some(s.to_string()),
+        };
+        match (file_name, source) {
+            (Some(file_name), Some(source)) => Ok(PolicyUpload {
+                file_name: file_name.to_string(),
+                source,
+            }),
+            _ => Err(inv),
+        }
     }
 }

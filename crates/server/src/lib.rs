@@ -5,6 +5,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod explain;
 pub mod http;
 pub mod i18n;
 pub mod input;

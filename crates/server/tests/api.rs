@@ -2,6 +2,7 @@
 //! end, filing deadlines, bad input that writes nothing, idempotent creation, concurrent
 //! decisions, API tokens, sessions, health, and the OpenAPI document kept current.
 
+#[macro_use]
 mod common;
 use chrono::{Days, NaiveDate};
 use common::*;
@@ -13,23 +14,6 @@ use std::sync::Arc;
 use store::testing::TestDb;
 use tokio::task::JoinSet;
 use utoipa::OpenApi;
-
-/// Runs `$body(srv)` as two tests: on a fresh SQLite file and on a fresh PostgreSQL database.
-macro_rules! on_both {
-    ($body:ident, $sqlite:ident, $postgres:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $sqlite() {
-            $body(TestServer::sqlite().await).await;
-        }
-
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $postgres() {
-            if let Some(srv) = TestServer::postgres(stringify!($body)).await {
-                $body(srv).await;
-            }
-        }
-    };
-}
 
 const APPS: &str = "/api/v1/applications";
 

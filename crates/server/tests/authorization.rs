@@ -131,6 +131,11 @@ const MATRIX: &[Row] = &[
     step("approve",                                     OFFICER_STEP),
     step("refuse",                                      OFFICER_STEP),
     step("request_corrections",                         OFFICER_STEP),
+    // Classification: the self-assessment and the policy versions are public; loading one is
+    // the administrator's.
+    route("POST",   "/api/v1/assessments",              [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/api/v1/policies",                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("POST",   "/api/v1/policies",                 [401, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
     route("GET",    "/api/v1/permits",                  [401, 200, 200, 200, 200, 200, 200, 200, 200, 403]),
     // Jean's permit, Beijing, held with the demo employer.
     route("GET",    "/api/v1/permits/{number}",         [401, 404, 200, 200, 404, 200, 404, 200, 200, 403]),
@@ -383,6 +388,16 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
             "name": format!("Matrix Employer {n}"), "uscc": uscc(n), "city": "440300", "kind": "enterprise"
         }),
         ("POST", "/api/v1/people") => new_person(n),
+        ("POST", "/api/v1/assessments") => json!({
+            "city": "110000", "employer_kind": "university", "position": "Lecturer",
+            "annual_salary": "300000", "contract_start": "2027-01-01", "contract_end": "2028-12-31",
+            "date_of_birth": "1985-01-01", "nationality": "FRA"
+        }),
+        ("POST", "/api/v1/policies") => json!({
+            "file_name": "matrix.toml",
+            "source": include_str!("../../../policies/national-2017.toml")
+                .replace("version = \"national-2017.1\"", &format!("version = \"matrix-{n}\""))
+        }),
         ("POST", "/api/v1/applications") => {
             let person = if who == Who::Hr2 {
                 w.hr2_person.clone()

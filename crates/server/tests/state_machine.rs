@@ -460,7 +460,10 @@ async fn run(steps: Vec<Step>) -> Result<Snapshot, TestCaseError> {
             },
             ActionKind::Accept => Action::Accept,
             ActionKind::StartReview => Action::StartReview,
-            ActionKind::Approve => Action::Approve { grant },
+            ActionKind::Approve => Action::Approve {
+                grant,
+                override_reason: None,
+            },
             ActionKind::Refuse => Action::Refuse { reasons: items },
             ActionKind::RequestCorrections => Action::RequestCorrections { items },
         };

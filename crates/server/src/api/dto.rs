@@ -125,6 +125,22 @@ pub struct ApplicationOut {
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// In lists: the deadline that holds in the current state (the pre-review's, then the
+    /// decision's), in working days under the policy in force at submission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<chrono::NaiveDate>,
+    /// In lists: the deadline has passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+}
+
+impl ApplicationOut {
+    /// With the deadline that holds, as of `today`.
+    pub fn with_due(mut self, due: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Self {
+        self.due = due;
+        self.overdue = due.map(|d| d < today);
+        self
+    }
 }
 
 impl From<&Application> for ApplicationOut {
@@ -143,6 +159,8 @@ impl From<&Application> for ApplicationOut {
             created_at: a.created_at,
             submitted_at: a.submitted_at,
             decided_at: a.decided_at,
+            due: None,
+            overdue: None,
         }
     }
 }
@@ -233,6 +251,28 @@ pub struct ApplicationDetailOut {
     pub permit: Vec<PermitOut>,
     /// The steps the caller may take now.
     pub actions: Vec<String>,
+    /// What the policy in force said at submission; none for a draft.
+    pub assessment: Option<ApplicationAssessmentOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationAssessmentOut {
+    pub policy_version: Option<String>,
+    pub pre_review_due: Option<chrono::NaiveDate>,
+    pub decision_due: Option<chrono::NaiveDate>,
+    /// The deadline that holds in the current state: the pre-review's, then the decision's.
+    pub due: Option<chrono::NaiveDate>,
+    pub overdue: bool,
+    /// The assessment, where the employer gave the applicant's profile.
+    pub result: Option<crate::explain::Explained>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyOut {
+    pub version: String,
+    pub effective_from: chrono::NaiveDate,
+    /// In force today.
+    pub in_force: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,7 +2,9 @@
 
 pub mod dto;
 
-use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Via, idempotency};
+use crate::explain::{Explained, explain};
+use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang, Via, idempotency};
+use crate::i18n::{Catalog, Locale};
 use crate::input::*;
 use crate::services::{self, Created};
 use axum::extract::{Path, Query, State};
@@ -40,6 +42,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/applications/{id}", get(get_application))
         .route("/api/v1/applications/{id}/transitions", post(transition))
+        .route("/api/v1/assessments", post(assess))
+        .route("/api/v1/policies", get(list_policies).post(load_policy))
         .route("/api/v1/permits", get(list_permits))
         .route("/api/v1/permits/{number}", get(get_permit))
 }
@@ -329,11 +333,12 @@ async fn list_applications(
             )
         })?);
     }
+    let apps = services::applications::list(&app.ctx, &who, &query).await?;
+    let due = services::applications::due_dates(&app.ctx, &apps).await?;
+    let today = app.ctx.clock.today();
     Ok(Json(
-        services::applications::list(&app.ctx, &who, &query)
-            .await?
-            .iter()
-            .map(Into::into)
+        apps.iter()
+            .map(|a| ApplicationOut::from(a).with_due(due.get(&a.id).copied(), today))
             .collect(),
     ))
 }
@@ -361,8 +366,19 @@ async fn create_application(
 pub fn detail_out(
     v: &services::applications::ApplicationView,
     today: chrono::NaiveDate,
+    catalog: &Catalog,
+    locale: Locale,
 ) -> ApplicationDetailOut {
+    let due = services::applications::due(&v.application, v.assessment.as_ref());
     ApplicationDetailOut {
+        assessment: v.assessment.as_ref().map(|r| ApplicationAssessmentOut {
+            policy_version: r.policy_version.clone(),
+            pre_review_due: r.pre_review_due,
+            decision_due: r.decision_due,
+            due,
+            overdue: due.is_some_and(|d| d < today),
+            result: r.result.as_ref().map(|a| explain(catalog, locale, a)),
+        }),
         application: (&v.application).into(),
         person: (&v.person).into(),
         employer: (&v.employer).into(),
@@ -377,10 +393,16 @@ pub fn detail_out(
 async fn get_application(
     State(app): State<AppState>,
     Auth(who, _): Auth,
+    Lang(lang): Lang,
     Path(id): Path<String>,
 ) -> HttpResult<Json<ApplicationDetailOut>> {
     let v = services::applications::get(&app.ctx, &who, ApplicationId(path_id(&id)?)).await?;
-    Ok(Json(detail_out(&v, app.ctx.clock.today())))
+    Ok(Json(detail_out(
+        &v,
+        app.ctx.clock.today(),
+        &app.catalog,
+        lang,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/transitions", tag = "applications", params(("id" = Uuid, Path)),
@@ -398,6 +420,59 @@ async fn transition(
     let (action, version) = body.value.parse()?;
     let a = services::applications::transition(&app.ctx, &who, id, action, version).await?;
     Ok(Json((&a).into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "classification", request_body = AssessmentInput,
+    responses((status = 200, body = Explained, description = "The category, the points per factor, eligibility, the documents to submit and the deadlines, under the policy in force today; explained in the caller's language. No sign-in needed."),
+              (status = 422, body = ErrorOut)))]
+async fn assess(
+    State(app): State<AppState>,
+    Lang(lang): Lang,
+    body: JsonBody<AssessmentInput>,
+) -> HttpResult<Json<Explained>> {
+    let facts = body.value.parse(app.ctx.clock.today())?;
+    let a = services::policies::assess(&app.ctx, &facts).await?;
+    Ok(Json(explain(&app.catalog, lang, &a)))
+}
+
+#[utoipa::path(get, path = "/api/v1/policies", tag = "classification",
+    responses((status = 200, body = [PolicyOut], description = "Every policy version, oldest effective date first")))]
+async fn list_policies(State(app): State<AppState>) -> HttpResult<Json<Vec<PolicyOut>>> {
+    Ok(Json(
+        services::policies::list(&app.ctx)
+            .await?
+            .into_iter()
+            .map(|v| PolicyOut {
+                version: v.version,
+                effective_from: v.effective_from,
+                in_force: v.in_force,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/policies", tag = "classification", request_body = PolicyInput,
+    responses((status = 201, body = PolicyOut, description = "Loaded; in force from its effective date"),
+              (status = 403, body = ErrorOut), (status = 409, body = ErrorOut),
+              (status = 422, body = ErrorOut, description = "The file is not a valid policy: the message names the line and the reason")))]
+async fn load_policy(
+    State(app): State<AppState>,
+    Auth(who, _): Auth,
+    body: JsonBody<PolicyInput>,
+) -> HttpResult<Response> {
+    let input = body.value.parse()?;
+    let p = services::policies::load(&app.ctx, &who, &input.file_name, &input.source).await?;
+    let today = app.ctx.clock.today();
+    let in_force = app.ctx.policies.in_force(&*app.ctx.store, today).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PolicyOut {
+            version: p.version().to_string(),
+            effective_from: p.effective_from(),
+            in_force: in_force.version() == p.version(),
+        }),
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/permits", tag = "permits", responses((status = 200, body = [PermitOut]), (status = 403, body = ErrorOut)))]
@@ -439,7 +514,8 @@ async fn get_permit(
     info(title = "OneCard API", description = "Digital work permits: applications, decisions and permits. Errors have the shape {code, message, field?}; messages follow Accept-Language (en, zh-CN)."),
     paths(openapi_json, sign_in, sign_out, me, create_api_token, list_accounts, create_account, list_cities,
           list_employers, create_employer, get_employer, list_people, create_person, get_person,
-          list_applications, create_application, get_application, transition, list_permits, get_permit),
+          list_applications, create_application, get_application, transition, assess, list_policies,
+          load_policy, list_permits, get_permit),
     components(schemas(ErrorOut)),
     modifiers(&Security),
 )]

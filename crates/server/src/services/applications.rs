@@ -50,6 +50,40 @@ pub struct ApplicationView {
     pub permit: Vec<Permit>,
     /// What the viewer may do next.
     pub actions: Vec<ActionKind>,
+    /// What the policy said at submission: deadlines, and the assessment where made.
+    pub assessment: Option<AssessmentRecord>,
+}
+
+/// The deadline an application is held to now: the pre-review's while it waits for one, the
+/// decision's while the authority has it after that; none once decided or with the applicant.
+pub fn due(app: &Application, record: Option<&AssessmentRecord>) -> Option<NaiveDate> {
+    let record = record?;
+    match app.state {
+        State::Submitted => record.pre_review_due,
+        s if s.awaits_officer() => record.decision_due,
+        _ => None,
+    }
+}
+
+/// The deadlines of `apps` that have one, for a list such as the officer queue.
+pub async fn due_dates(
+    ctx: &Ctx,
+    apps: &[Application],
+) -> Result<HashMap<ApplicationId, NaiveDate>> {
+    let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id).collect();
+    let records: HashMap<ApplicationId, AssessmentRecord> = ctx
+        .store
+        .begin_read()
+        .await?
+        .assessments(&ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.application_id, r))
+        .collect();
+    Ok(apps
+        .iter()
+        .filter_map(|a| due(a, records.get(&a.id)).map(|d| (a.id, d)))
+        .collect())
 }
 
 fn may_see(who: &Principal, app: &Application) -> bool {
@@ -220,7 +254,7 @@ struct Draft {
     city: City,
     state: State,
     /// What the policy says of it (its application id is filled in once it has one).
-    record: Option<AssessmentRecord>,
+    record: Option<Box<AssessmentRecord>>,
 }
 
 /// Creates the batch's applications in one transaction: looks up the idempotency keys, the
@@ -347,7 +381,7 @@ async fn write_batch(
         if let Some(record) = &draft.record {
             assessed.push(AssessmentRecord {
                 application_id: app.id,
-                ..record.clone()
+                ..(**record).clone()
             });
         }
         index_of.insert(i, apps.len());
@@ -482,9 +516,10 @@ async fn decide(
         (Some(_), _) if input.details.kind() != ApplicationKind::New => {
             return Ok(Err(FieldError::new("profile", "profile_new_only").into()));
         }
-        (Some(profile), State::Draft) => {
-            Some(AssessmentRecord::profile_only(placeholder, profile.clone()))
-        }
+        (Some(profile), State::Draft) => Some(Box::new(AssessmentRecord::profile_only(
+            placeholder,
+            profile.clone(),
+        ))),
         (profile, _) => {
             let person = match people.get(&person_id) {
                 Some(p) => p.clone(),
@@ -502,10 +537,10 @@ async fn decide(
                 employer,
                 today,
             ) {
-                Ok(r) => Some(AssessmentRecord {
+                Ok(r) => Some(Box::new(AssessmentRecord {
                     application_id: placeholder,
                     ..r
-                }),
+                })),
                 Err(e) => return Ok(Err(e.into())),
             }
         }
@@ -626,7 +661,28 @@ pub async fn transition(
     }
 
     let mut audit = serde_json::json!({ "from": from, "to": to, "notes": action.notes() });
-    if let Action::Approve { grant } = &action {
+    if let Action::Approve {
+        grant: Some(g),
+        override_reason,
+    } = &action
+    {
+        let record = tx.assessments(&[id]).await?.pop();
+        let assessed = record.and_then(|r| r.result).map(|a| a.category);
+        if let Some(assessed) = assessed.filter(|c| *c != g.category) {
+            let Some(reason) = override_reason else {
+                return Err(
+                    FieldError::new("override_reason", "override_reason_required")
+                        .with("assessed", assessed.as_str())
+                        .with("granted", g.category.as_str())
+                        .into(),
+                );
+            };
+            audit["category_override"] = serde_json::json!({
+                "assessed": assessed, "granted": g.category, "reason": reason,
+            });
+        }
+    }
+    if let Action::Approve { grant, .. } = &action {
         let permit = issue(&mut *tx, &next, *grant, today, now).await?;
         if let Some(p) = &permit {
             audit["permit"] = serde_json::json!({ "number": p.number, "revision": p.revision });
@@ -818,6 +874,7 @@ pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<Applic
         None => Vec::new(),
     };
     let actions = actions_for(who, &application);
+    let assessment = tx.assessments(&[id]).await?.pop();
     Ok(ApplicationView {
         application,
         person,
@@ -825,6 +882,7 @@ pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<Applic
         events,
         permit,
         actions,
+        assessment,
     })
 }
 

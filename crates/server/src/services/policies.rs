@@ -7,7 +7,7 @@ use super::{Ctx, Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::audit::AuditRecord;
-use domain::policy::Policy;
+use domain::policy::{Assessment, Facts, Policy};
 use domain::role::{Principal, Scope};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -139,4 +139,39 @@ pub async fn load(
     tx.commit().await?;
     ctx.policies.refresh(&*ctx.store, true).await?;
     Ok(Arc::new(policy))
+}
+
+/// What the policy in force on the assessment day says of `facts`: the self-assessment anyone may
+/// make, signed in or not.
+pub async fn assess(ctx: &Ctx, facts: &Facts) -> Result<Assessment> {
+    let policy = ctx
+        .policies
+        .in_force(&*ctx.store, facts.assessed_on)
+        .await?;
+    Ok(policy.assess(facts))
+}
+
+/// A version as the list shows it.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub in_force: bool,
+}
+
+/// Every version, oldest first, marking the one in force today.
+pub async fn list(ctx: &Ctx) -> Result<Vec<Version>> {
+    let today = ctx.clock.today();
+    let current = ctx.policies.in_force(&*ctx.store, today).await?;
+    Ok(ctx
+        .policies
+        .all(&*ctx.store)
+        .await?
+        .iter()
+        .map(|p| Version {
+            version: p.version().to_string(),
+            effective_from: p.effective_from(),
+            in_force: p.version() == current.version(),
+        })
+        .collect())
 }

@@ -78,6 +78,7 @@ struct TransitionForm {
     category: Option<String>,
     valid_from: Option<String>,
     valid_to: Option<String>,
+    override_reason: Option<String>,
 }
 
 impl TransitionForm {
@@ -92,6 +93,7 @@ impl TransitionForm {
             category: self.category.clone(),
             valid_from: self.valid_from.clone(),
             valid_to: self.valid_to.clone(),
+            override_reason: self.override_reason.clone(),
         }
     }
 }
@@ -192,8 +194,15 @@ fn grant_prefill(v: &ApplicationView, today: NaiveDate) -> (String, String, Stri
             let to = today
                 .checked_add_months(Months::new(12))
                 .map_or(*contract_end, |y| y.min(*contract_end));
+            // The policy's category where it assessed one, else the employer's own.
+            let assessed = v
+                .assessment
+                .as_ref()
+                .and_then(|r| r.result.as_ref())
+                .map(|a| a.category);
             (
-                requested_category
+                assessed
+                    .or(*requested_category)
                     .map(|c| c.as_str().to_string())
                     .unwrap_or_default(),
                 date(today),
@@ -280,6 +289,18 @@ fn action_forms(
                             .value(&Some(to))
                             .hint(p.t("hint-valid-to")),
                     );
+                    let assessed = v
+                        .assessment
+                        .as_ref()
+                        .and_then(|r| r.result.as_ref())
+                        .map(|a| a.category.as_str());
+                    if let Some(assessed) = assessed {
+                        fields.push(
+                            Field::new(p, &prefix, "override_reason", "textarea")
+                                .value(&sent.and_then(|f| f.override_reason.clone()))
+                                .hint(p.t1("hint-override-reason", "assessed", assessed)),
+                        );
+                    }
                 }
                 _ => {}
             }

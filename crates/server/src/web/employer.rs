@@ -292,6 +292,7 @@ impl ApplicationForm {
             passport_number: self.passport_number.clone(),
             employment_end: self.employment_end.clone(),
             reason: self.reason.clone(),
+            profile: None,
         }
     }
 }

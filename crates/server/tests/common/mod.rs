@@ -1,6 +1,6 @@
 //! A real server on 127.0.0.1:0 over a fresh database with the demo data, and a small HTTP
 //! client that keeps its session and CSRF cookies.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,6 +13,23 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use server::demo::DEMO_PASSWORD;
+
+/// Runs `$body(srv)` as two tests: on a fresh SQLite file and on a fresh PostgreSQL database.
+macro_rules! on_both {
+    ($body:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            $body(TestServer::sqlite().await).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            if let Some(srv) = TestServer::postgres(stringify!($body)).await {
+                $body(srv).await;
+            }
+        }
+    };
+}
 
 pub struct TestServer {
     pub base: String,
