@@ -1,10 +1,13 @@
 //! `onecard`: the one binary. `serve` runs the service; `migrate` brings a database's schema up
-//! to date; `audit verify` checks the audit chain.
+//! to date; `audit verify` checks the audit chain; `policy check` reviews a policy file.
+
+mod policy_cmd;
 
 use clap::{Parser, Subcommand};
 use server::clock::SystemClock;
 use server::config::{Config, redact_url};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,12 +59,30 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check every link of the hash chain; report the first broken one.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Check a policy file and list what it changes against a base; exit 2 if it is refused.
+    Check {
+        /// The policy file to check.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The base to compare with; the built-in default if left out.
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -146,6 +167,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 }
             }
         }
+        Command::Policy {
+            command: PolicyCommand::Check { file, against },
+        } => Ok(policy_cmd::run(&file, against.as_deref())),
     }
 }
 

@@ -488,3 +488,119 @@ async fn pages_of_other_roles_and_records_are_refused() {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn the_self_assessment_page_works_without_signing_in_in_both_languages() {
+    let srv = TestServer::sqlite().await;
+    for (lang, heading, category) in [
+        ("en", "Classification assessment", "professional"),
+        ("zh-CN", "分类评估", "外国专业人才"),
+    ] {
+        let mut b = Browser::new(&srv);
+        b.lang = Some(lang);
+        let form = b.get("/assessment").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains("name=\"hsk_level\""),
+            "the profile fields"
+        );
+        let p = b
+            .post(
+                "/assessment",
+                &[
+                    ("city", "110000"),
+                    ("employer_kind", "enterprise"),
+                    ("position", "Data Scientist"),
+                    ("annual_salary", "480000"),
+                    ("contract_start", "2027-01-01"),
+                    ("contract_end", "2029-12-31"),
+                    ("date_of_birth", "1990-04-12"),
+                    ("nationality", "DEU"),
+                    ("education", "master"),
+                    ("experience_years", "6"),
+                    ("months_in_china", "12"),
+                    ("hsk_level", "4"),
+                    ("accompanying_family", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(p.body.contains(heading), "{lang}: the assessment heading");
+        assert!(p.body.contains(category), "{lang}: the category");
+        // What was sent is shown again, the ticked box still ticked.
+        assert!(p.body.contains("value=\"480000\""));
+        assert!(
+            attr_after(&p.body, "id=\"accompanying_family\"", "value") == "on"
+                && p.body.contains("value=\"on\" checked"),
+            "the box stays ticked"
+        );
+
+        // Bad input: the form again, 422, the field named.
+        let p = b
+            .post(
+                "/assessment",
+                &[
+                    ("city", "110000"),
+                    ("employer_kind", "enterprise"),
+                    ("position", "Data Scientist"),
+                    ("annual_salary", "480000"),
+                    ("contract_start", "2027-01-01"),
+                    ("contract_end", "2029-12-31"),
+                    ("date_of_birth", "1990-04-12"),
+                    ("nationality", "DEU"),
+                    ("months_in_china", "13"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("href=\"#months_in_china\""), "{}", p.body);
+        assert!(!p.body.contains(heading));
+        // Without the form's token: refused.
+        let p = b.post_raw("/assessment", &[("city", "110000")]).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+    }
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn the_officer_sees_the_assessment_and_the_deadline() {
+    let srv = TestServer::sqlite().await;
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let form = hr.get("/employer/applications/new").await;
+    let anna = option_for(&form.body, "MÜLLER Anna");
+    let today = srv.clock.today();
+    let start = (today + chrono::Days::new(30)).to_string();
+    let end = (today + chrono::Days::new(1000)).to_string();
+    let p = hr
+        .post(
+            "/employer/applications/new",
+            &[
+                ("kind", "new"),
+                ("person_id", &anna),
+                ("position", "Data Scientist"),
+                ("annual_salary", "480000"),
+                ("contract_start", &start),
+                ("contract_end", &end),
+                ("education", "doctorate"),
+                ("experience_years", "3"),
+                ("postdoctoral_work", "on"),
+                ("submit", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let app = p.location.expect("to the application");
+
+    let (mut officer, _) = Browser::sign_in(&srv, "officer.beijing").await;
+    let queue = officer.get("/officer").await;
+    assert!(queue.body.contains("Due"), "the deadline column");
+    let page = officer.get(&app).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Classification assessment"));
+    assert!(page.body.contains("Postdoctoral"), "{}", page.body);
+    assert!(
+        page.body.contains("<dt>Due</dt>"),
+        "the deadline that holds"
+    );
+    srv.stop().await;
+}

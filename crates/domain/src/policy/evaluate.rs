@@ -65,6 +65,19 @@ pub struct DirectMet {
     pub params: BTreeMap<String, String>,
 }
 
+impl DirectMet {
+    /// Parameters are moved in, not copied: assessments run in bulk.
+    fn new<const N: usize>(criterion: DirectCriterion, params: [(&str, String); N]) -> DirectMet {
+        DirectMet {
+            criterion,
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+}
+
 /// The points of one factor and the rule (band) that gave them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactorScore {
@@ -419,21 +432,12 @@ impl Policy {
         let salary = f.annual_salary.fen();
         let wage = region.and_then(|r| r.average_wage_yuan);
         let mut out = Vec::new();
-        let mut push = |criterion, params: &[(&str, String)]| {
-            out.push(DirectMet {
-                criterion,
-                params: params
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
-            })
-        };
-        let salary_multiple = |multiple: Option<u32>| -> Option<Vec<(&'static str, String)>> {
+        let salary_multiple = |multiple: Option<u32>| -> Option<[(&'static str, String); 4]> {
             let (m, w) = (multiple?, wage?);
             let threshold_yuan = u64::from(m) * w;
             let fen = i64::try_from(threshold_yuan.saturating_mul(100)).unwrap_or(i64::MAX);
             (salary >= fen).then(|| {
-                vec![
+                [
                     ("multiple", m.to_string()),
                     ("average_wage_yuan", w.to_string()),
                     ("threshold_yuan", threshold_yuan.to_string()),
@@ -444,13 +448,16 @@ impl Policy {
 
         let da = self.direct_a();
         if da.national_talent_programme && t.national_talent_programme {
-            push(DirectCriterion::NationalTalentProgramme, &[]);
+            out.push(DirectMet::new(DirectCriterion::NationalTalentProgramme, []));
         }
         if da.international_achievement && t.international_achievement {
-            push(DirectCriterion::InternationalAchievement, &[]);
+            out.push(DirectMet::new(
+                DirectCriterion::InternationalAchievement,
+                [],
+            ));
         }
         if let Some(params) = salary_multiple(da.salary_multiple_of_local_average) {
-            push(DirectCriterion::ASalaryMultiple, &params);
+            out.push(DirectMet::new(DirectCriterion::ASalaryMultiple, params));
         }
         if let (Some(test), Some(fd)) = (da.founder, a.founder)
             && fd.patents.get() >= test.min_patents
@@ -458,24 +465,24 @@ impl Policy {
             && fd.investment_usd.get() >= test.min_investment_usd
             && fd.stake.get() >= test.min_stake_percent
         {
-            push(
+            out.push(DirectMet::new(
                 DirectCriterion::FounderInvestment,
-                &[
+                [
                     ("patents", fd.patents.get().to_string()),
                     ("years", fd.years.get().to_string()),
                     ("investment_usd", fd.investment_usd.get().to_string()),
                     ("stake_percent", fd.stake.get().to_string()),
                 ],
-            );
+            ));
         }
         if let Some(under) = da.postdoc_under_age
             && t.postdoctoral_work
             && age < under
         {
-            push(
+            out.push(DirectMet::new(
                 DirectCriterion::PostdocUnderAge,
-                &[("age", age.to_string()), ("under_age", under.to_string())],
-            );
+                [("age", age.to_string()), ("under_age", under.to_string())],
+            ));
         }
 
         let db = self.direct_b();
@@ -483,19 +490,19 @@ impl Policy {
             && a.education >= de.min_education
             && a.experience_years.get() >= de.min_experience_years
         {
-            push(
+            out.push(DirectMet::new(
                 DirectCriterion::BachelorAndExperience,
-                &[
+                [
                     ("education", a.education.as_str().to_string()),
                     ("years", a.experience_years.get().to_string()),
                 ],
-            );
+            ));
         }
         if db.skill_certificate && t.skill_certificate {
-            push(DirectCriterion::SkillCertificate, &[]);
+            out.push(DirectMet::new(DirectCriterion::SkillCertificate, []));
         }
         if let Some(params) = salary_multiple(db.salary_multiple_of_local_average) {
-            push(DirectCriterion::BSalaryMultiple, &params);
+            out.push(DirectMet::new(DirectCriterion::BSalaryMultiple, params));
         }
         out
     }
@@ -752,12 +759,19 @@ impl Policy {
             ),
             None => (tl.decision_working_days, Reason::new("decision_no_period")),
         };
+        let [pre_review, decision, decision_extended] = cal.add_working_days_each(
+            submitted_on,
+            [
+                tl.pre_review_working_days,
+                days,
+                days + tl.decision_extension_working_days,
+            ],
+        );
         Deadlines {
             submitted_on,
-            pre_review: cal.add_working_days(submitted_on, tl.pre_review_working_days),
-            decision: cal.add_working_days(submitted_on, days),
-            decision_extended: cal
-                .add_working_days(submitted_on, days + tl.decision_extension_working_days),
+            pre_review,
+            decision,
+            decision_extended,
             decision_rule: rule
                 .with("short_permit_max_days", tl.short_permit_max_days)
                 .with("working_days", days),

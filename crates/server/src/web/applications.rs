@@ -66,6 +66,8 @@ struct ApplicationPage<'a> {
     timeline: Vec<EventRow>,
     actions: Vec<ActionForm>,
     back: &'static str,
+    /// The assessment made at submission, explained.
+    x: Option<crate::explain::Explained>,
 }
 
 /// What a step form sends.
@@ -356,6 +358,13 @@ fn application_page(
     if let (Some(n), Details::New { .. }) = (&a.permit_number, &a.details) {
         facts.push(fact(p.t("field-permit-number"), n));
     }
+    if let Some(due) = crate::services::applications::due(a, v.assessment.as_ref()) {
+        let mut text = date(due);
+        if due < today {
+            text = format!("{text} — {}", p.t("overdue"));
+        }
+        facts.push(fact(p.t("col-due"), text));
+    }
     let mut actions = action_forms(p, v, today, failed.map(|(_, f)| f));
     let errors = match failed {
         Some((e, f)) => {
@@ -397,6 +406,10 @@ fn application_page(
         timeline: timeline(p, &v.events),
         actions,
         back,
+        x: v.assessment
+            .as_ref()
+            .and_then(|r| r.result.as_ref())
+            .map(|r| crate::explain::explain(p.catalog, p.lang, r)),
         page,
     });
     match failed {

@@ -269,6 +269,8 @@ struct ApplicationForm {
     passport_number: Option<String>,
     employment_end: Option<String>,
     reason: Option<String>,
+    #[serde(flatten)]
+    profile: super::profile::ProfileForm,
 }
 
 impl ApplicationForm {
@@ -292,7 +294,9 @@ impl ApplicationForm {
             passport_number: self.passport_number.clone(),
             employment_end: self.employment_end.clone(),
             reason: self.reason.clone(),
-            profile: None,
+            // Only a new permit is classified; a profile left blank is none.
+            profile: (self.kind.as_deref() == Some("new") && !self.profile.is_blank())
+                .then(|| self.profile.input()),
         }
     }
 }
@@ -361,6 +365,11 @@ fn application_page(
                     .hint(p.t("hint-requested-category"))
                     .optional(),
             ],
+        },
+        Section {
+            legend: p.t("field-profile"),
+            hint: p.t("section-profile-hint"),
+            fields: f.profile.fields(p, ""),
         },
         Section {
             legend: p.t("section-contract-end"),

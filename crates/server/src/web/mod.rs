@@ -3,10 +3,12 @@
 
 mod admin;
 mod applications;
+mod assessment;
 mod employer;
 mod me;
 mod officer;
 mod pages;
+mod profile;
 mod view;
 
 use crate::http::{

@@ -2,7 +2,7 @@
 //! immigration and social security officers.
 
 use super::view::{
-    Badge, Page, PermitRow, Stop, city_name, permit_row, require, state_badge, time,
+    Badge, Page, PermitRow, Stop, city_name, date, permit_row, require, state_badge, time,
 };
 use super::{CsrfToken, PageCtx, page_ctx, render};
 use crate::http::{AppState, MaybeAuth};
@@ -31,6 +31,9 @@ struct Row {
     person: String,
     submitted: String,
     state: Badge,
+    /// The deadline that holds now, if any, and whether it has passed.
+    due: String,
+    overdue: bool,
 }
 
 #[derive(Template)]
@@ -81,6 +84,8 @@ async fn officer(
     )
     .await?;
     let all = services::applications::list(ctx, &who, &ListQuery::default()).await?;
+    let due = services::applications::due_dates(ctx, &queue).await?;
+    let today = ctx.clock.today();
     let employers: HashMap<_, _> = services::employers::list(ctx, &who)
         .await?
         .into_iter()
@@ -102,6 +107,8 @@ async fn officer(
         person: people.get(&a.person_id).cloned().unwrap_or_default(),
         submitted: a.submitted_at.map(time).unwrap_or_default(),
         state: state_badge(&page, a.state),
+        due: due.get(&a.id).map(|d| date(*d)).unwrap_or_default(),
+        overdue: due.get(&a.id).is_some_and(|d| *d < today),
     };
     let queue = queue.iter().map(row).collect();
     let all = all.iter().map(row).collect();

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::applications::router())
         .merge(super::me::router())
         .merge(super::admin::router())
+        .merge(super::assessment::router())
 }
 
 /// Where each role starts.

@@ -112,7 +112,7 @@ pub struct Field {
     pub id: String,
     pub name: &'static str,
     pub label: String,
-    /// text, date, email, tel, password, textarea, select or radio.
+    /// text, date, email, tel, number, password, textarea, select, radio or checkbox.
     pub kind: &'static str,
     pub value: String,
     pub options: Vec<Opt>,
@@ -213,6 +213,14 @@ impl Field {
     pub fn is_textarea(&self) -> bool {
         self.kind == "textarea"
     }
+
+    pub fn is_checkbox(&self) -> bool {
+        self.kind == "checkbox"
+    }
+
+    pub fn is_checked(&self) -> bool {
+        matches!(self.value.as_str(), "on" | "true" | "yes" | "1")
+    }
 }
 
 /// A group of fields under a legend, with a hint saying when it applies.
@@ -234,6 +242,7 @@ fn form_name(path: &str) -> &str {
     let last = path
         .strip_prefix("details.")
         .or_else(|| path.strip_prefix("grant."))
+        .or_else(|| path.strip_prefix("profile."))
         .unwrap_or(path);
     let last = last.split('[').next().unwrap_or(last);
     match last {
