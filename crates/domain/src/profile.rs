@@ -3,12 +3,12 @@
 //! application from creation, assessed against the policy in force when it is submitted.
 
 use crate::FieldError;
-use crate::application::{ApplicationKind, Details};
+use crate::application::Details;
 use crate::city::City;
 use crate::party::{Employer, Person};
 use crate::policy::{
-    ApplicantFacts, BirthDate, ChineseFacts, Deadlines, Education, EmployerFacts, ExtrasFacts,
-    Facts, FounderFacts, MonthsPerYear, Period, Policy, Reason, TalentFacts, Years,
+    ApplicantFacts, BirthDate, ChineseFacts, Education, EmployerFacts, ExtrasFacts, Facts,
+    FounderFacts, MonthsPerYear, Period, TalentFacts, Years,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -90,39 +90,4 @@ pub fn facts(
         current_permit: None,
         documents_on_file: Vec::new(),
     })
-}
-
-impl Policy {
-    /// The statutory deadlines of an application submitted on `submitted_on`, whether or not it
-    /// was assessed: the decision limit depends on the period asked for.
-    pub fn deadlines_for(&self, submitted_on: NaiveDate, period: Option<Period>) -> Deadlines {
-        let tl = self.time_limits();
-        let cal = self.calendar();
-        let (days, rule) = match period {
-            Some(p) if p.days() > tl.short_permit_max_days => (
-                tl.decision_working_days,
-                Reason::new("decision_long_permit").with("period_days", p.days()),
-            ),
-            Some(p) => (
-                tl.short_decision_working_days,
-                Reason::new("decision_short_permit").with("period_days", p.days()),
-            ),
-            None => (tl.decision_working_days, Reason::new("decision_no_period")),
-        };
-        Deadlines {
-            submitted_on,
-            pre_review: cal.add_working_days(submitted_on, tl.pre_review_working_days),
-            decision: cal.add_working_days(submitted_on, days),
-            decision_extended: cal
-                .add_working_days(submitted_on, days + tl.decision_extension_working_days),
-            decision_rule: rule
-                .with("short_permit_max_days", tl.short_permit_max_days)
-                .with("working_days", days),
-        }
-    }
-}
-
-/// Whether the kind of application is classified at all: a cancellation is not.
-pub fn is_classified(kind: ApplicationKind) -> bool {
-    kind != ApplicationKind::Cancellation
 }

@@ -123,6 +123,7 @@ pub const ERROR_CODES: &[&str] = &[
     "period_end_before_start",
     "policy_invalid",
     "policy_version_taken",
+    "c_quota_exhausted",
 ];
 
 /// An error on its way to the client. It is put on the response as an extension and rendered

@@ -412,3 +412,70 @@ on_both!(
     sqlite_policy_versions,
     postgres_policy_versions
 );
+
+async fn category_c_respects_the_city_quota(srv: TestServer) {
+    let today = srv.clock.today();
+    let admin = srv.sign_in("admin").await;
+    let hr = srv.sign_in("hr").await;
+    let officer = srv.sign_in("officer.beijing").await;
+    // A version in force since 2020 that leaves Beijing one Category C permit a year.
+    let one_place = NATIONAL
+        .replace(
+            "version = \"national-2017.1\"",
+            "version = \"quota-of-one\"",
+        )
+        .replace(
+            "effective_from = \"2017-04-01\"",
+            "effective_from = \"2020-01-01\"",
+        )
+        .replacen("c_quota = 3_000", "c_quota = 1", 1);
+    let (s, p) = admin
+        .post(
+            "/api/v1/policies",
+            json!({ "file_name": "quota.toml", "source": one_place }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["in_force"], true);
+
+    let pid = person_id(&hr, "MÜLLER").await;
+    let mut reviewed = Vec::new();
+    for _ in 0..2 {
+        let (s, app) = hr
+            .post(
+                APPS,
+                json!({ "kind": "new", "person_id": pid, "position": "Assistant",
+                        "annual_salary": "90000", "contract_start": date(today, 0),
+                        "contract_end": date(today, 400), "submit": true }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{app}");
+        let id = app["id"].as_str().unwrap().to_string();
+        let mut v = 1;
+        for action in ["pass_pre_review", "accept", "start_review"] {
+            let (s, a) = step(&officer, &id, action, v, json!({})).await;
+            assert_eq!(s, StatusCode::OK, "{action}: {a}");
+            v = a["version"].as_i64().unwrap();
+        }
+        reviewed.push((id, v));
+    }
+    let grant = |category: &str| json!({ "category": category, "valid_from": date(today, 0), "valid_to": date(today, 300) });
+    let (id, v) = &reviewed[0];
+    let (s, a) = step(&officer, id, "approve", *v, grant("C")).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let (id, v) = &reviewed[1];
+    let r = step(&officer, id, "approve", *v, grant("C")).await;
+    assert_field_error(&r, "c_quota_exhausted", "grant.category");
+    let (_, d) = hr.get(&format!("{APPS}/{id}")).await;
+    assert_eq!(d["application"]["state"], "under_review", "nothing changed");
+    // The place a refusal did not take is not lost: B is not counted, and C stays full.
+    let (s, a) = step(&officer, id, "approve", *v, grant("B")).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    srv.stop().await;
+}
+
+on_both!(
+    category_c_respects_the_city_quota,
+    sqlite_c_quota,
+    postgres_c_quota
+);

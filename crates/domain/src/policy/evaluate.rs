@@ -3,7 +3,7 @@
 
 use super::calendar::WorkingDays;
 use super::documents::{ChecklistItem, DocumentKind, DocumentStatus, Reuse};
-use super::facts::Facts;
+use super::facts::{Facts, Period};
 use super::points::{BandScore, Factor};
 use super::{Policy, Reason, RegionRules};
 use crate::application::ApplicationKind;
@@ -745,10 +745,14 @@ impl Policy {
     }
 
     fn deadlines(&self, f: &Facts) -> Deadlines {
-        let submitted_on = f.submitted_on.unwrap_or(f.assessed_on);
+        self.deadlines_for(f.submitted_on.unwrap_or(f.assessed_on), f.requested_period)
+    }
+
+    /// The statutory deadlines of an application submitted on `submitted_on`, whether or not it
+    /// was assessed: the decision's limit depends on the period asked for.
+    pub fn deadlines_for(&self, submitted_on: NaiveDate, period: Option<Period>) -> Deadlines {
         let tl = self.time_limits();
-        let cal = self.calendar();
-        let (days, rule) = match f.requested_period {
+        let (days, rule) = match period {
             Some(p) if p.days() > tl.short_permit_max_days => (
                 tl.decision_working_days,
                 Reason::new("decision_long_permit").with("period_days", p.days()),
@@ -759,7 +763,7 @@ impl Policy {
             ),
             None => (tl.decision_working_days, Reason::new("decision_no_period")),
         };
-        let [pre_review, decision, decision_extended] = cal.add_working_days_each(
+        let [pre_review, decision, decision_extended] = self.calendar().add_working_days_each(
             submitted_on,
             [
                 tl.pre_review_working_days,

@@ -15,7 +15,7 @@ use domain::city::City;
 use domain::ids::{ApplicationId, EmployerId, EventId, PermitId, PersonId};
 use domain::numbers::{PermitNumber, ReceiptNumber};
 use domain::party::{Employer, Person};
-use domain::permit::{Medium, Permit, PermitStatus};
+use domain::permit::{Category, Medium, Permit, PermitStatus};
 use domain::policy::Policy;
 use domain::profile::Profile;
 use domain::role::{Principal, Scope};
@@ -566,15 +566,11 @@ pub async fn transition(
         return Err(ServiceError::Forbidden("action_not_allowed_for_role"));
     }
     let submitting = matches!(kind, ActionKind::Submit | ActionKind::Resubmit);
-    let policy = if submitting {
-        Some(
-            ctx.policies
-                .in_force(&*ctx.store, ctx.clock.today())
-                .await?,
-        )
-    } else {
-        None
-    };
+    // Before the transaction: on an in-memory SQLite database the reads share its connection.
+    let policy = ctx
+        .policies
+        .in_force(&*ctx.store, ctx.clock.today())
+        .await?;
     let mut tx = ctx.store.begin().await?;
     let app = tx
         .application(id)
@@ -633,7 +629,7 @@ pub async fn transition(
         });
     }
 
-    if let Some(policy) = &policy {
+    if submitting {
         // Deadlines run from this submission, under the policy in force today.
         let profile = tx.assessments(&[id]).await?.pop().and_then(|r| r.profile);
         let person = tx
@@ -645,7 +641,7 @@ pub async fn transition(
             .await?
             .ok_or(ServiceError::NotFound("employer"))?;
         let record = at_submission(
-            policy,
+            &policy,
             &app.details,
             app.city,
             profile.as_ref(),
@@ -680,6 +676,9 @@ pub async fn transition(
             audit["category_override"] = serde_json::json!({
                 "assessed": assessed, "granted": g.category, "reason": reason,
             });
+        }
+        if g.category == Category::C && matches!(app.details, Details::New { .. }) {
+            check_c_quota(&mut *tx, &policy, app.city, today).await?;
         }
     }
     if let Action::Approve { grant, .. } = &action {
@@ -718,6 +717,31 @@ pub async fn transition(
     ));
     tx.commit().await?;
     Ok(next)
+}
+
+/// Counts a new Category C permit against the city's yearly quota, refusing it once the quota
+/// is used up. The count is a counter row that the transaction holds until it commits, so two
+/// approvals at once cannot both take the last place; a refused or failed approval gives its
+/// place back with the rollback.
+async fn check_c_quota(
+    tx: &mut dyn Tx,
+    policy: &Policy,
+    city: City,
+    today: NaiveDate,
+) -> Result<()> {
+    let Some(quota) = policy.region(city).and_then(|r| r.c_quota) else {
+        return Ok(());
+    };
+    let issued = tx
+        .next_serial(&format!("c_quota:{}:{}", city.code(), today.year()))
+        .await?;
+    if issued > u64::from(quota) {
+        return Err(FieldError::new("grant.category", "c_quota_exhausted")
+            .with("quota", quota)
+            .with("year", today.year())
+            .into());
+    }
+    Ok(())
 }
 
 /// What an approval does to the permit record: a new permit, a new revision superseding the old,
