@@ -14,6 +14,7 @@ pub mod permit;
 pub mod policy;
 pub mod profile;
 pub mod role;
+pub mod simulation;
 pub mod values;
 
 pub use error::{FieldError, Invalid};

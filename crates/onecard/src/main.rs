@@ -2,6 +2,7 @@
 //! to date; `audit verify` checks the audit chain; `policy check` reviews a policy file.
 
 mod policy_cmd;
+mod simulate_cmd;
 
 use clap::{Parser, Subcommand};
 use server::clock::SystemClock;
@@ -82,6 +83,16 @@ enum PolicyCommand {
         /// The base to compare with; the built-in default if left out.
         #[arg(long, value_name = "FILE")]
         against: Option<PathBuf>,
+    },
+    /// Re-assess every assessed application of the database under a proposed version and
+    /// report how many would change category or eligibility, and which.
+    Simulate {
+        /// The proposed policy file.
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+        /// How many of the applications that would change to list.
+        #[arg(long, default_value_t = 20)]
+        show: usize,
     },
 }
 
@@ -169,8 +180,58 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         }
         Command::Policy {
             command: PolicyCommand::Check { file, against },
-        } => Ok(policy_cmd::run(&file, against.as_deref())),
+        } => {
+            let in_force = match against {
+                Some(_) => None,
+                None => in_force_of(&cli.database_url).await?,
+            };
+            let base = match (&against, &in_force) {
+                (Some(path), _) => policy_cmd::Base::File(path),
+                (None, Some(p)) => policy_cmd::Base::InForce(p, redact_url(&cli.database_url)),
+                (None, None) => policy_cmd::Base::BuiltIn,
+            };
+            Ok(policy_cmd::run(&file, base))
+        }
+        Command::Policy {
+            command: PolicyCommand::Simulate { policy, show },
+        } => {
+            let proposed = match policy_cmd::load(&policy) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 2 }).await?;
+            let result = simulate_cmd::simulate(&*store, &proposed, show).await;
+            store.close().await;
+            print!("{}", result?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The policy version in force today in the database at `url`; none where there is no database
+/// to ask (an SQLite file that does not exist, or one in memory), so that a check creates none.
+async fn in_force_of(
+    url: &str,
+) -> Result<Option<domain::policy::Policy>, Box<dyn std::error::Error>> {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or(path);
+        if path.contains(":memory:") || !std::path::Path::new(path).exists() {
+            return Ok(None);
+        }
+    }
+    let store = store::open(url, &OpenOptions { max_connections: 1 }).await?;
+    let today = server::clock::Clock::today(&SystemClock);
+    let policy = server::services::policies::Policies::default()
+        .in_force(&*store, today)
+        .await;
+    store.close().await;
+    Ok(Some(policy?.as_ref().clone()))
 }
 
 async fn shutdown_signal() {

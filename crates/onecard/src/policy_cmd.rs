@@ -70,7 +70,7 @@ impl fmt::Display for CheckError {
 }
 
 /// Reads and parses a policy file; errors name the file as it was given.
-fn load(path: &Path) -> Result<Policy, CheckError> {
+pub fn load(path: &Path) -> Result<Policy, CheckError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| CheckError::Read {
         path: name.clone(),
@@ -79,12 +79,23 @@ fn load(path: &Path) -> Result<Policy, CheckError> {
     Policy::parse(&name, &text).map_err(CheckError::Invalid)
 }
 
-/// Checks `file` against `against`, or against the built-in default.
-pub fn check(file: &Path, against: Option<&Path>) -> Result<Report, CheckError> {
+/// What a policy file is checked against.
+pub enum Base<'a> {
+    /// Another file.
+    File(&'a Path),
+    /// The version in force in the database, and where that is.
+    InForce(&'a Policy, String),
+    /// The built-in default.
+    BuiltIn,
+}
+
+/// Checks `file` against its base.
+pub fn check(file: &Path, base: Base) -> Result<Report, CheckError> {
     let policy = load(file)?;
-    Ok(match against {
-        Some(path) => Report::new(&policy, &load(path)?, &path.display().to_string()),
-        None => Report::new(
+    Ok(match base {
+        Base::File(path) => Report::new(&policy, &load(path)?, &path.display().to_string()),
+        Base::InForce(p, place) => Report::new(&policy, p, &format!("in force in {place}")),
+        Base::BuiltIn => Report::new(
             &policy,
             Policy::national_default(),
             &format!("built-in {NATIONAL_DEFAULT_FILE}"),
@@ -93,8 +104,8 @@ pub fn check(file: &Path, against: Option<&Path>) -> Result<Report, CheckError> 
 }
 
 /// The subcommand: the report on stdout and exit 0, or the error on stderr.
-pub fn run(file: &Path, against: Option<&Path>) -> ExitCode {
-    match check(file, against) {
+pub fn run(file: &Path, base: Base) -> ExitCode {
+    match check(file, base) {
         Ok(report) => {
             print!("{report}");
             ExitCode::SUCCESS
@@ -156,7 +167,7 @@ mod tests {
     #[test]
     fn lists_the_changes_against_the_default() {
         let path = file("revised.toml", &revised());
-        let report = check(&path, None).unwrap();
+        let report = check(&path, Base::BuiltIn).unwrap();
         assert_eq!(
             report.to_string(),
             "version national-2017.2\n\
@@ -169,7 +180,7 @@ mod tests {
              ~ version: national-2017.1 -> national-2017.2\n"
         );
         // Against itself, nothing.
-        let report = check(&path, Some(&path)).unwrap();
+        let report = check(&path, Base::File(&path)).unwrap();
         assert_eq!(
             report.to_string(),
             format!(
@@ -193,7 +204,7 @@ mod tests {
         );
         let line = text.lines().position(|l| l.contains(band)).unwrap() + 1;
         let path = file("broken.toml", &text);
-        let e = check(&path, None).unwrap_err();
+        let e = check(&path, Base::BuiltIn).unwrap_err();
         assert!(matches!(e, CheckError::Invalid(_)));
         assert_eq!(
             e.to_string(),
@@ -204,7 +215,7 @@ mod tests {
         );
         // A broken base is refused the same way.
         let good = file("good.toml", NATIONAL_DEFAULT_TEXT);
-        let e = check(&good, Some(&path)).unwrap_err();
+        let e = check(&good, Base::File(&path)).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with(&format!("{}:{line}: ", path.display()))
@@ -215,7 +226,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_a_read_error() {
-        let e = check(Path::new("/nonexistent/policy.toml"), None).unwrap_err();
+        let e = check(Path::new("/nonexistent/policy.toml"), Base::BuiltIn).unwrap_err();
         assert!(matches!(e, CheckError::Read { .. }), "{e}");
         assert!(e.to_string().starts_with("/nonexistent/policy.toml: "));
     }

@@ -398,3 +398,5 @@ assessment-submit = Assess
 link-assessment = Self-assessment
 section-profile-hint = New permits, optional: what you know of the applicant. It is assessed against the policy in force when you submit, and the officer sees the points and the category.
 error-c-quota-exhausted = the Category C quota of this city for { $year } ({ $quota } permits) is used up.
+category-override = Category overridden
+category-override-text = Assessed { $assessed }, granted { $granted }: { $reason }

@@ -398,3 +398,5 @@ assessment-submit = 评估
 link-assessment = 自我评估
 section-profile-hint = 仅适用于新办许可，可选填：申请人的相关情况。提交时按现行政策评估，审核人员可查看计分和类别。
 error-c-quota-exhausted = 本市{ $year }年C类许可名额（{ $quota }个）已用完。
+category-override = 类别已调整
+category-override-text = 评估为{ $assessed }类，批准为{ $granted }类：{ $reason }

@@ -255,6 +255,16 @@ async fn an_override_of_the_category_needs_a_reason(srv: TestServer) {
         last["notes"][0],
         "Leads the national lab's AI programme 国家实验室"
     );
+    // The application's page flags the override, with the reason.
+    let (s, page) = officer.get(&format!("/applications/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let page = page.as_str().unwrap();
+    assert!(page.contains("Category overridden"), "{page}");
+    let flag = format!(
+        "Assessed {}, granted {other}: Leads the national lab",
+        assessed.as_str()
+    );
+    assert!(page.contains(&flag), "{page}");
     srv.stop().await;
 }
 

@@ -636,14 +636,17 @@ macro_rules! impl_tx {
                 &mut self,
                 after: Option<domain::ids::ApplicationId>,
                 limit: i64,
-            ) -> crate::Result<Vec<crate::AssessmentRecord>> {
-                let mut q = sqlx::QueryBuilder::<$db>::new(crate::common::ASSESSMENT_SELECT);
-                q.push(" WHERE result IS NOT NULL");
+            ) -> crate::Result<Vec<crate::Assessed>> {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT s.application_id, a.receipt_number, s.policy_version, s.facts, s.category, s.eligible \
+                     FROM assessments s JOIN applications a ON a.id = s.application_id \
+                     WHERE s.result IS NOT NULL",
+                );
                 if let Some(a) = after {
-                    q.push(" AND application_id > ").push_bind(a.0);
+                    q.push(" AND s.application_id > ").push_bind(a.0);
                 }
-                q.push(" ORDER BY application_id LIMIT ").push_bind(limit);
-                let rows: Vec<crate::rows::AssessmentRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                q.push(" ORDER BY s.application_id LIMIT ").push_bind(limit);
+                let rows: Vec<crate::rows::AssessedRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 

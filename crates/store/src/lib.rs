@@ -17,8 +17,9 @@ use domain::audit::{AuditRecord, Link};
 use domain::city::City;
 use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, PersonId};
 use domain::numbers::PermitNumber;
+use domain::numbers::ReceiptNumber;
 use domain::party::{Employer, Person};
-use domain::permit::{Permit, PermitStatus};
+use domain::permit::{Category, Permit, PermitStatus};
 use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
@@ -213,6 +214,17 @@ impl AssessmentRecord {
     }
 }
 
+/// An assessed application as a re-evaluation reads it: the facts, and what came of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessed {
+    pub application_id: ApplicationId,
+    pub receipt_number: ReceiptNumber,
+    pub policy_version: String,
+    pub facts: Facts,
+    pub category: Category,
+    pub eligible: bool,
+}
+
 /// A policy version an administrator loaded, with its source text as loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPolicy {
@@ -369,13 +381,13 @@ pub trait Tx: Send {
     async fn upsert_assessments(&mut self, records: &[AssessmentRecord]) -> Result<()>;
     /// The records of the applications among `ids` that have one, in no particular order.
     async fn assessments(&mut self, ids: &[ApplicationId]) -> Result<Vec<AssessmentRecord>>;
-    /// Records with an assessment, in application id order after `after`, at most `limit`:
-    /// for re-evaluating them all against another policy.
+    /// The facts and outcome of assessed applications, in application id order after `after`,
+    /// at most `limit`: for re-evaluating them all against another policy.
     async fn assessed_after(
         &mut self,
         after: Option<ApplicationId>,
         limit: i64,
-    ) -> Result<Vec<AssessmentRecord>>;
+    ) -> Result<Vec<Assessed>>;
 
     /// `Conflict("policy_version")` if the version was loaded before.
     async fn insert_policy(&mut self, policy: &StoredPolicy) -> Result<()>;

@@ -302,3 +302,40 @@ impl TryFrom<AssessmentRow> for crate::AssessmentRecord {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub struct AssessedRow {
+    pub application_id: Uuid,
+    pub receipt_number: String,
+    pub policy_version: Option<String>,
+    pub facts: Option<String>,
+    pub category: Option<String>,
+    pub eligible: Option<bool>,
+}
+
+impl TryFrom<AssessedRow> for crate::Assessed {
+    type Error = StoreError;
+    fn try_from(r: AssessedRow) -> Result<Self, StoreError> {
+        let missing = |what: &str| corrupt(what, r.application_id);
+        let category = r
+            .category
+            .as_deref()
+            .ok_or_else(|| missing("assessed without category"))?;
+        Ok(crate::Assessed {
+            application_id: ApplicationId(r.application_id),
+            receipt_number: ReceiptNumber::parse("receipt_number", &r.receipt_number)
+                .map_err(|_| corrupt("receipt number", &r.receipt_number))?,
+            policy_version: r
+                .policy_version
+                .clone()
+                .ok_or_else(|| missing("assessed without policy version"))?,
+            facts: from_json("assessment facts", r.facts.clone())?
+                .ok_or_else(|| missing("assessed without facts"))?,
+            category: Category::parse("category", category)
+                .map_err(|_| corrupt("category", category))?,
+            eligible: r
+                .eligible
+                .ok_or_else(|| missing("assessed without eligibility"))?,
+        })
+    }
+}

@@ -358,6 +358,39 @@ fn application_page(
     if let (Some(n), Details::New { .. }) = (&a.permit_number, &a.details) {
         facts.push(fact(p.t("field-permit-number"), n));
     }
+    // An officer who granted another category than the assessed one is flagged, with the reason.
+    let assessed = v
+        .assessment
+        .as_ref()
+        .and_then(|r| r.result.as_ref())
+        .map(|r| r.category);
+    let granted = v
+        .permit
+        .iter()
+        .find(|x| x.application_id == Some(a.id))
+        .map(|x| x.category);
+    if let (Some(assessed), Some(granted)) = (assessed, granted)
+        && assessed != granted
+    {
+        let reason = v
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.action == "approve")
+            .and_then(|e| e.notes.first().cloned())
+            .unwrap_or_default();
+        facts.push(fact(
+            p.t("category-override"),
+            p.tn(
+                "category-override-text",
+                &[
+                    ("assessed", assessed.as_str().to_string()),
+                    ("granted", granted.as_str().to_string()),
+                    ("reason", reason),
+                ],
+            ),
+        ));
+    }
     if let Some(due) = crate::services::applications::due(a, v.assessment.as_ref()) {
         let mut text = date(due);
         if due < today {
