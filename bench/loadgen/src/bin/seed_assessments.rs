@@ -55,15 +55,15 @@ fn facts(i: u64, on: NaiveDate) -> Facts {
                 ..Default::default()
             },
             extras: ExtrasFacts {
-                top_foreign_university: i % 17 == 0,
+                top_foreign_university: i.is_multiple_of(17),
                 ..Default::default()
             },
             talent: TalentFacts {
-                skill_certificate: i % 23 == 0,
+                skill_certificate: i.is_multiple_of(23),
                 ..Default::default()
             },
             founder: None,
-            accompanying_family: i % 2 == 0,
+            accompanying_family: i.is_multiple_of(2),
         },
         employer: EmployerFacts {
             kind: EmployerKind::Enterprise,
@@ -160,7 +160,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         tx.upsert_assessments(&records).await?;
         tx.commit().await?;
         done += n;
-        if done % 100_000 == 0 || done == args.count {
+        if done.is_multiple_of(100_000) || done == args.count {
             eprintln!(
                 "seed: {done} applications in {:.1} s",
                 started.elapsed().as_secs_f64()
