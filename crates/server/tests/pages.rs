@@ -604,3 +604,55 @@ async fn the_officer_sees_the_assessment_and_the_deadline() {
     );
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn the_administrator_loads_a_policy_version() {
+    let srv = TestServer::sqlite().await;
+    let (mut admin, _) = Browser::sign_in(&srv, "admin").await;
+    let page = admin.get("/admin").await;
+    assert!(page.body.contains("national-2017.1"));
+    assert!(page.body.contains("In force"));
+
+    let shipped = include_str!("../../../policies/national-2017.toml");
+    let next = shipped
+        .replace("\"national-2017.1\"", "\"national-2030\"")
+        .replace(
+            "effective_from = \"2017-04-01\"",
+            "effective_from = \"2030-01-01\"",
+        );
+    let broken = next.replace("b = 60", "b = 99");
+    let p = admin
+        .post(
+            "/admin/policies",
+            &[("file_name", "national-2030.toml"), ("source", &broken)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert!(p.body.contains("href=\"#policy-source\""), "{}", p.body);
+    assert!(
+        p.body.contains("national-2030.toml:"),
+        "the file and line named"
+    );
+
+    let p = admin
+        .post(
+            "/admin/policies",
+            &[("file_name", "national-2030.toml"), ("source", &next)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = admin.get(p.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("national-2030"));
+    assert!(page.body.contains("2030-01-01"));
+
+    // Nobody else may.
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let p = hr
+        .post(
+            "/admin/policies",
+            &[("file_name", "x.toml"), ("source", &next)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    srv.stop().await;
+}

@@ -6,7 +6,7 @@ use super::view::{
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
-use crate::input::{AccountInput, EmployerInput};
+use crate::input::{AccountInput, EmployerInput, PolicyInput};
 use crate::services;
 use askama::Template;
 use axum::Router;
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(admin))
         .route("/admin/employers", post(create_employer))
         .route("/admin/accounts", post(create_account))
+        .route("/admin/policies", post(load_policy))
 }
 
 const ADMIN: &[Role] = &[Role::Administrator];
@@ -49,6 +50,19 @@ struct AccountForm {
     city: Option<String>,
 }
 
+#[derive(Deserialize, Default)]
+struct PolicyForm {
+    csrf: Option<String>,
+    file_name: Option<String>,
+    source: Option<String>,
+}
+
+struct PolicyRow {
+    version: String,
+    effective_from: String,
+    in_force: bool,
+}
+
 struct AccountRow {
     username: String,
     display_name: String,
@@ -67,6 +81,8 @@ struct AdminPage<'a> {
     accounts: Vec<AccountRow>,
     employer_fields: Vec<Field>,
     account_fields: Vec<Field>,
+    policies: Vec<PolicyRow>,
+    policy_fields: Vec<Field>,
 }
 
 /// Which form failed, with what it sent.
@@ -74,6 +90,7 @@ enum Failed<'a> {
     None,
     Employer(&'a EmployerForm, &'a HttpError),
     Account(&'a AccountForm, &'a HttpError),
+    Policy(&'a PolicyForm, &'a HttpError),
 }
 
 async fn admin_page(
@@ -85,6 +102,7 @@ async fn admin_page(
     failed: Failed<'_>,
 ) -> Result<Response, Stop> {
     let accounts = services::accounts::list(&app.ctx, &who).await?;
+    let policies = services::policies::list(&app.ctx).await?;
     let employers: Vec<Employer> = services::employers::list(&app.ctx, &who).await?;
     let page = page_ctx(app, headers, Some(who), csrf, "/admin");
     let p = &page;
@@ -116,11 +134,29 @@ async fn admin_page(
 
     let blank_e = EmployerForm::default();
     let blank_a = AccountForm::default();
-    let (ef, af) = match &failed {
-        Failed::Employer(f, _) => (*f, &blank_a),
-        Failed::Account(f, _) => (&blank_e, *f),
-        Failed::None => (&blank_e, &blank_a),
+    let blank_p = PolicyForm::default();
+    let (ef, af, pf) = match &failed {
+        Failed::Employer(f, _) => (*f, &blank_a, &blank_p),
+        Failed::Account(f, _) => (&blank_e, *f, &blank_p),
+        Failed::Policy(f, _) => (&blank_e, &blank_a, *f),
+        Failed::None => (&blank_e, &blank_a, &blank_p),
     };
+    let policies = policies
+        .into_iter()
+        .map(|v| PolicyRow {
+            version: v.version,
+            effective_from: super::view::date(v.effective_from),
+            in_force: v.in_force,
+        })
+        .collect();
+    let mut policy_fields = vec![
+        Field::new(p, "policy-", "file_name", "text")
+            .value(&pf.file_name)
+            .hint(p.t("hint-policy-file-name")),
+        Field::new(p, "policy-", "source", "textarea")
+            .value(&pf.source)
+            .hint(p.t("hint-policy-source")),
+    ];
     let kinds = EmployerKind::ALL
         .into_iter()
         .map(|k| (k.as_str().to_string(), p.word("employer-kind", k.as_str())))
@@ -186,6 +222,10 @@ async fn admin_page(
             apply_errors(p, e, account_fields.iter_mut(), "#account-form"),
             Some(e.status),
         ),
+        Failed::Policy(_, e) => (
+            apply_errors(p, e, policy_fields.iter_mut(), "#policy-form"),
+            Some(e.status),
+        ),
         Failed::None => (Vec::new(), None),
     };
     let res = render(&AdminPage {
@@ -195,6 +235,8 @@ async fn admin_page(
         accounts,
         employer_fields,
         account_fields,
+        policies,
+        policy_fields,
     });
     Ok(match status {
         Some(s) => with_status(res, s),
@@ -220,6 +262,7 @@ async fn admin(
     let notice = match q.done.as_deref() {
         Some("employer") => catalog.t(lang, "notice-employer-created"),
         Some("account") => catalog.t(lang, "notice-account-created"),
+        Some("policy") => catalog.t(lang, "notice-policy-loaded"),
         _ => String::new(),
     };
     admin_page(&app, &headers, &csrf, who, notice, Failed::None).await
@@ -296,6 +339,43 @@ async fn create_account(
         who,
         String::new(),
         Failed::Account(&f, &err),
+    )
+    .await
+}
+
+async fn load_policy(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Extension(csrf): Extension<CsrfToken>,
+    MaybeAuth(user): MaybeAuth,
+    Form(f): Form<PolicyForm>,
+) -> Page {
+    check_csrf(&headers, f.csrf.as_deref())?;
+    let who = require(user, ADMIN)?;
+    let input = PolicyInput {
+        file_name: f.file_name.clone(),
+        source: f.source.clone(),
+    };
+    let err = match input.parse() {
+        Ok(upload) => {
+            match services::policies::load(&app.ctx, &who, &upload.file_name, &upload.source).await
+            {
+                Ok(_) => return Ok(Redirect::to("/admin?done=policy").into_response()),
+                Err(e) => HttpError::from(e),
+            }
+        }
+        Err(inv) => HttpError::invalid(inv),
+    };
+    if !shown_on_form(&err) {
+        return Err(err.into());
+    }
+    admin_page(
+        &app,
+        &headers,
+        &csrf,
+        who,
+        String::new(),
+        Failed::Policy(&f, &err),
     )
     .await
 }
