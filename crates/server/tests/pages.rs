@@ -656,3 +656,42 @@ async fn the_administrator_loads_a_policy_version() {
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn an_application_form_left_alone_sends_no_profile() {
+    let srv = TestServer::sqlite().await;
+    let (mut hr, _) = Browser::sign_in(&srv, "hr").await;
+    let form = hr.get("/employer/applications/new").await;
+    // The degree starts on "choose", as a browser submits an untouched select.
+    let education = &form.body[form.body.find("id=\"education\"").expect("the degree")..];
+    let first = attr_after(education, "<option", "value");
+    assert_eq!(first, "", "the first option of the degree is empty");
+    let anna = option_for(&form.body, "MÜLLER Anna");
+    let today = srv.clock.today();
+    let start = (today + chrono::Days::new(30)).to_string();
+    let end = (today + chrono::Days::new(1000)).to_string();
+    let p = hr
+        .post(
+            "/employer/applications/new",
+            &[
+                ("kind", "new"),
+                ("person_id", &anna),
+                ("position", "Data Scientist"),
+                ("annual_salary", "480000"),
+                ("contract_start", &start),
+                ("contract_end", &end),
+                ("education", ""),
+                ("experience_years", ""),
+                ("hsk_level", ""),
+                ("submit", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = hr.get(p.location.as_deref().unwrap()).await;
+    assert!(
+        !page.body.contains("Classification assessment"),
+        "no profile, no assessment"
+    );
+    srv.stop().await;
+}

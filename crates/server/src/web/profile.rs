@@ -2,7 +2,7 @@
 //! form share, and their conversion into the input the API takes.
 
 use super::PageCtx;
-use super::view::Field;
+use super::view::{Field, with_choose};
 use crate::input::{Flag, ProfileInput, Whole};
 use serde::Deserialize;
 
@@ -116,9 +116,11 @@ impl ProfileForm {
             Field::new(p, prefix, name, "checkbox").value(v)
         };
         vec![
+            // Starts empty, so that a form left alone sends no profile.
             Field::new(p, prefix, "education", "select")
                 .value(&self.education)
-                .options(educations),
+                .options(with_choose(p, educations))
+                .optional(),
             number("experience_years", &self.experience_years),
             number("months_in_china", &self.months_in_china),
             number("hsk_level", &self.hsk_level),
