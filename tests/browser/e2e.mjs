@@ -1,5 +1,6 @@
 // Signs in as the employer, submits a new application, signs in as the labour officer and takes
-// it to approval: once in English, once in Chinese chosen with the switch on the page.
+// it to approval: once in English, once in Chinese chosen with the switch on the page. Then a
+// visitor, not signed in, assesses an applicant on the self-assessment page in that language.
 // Usage: node e2e.mjs BASE_URL SCREENSHOT_DIR   (CHROMIUM names the browser binary)
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -87,6 +88,31 @@ try {
     await shot(page, `${lang}-5-approved`);
     console.log(`approved: ${receipt.trim()} (${lang})`);
     await context.close();
+
+    // The self-assessment, by a visitor who is not signed in.
+    const visitor = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-GB', viewport: { width: 1100, height: 900 } });
+    const v = await visitor.newPage();
+    await v.goto(`${base}/assessment`);
+    await v.selectOption('#city', '110000');
+    await v.selectOption('#employer_kind', 'enterprise');
+    await v.fill('#position', 'Data Scientist');
+    await v.fill('#annual_salary', '480000');
+    await v.fill('#contract_start', '2027-01-01');
+    await v.fill('#contract_end', '2029-12-31');
+    await v.fill('#date_of_birth', '1990-04-12');
+    await v.fill('#nationality', 'DEU');
+    await v.selectOption('#education', 'master');
+    await v.fill('#experience_years', '6');
+    await v.fill('#hsk_level', '4');
+    await v.check('#accompanying_family');
+    await Promise.all([v.waitForLoadState('load'), v.click('#assessment-form button[type=submit]')]);
+    await v.locator('#assessment-title').waitFor();
+    assert.equal((await v.locator('.assessment .category').textContent()).trim(), 'B');
+    const title = (await v.locator('#assessment-title').textContent()).trim();
+    assert.equal(title, lang === 'zh' ? '分类评估' : 'Classification assessment');
+    await shot(v, `${lang}-6-self-assessment`);
+    console.log(`self-assessment: B (${lang})`);
+    await visitor.close();
   }
 } finally {
   await browser.close();
