@@ -56,17 +56,19 @@ fn build(p: Profile) -> Facts {
         applicant: ApplicantFacts {
             date_of_birth: BirthDate::new("date_of_birth", born, on).expect("birth date"),
             nationality: Nationality::parse("nationality", p.nationality).expect("nationality"),
-            education: p.education,
-            experience_years: years(p.experience),
-            months_in_china: months(p.months),
-            chinese: ChineseFacts {
-                hsk_level: p.hsk.and_then(hsk),
-                ..ChineseFacts::default()
+            profile: domain::policy::Profile {
+                education: p.education,
+                experience_years: years(p.experience),
+                months_in_china: months(p.months),
+                chinese: ChineseFacts {
+                    hsk_level: p.hsk.and_then(hsk),
+                    ..ChineseFacts::default()
+                },
+                extras: ExtrasFacts::default(),
+                talent: TalentFacts::default(),
+                founder: None,
+                accompanying_family: false,
             },
-            extras: ExtrasFacts::default(),
-            talent: TalentFacts::default(),
-            founder: None,
-            accompanying_family: false,
         },
         employer: EmployerFacts {
             kind: EmployerKind::Enterprise,
@@ -125,8 +127,8 @@ fn profiles() -> Vec<Facts> {
         None,
         "110000",
     );
-    f.applicant.talent.national_talent_programme = true;
-    f.applicant.accompanying_family = true;
+    f.applicant.profile.talent.national_talent_programme = true;
+    f.applicant.profile.accompanying_family = true;
     f.requested_period = period("2026-04-01", "2031-03-31");
     out.push(f);
     let mut f = base(
@@ -139,7 +141,7 @@ fn profiles() -> Vec<Facts> {
         Some(2),
         "310000",
     );
-    f.applicant.talent.postdoctoral_work = true;
+    f.applicant.profile.talent.postdoctoral_work = true;
     out.push(f);
     let mut f = base(
         "SGP",
@@ -151,7 +153,7 @@ fn profiles() -> Vec<Facts> {
         None,
         "440300",
     );
-    f.applicant.founder = Some(FounderFacts {
+    f.applicant.profile.founder = Some(FounderFacts {
         patents: Count::new("patents", 3).expect("count"),
         years: years(5),
         investment_usd: UsdAmount::new("usd", 2_000_000).expect("usd"),
@@ -179,7 +181,7 @@ fn profiles() -> Vec<Facts> {
         Some(4),
         "330100",
     );
-    f.applicant.talent.international_achievement = true;
+    f.applicant.profile.talent.international_achievement = true;
     out.push(f);
 
     // A by points.
@@ -193,7 +195,7 @@ fn profiles() -> Vec<Facts> {
         Some(6),
         "310000",
     );
-    f.applicant.extras.top_foreign_university = true;
+    f.applicant.profile.extras.top_foreign_university = true;
     out.push(f);
     let mut f = base(
         "AUS",
@@ -205,8 +207,8 @@ fn profiles() -> Vec<Facts> {
         Some(3),
         "610100",
     );
-    f.applicant.extras.patents = true;
-    f.applicant.extras.fortune_global_500_experience = true;
+    f.applicant.profile.extras.patents = true;
+    f.applicant.profile.extras.fortune_global_500_experience = true;
     out.push(f);
 
     // B by degree and experience, by points, by a skill certificate.
@@ -233,7 +235,7 @@ fn profiles() -> Vec<Facts> {
     f.requested_period = period("2026-04-01", "2026-06-15");
     out.push(f);
     let mut f = base("ITA", 33, Education::Other, 6, "150000", 12, None, "320500");
-    f.applicant.talent.skill_certificate = true;
+    f.applicant.profile.talent.skill_certificate = true;
     f.kind = ApplicationKind::Extension;
     out.push(f);
 
@@ -281,7 +283,7 @@ fn profiles() -> Vec<Facts> {
 
     // Beijing's exceptions: urgently needed over 60, innovation talent, young graduate.
     let mut f = base("GBR", 65, Education::Bachelor, 10, "0", 0, None, "110000");
-    f.applicant.talent.urgently_needed = true;
+    f.applicant.profile.talent.urgently_needed = true;
     out.push(f);
     let mut f = base(
         "GBR",
@@ -293,8 +295,8 @@ fn profiles() -> Vec<Facts> {
         Some(5),
         "110000",
     );
-    f.applicant.extras.patents = true;
-    f.applicant.talent.innovation_talent = true;
+    f.applicant.profile.extras.patents = true;
+    f.applicant.profile.talent.innovation_talent = true;
     out.push(f);
     let mut f = base(
         "NLD",
@@ -306,8 +308,8 @@ fn profiles() -> Vec<Facts> {
         Some(5),
         "110000",
     );
-    f.applicant.extras.top_foreign_university = true;
-    f.applicant.talent.young_graduate = true;
+    f.applicant.profile.extras.top_foreign_university = true;
+    f.applicant.profile.talent.young_graduate = true;
     f.requested_period = period("2026-04-01", "2029-03-31");
     out.push(f);
 
@@ -322,7 +324,7 @@ fn profiles() -> Vec<Facts> {
         Some(3),
         "120000",
     );
-    f.applicant.extras.top_foreign_university = true;
+    f.applicant.profile.extras.top_foreign_university = true;
     f.kind = ApplicationKind::Change;
     f.employer.kind = EmployerKind::ResearchInstitute;
     f.current_permit = Some(CurrentPermit {

@@ -6,24 +6,10 @@ use crate::FieldError;
 use crate::application::Details;
 use crate::city::City;
 use crate::party::{Employer, Person};
-use crate::policy::{
-    ApplicantFacts, BirthDate, ChineseFacts, Education, EmployerFacts, ExtrasFacts, Facts,
-    FounderFacts, MonthsPerYear, Period, TalentFacts, Years,
-};
+use crate::policy::{ApplicantFacts, BirthDate, EmployerFacts, Facts, Period};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Profile {
-    pub education: Education,
-    pub experience_years: Years,
-    pub months_in_china: MonthsPerYear,
-    pub chinese: ChineseFacts,
-    pub extras: ExtrasFacts,
-    pub talent: TalentFacts,
-    pub founder: Option<FounderFacts>,
-    pub accompanying_family: bool,
-}
+pub use crate::policy::Profile;
 
 impl Profile {
     /// The applicant's facts on `on`, with the person's date of birth and nationality.
@@ -31,14 +17,7 @@ impl Profile {
         Ok(ApplicantFacts {
             date_of_birth: BirthDate::new("person.date_of_birth", person.date_of_birth, on)?,
             nationality: person.nationality,
-            education: self.education,
-            experience_years: self.experience_years,
-            months_in_china: self.months_in_china,
-            chinese: self.chinese,
-            extras: self.extras,
-            talent: self.talent,
-            founder: self.founder,
-            accompanying_family: self.accompanying_family,
+            profile: self.clone(),
         })
     }
 }

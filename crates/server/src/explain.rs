@@ -491,6 +491,7 @@ mod tests {
     use domain::application::ApplicationKind;
     use domain::party::EmployerKind;
     use domain::permit::Category;
+    use domain::policy::Profile;
     use domain::policy::{
         ApplicantFacts, BirthDate, ChineseFacts, DocumentKind, DocumentOnFile, Education,
         EmployerFacts, ExtrasFacts, Factor, Facts, HskLevel, MonthsPerYear, Period, Policy,
@@ -645,14 +646,16 @@ mod tests {
             applicant: ApplicantFacts {
                 date_of_birth: BirthDate::new("date_of_birth", d(born), on).unwrap(),
                 nationality: Nationality::parse("nationality", "GBR").unwrap(),
-                education: Education::Bachelor,
-                experience_years: Years::default(),
-                months_in_china: MonthsPerYear::new("months", 0).unwrap(),
-                chinese: ChineseFacts::default(),
-                extras: ExtrasFacts::default(),
-                talent: TalentFacts::default(),
-                founder: None,
-                accompanying_family: false,
+                profile: Profile {
+                    education: Education::Bachelor,
+                    experience_years: Years::default(),
+                    months_in_china: MonthsPerYear::new("months", 0).unwrap(),
+                    chinese: ChineseFacts::default(),
+                    extras: ExtrasFacts::default(),
+                    talent: TalentFacts::default(),
+                    founder: None,
+                    accompanying_family: false,
+                },
             },
             employer: EmployerFacts {
                 kind: EmployerKind::Enterprise,
@@ -839,10 +842,10 @@ mod tests {
     #[test]
     fn category_a_by_direct_criterion_in_beijing() {
         let mut f = facts("110000", "1985-05-20");
-        f.applicant.education = Education::Doctorate;
-        f.applicant.experience_years = years(12);
-        f.applicant.months_in_china = months(12);
-        f.applicant.extras.fortune_global_500_experience = true;
+        f.applicant.profile.education = Education::Doctorate;
+        f.applicant.profile.experience_years = years(12);
+        f.applicant.profile.months_in_china = months(12);
+        f.applicant.profile.extras.fortune_global_500_experience = true;
         f.annual_salary = yuan("1500000");
         f.requested_period = Some(Period::new("p", d("2026-04-01"), d("2031-03-31")).unwrap());
         f.documents_on_file = vec![
@@ -975,10 +978,10 @@ mod tests {
     #[test]
     fn category_b_by_points_with_chinese_in_beijing() {
         let mut f = facts("110000", "2001-01-15");
-        f.applicant.education = Education::Master;
-        f.applicant.months_in_china = months(12);
-        f.applicant.chinese.hsk_level = Some(HskLevel::new("hsk", 5).unwrap());
-        f.applicant.talent.young_graduate = true;
+        f.applicant.profile.education = Education::Master;
+        f.applicant.profile.months_in_china = months(12);
+        f.applicant.profile.chinese.hsk_level = Some(HskLevel::new("hsk", 5).unwrap());
+        f.applicant.profile.talent.young_graduate = true;
         f.annual_salary = yuan("450000");
         let pair = both(&f);
         let (en, zh) = &pair;
@@ -1067,8 +1070,8 @@ mod tests {
     #[test]
     fn category_c_over_the_age_limit_of_b_in_chengdu() {
         let mut f = facts("510100", "1962-08-01");
-        f.applicant.experience_years = years(1);
-        f.applicant.months_in_china = months(6);
+        f.applicant.profile.experience_years = years(1);
+        f.applicant.profile.months_in_china = months(6);
         f.annual_salary = yuan("120000");
         let pair = both(&f);
         let (en, zh) = &pair;
@@ -1142,8 +1145,8 @@ mod tests {
     #[test]
     fn category_b_by_criterion_over_the_age_limit_in_shanghai() {
         let mut f = facts("310000", "1963-01-01");
-        f.applicant.experience_years = years(10);
-        f.applicant.months_in_china = months(12);
+        f.applicant.profile.experience_years = years(10);
+        f.applicant.profile.months_in_china = months(12);
         f.annual_salary = yuan("200000");
         f.requested_period = Some(Period::new("p", d("2026-04-01"), d("2026-06-29")).unwrap());
         let pair = both(&f);
@@ -1194,11 +1197,11 @@ mod tests {
     #[test]
     fn category_b_by_points_without_degree_or_experience() {
         let mut f = facts("310000", "1990-01-01");
-        f.applicant.education = Education::Other;
-        f.applicant.experience_years = years(1);
-        f.applicant.months_in_china = months(12);
-        f.applicant.chinese.former_chinese_national = true;
-        f.applicant.extras.patents = true;
+        f.applicant.profile.education = Education::Other;
+        f.applicant.profile.experience_years = years(1);
+        f.applicant.profile.months_in_china = months(12);
+        f.applicant.profile.chinese.former_chinese_national = true;
+        f.applicant.profile.extras.patents = true;
         f.annual_salary = yuan("500000");
         let pair = both(&f);
         let (en, zh) = &pair;

@@ -953,14 +953,7 @@ impl AssessmentInput {
                 applicant: ApplicantFacts {
                     date_of_birth: born,
                     nationality,
-                    education: p.education,
-                    experience_years: p.experience_years,
-                    months_in_china: p.months_in_china,
-                    chinese: p.chinese,
-                    extras: p.extras,
-                    talent: p.talent,
-                    founder: p.founder,
-                    accompanying_family: p.accompanying_family,
+                    profile: p,
                 },
                 employer: EmployerFacts {
                     kind,

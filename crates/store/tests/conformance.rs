@@ -1392,17 +1392,19 @@ fn assessed_facts(on: NaiveDate) -> domain::policy::Facts {
         applicant: ApplicantFacts {
             date_of_birth: BirthDate::new("date_of_birth", date("1988-04-02"), on).unwrap(),
             nationality: nationality("DEU"),
-            education: Education::Master,
-            experience_years: Years::new("years", 6).unwrap(),
-            months_in_china: MonthsPerYear::new("months", 12).unwrap(),
-            chinese: ChineseFacts {
-                hsk_level: Some(HskLevel::new("hsk", 4).unwrap()),
-                ..Default::default()
+            profile: Profile {
+                education: Education::Master,
+                experience_years: Years::new("years", 6).unwrap(),
+                months_in_china: MonthsPerYear::new("months", 12).unwrap(),
+                chinese: ChineseFacts {
+                    hsk_level: Some(HskLevel::new("hsk", 4).unwrap()),
+                    ..Default::default()
+                },
+                extras: ExtrasFacts::default(),
+                talent: TalentFacts::default(),
+                founder: None,
+                accompanying_family: true,
             },
-            extras: ExtrasFacts::default(),
-            talent: TalentFacts::default(),
-            founder: None,
-            accompanying_family: true,
         },
         employer: EmployerFacts {
             kind: EmployerKind::Enterprise,

@@ -46,24 +46,26 @@ fn facts(i: u64, on: NaiveDate) -> Facts {
         applicant: ApplicantFacts {
             date_of_birth: BirthDate::new("date_of_birth", born, on).expect("adult"),
             nationality: Nationality::parse("nationality", "GBR").expect("nationality"),
-            education,
-            experience_years: Years::new("years", (i / 5 % 12) as i64).expect("years"),
-            months_in_china: MonthsPerYear::new("months", (i / 7 % 13) as i64).expect("months"),
-            chinese: ChineseFacts {
-                hsk_level: (i % 11 < 6)
-                    .then(|| HskLevel::new("hsk", (i % 6) as i64 + 1).expect("hsk")),
-                ..Default::default()
+            profile: Profile {
+                education,
+                experience_years: Years::new("years", (i / 5 % 12) as i64).expect("years"),
+                months_in_china: MonthsPerYear::new("months", (i / 7 % 13) as i64).expect("months"),
+                chinese: ChineseFacts {
+                    hsk_level: (i % 11 < 6)
+                        .then(|| HskLevel::new("hsk", (i % 6) as i64 + 1).expect("hsk")),
+                    ..Default::default()
+                },
+                extras: ExtrasFacts {
+                    top_foreign_university: i.is_multiple_of(17),
+                    ..Default::default()
+                },
+                talent: TalentFacts {
+                    skill_certificate: i.is_multiple_of(23),
+                    ..Default::default()
+                },
+                founder: None,
+                accompanying_family: i.is_multiple_of(2),
             },
-            extras: ExtrasFacts {
-                top_foreign_university: i.is_multiple_of(17),
-                ..Default::default()
-            },
-            talent: TalentFacts {
-                skill_certificate: i.is_multiple_of(23),
-                ..Default::default()
-            },
-            founder: None,
-            accompanying_family: i.is_multiple_of(2),
         },
         employer: EmployerFacts {
             kind: EmployerKind::Enterprise,

@@ -251,7 +251,7 @@ impl Policy {
 
         let mut max_validity_months = rules.max_validity_months;
         if category == Category::B
-            && facts.applicant.talent.young_graduate
+            && facts.applicant.profile.talent.young_graduate
             && let Some(months) = region.and_then(|r| r.young_graduate_max_validity_months)
         {
             max_validity_months = months;
@@ -301,7 +301,7 @@ impl Policy {
     /// The points of every factor.
     fn score(&self, f: &Facts, age: u32, region: Option<&RegionRules>) -> Points {
         let p = self.points();
-        let a = &f.applicant;
+        let a = &f.applicant.profile;
         let mut factors = Vec::with_capacity(Factor::ALL.len());
         let mut push = |factor, points, rule| {
             factors.push(FactorScore {
@@ -427,7 +427,7 @@ impl Policy {
     }
 
     fn direct_criteria(&self, f: &Facts, age: u32, region: Option<&RegionRules>) -> Vec<DirectMet> {
-        let a = &f.applicant;
+        let a = &f.applicant.profile;
         let t = &a.talent;
         let salary = f.annual_salary.fen();
         let wage = region.and_then(|r| r.average_wage_yuan);
@@ -517,7 +517,8 @@ impl Policy {
         applied: &mut Vec<Reason>,
     ) -> Vec<Reason> {
         let a = &f.applicant;
-        let t = &a.talent;
+        let p = &a.profile;
+        let t = &p.talent;
         let cat = category.as_str();
         let mut failures = Vec::new();
         if a.nationality.as_str() == "CHN" {
@@ -570,16 +571,16 @@ impl Policy {
                 return failures;
             }
             if let Some(min) = rules.min_education
-                && a.education < min
+                && p.education < min
             {
                 failures.push(
                     Reason::new("degree_required")
                         .with("category", cat)
                         .with("min_education", min.as_str())
-                        .with("education", a.education.as_str()),
+                        .with("education", p.education.as_str()),
                 );
             }
-            let years = a.experience_years.get();
+            let years = p.experience_years.get();
             if let Some(min) = rules.min_experience_years
                 && years < min
             {
@@ -668,7 +669,7 @@ impl Policy {
                         reason: Reason::new("shared_data"),
                     },
                     _ if kind == DocumentKind::FamilyDocuments
-                        && !f.applicant.accompanying_family =>
+                        && !f.applicant.profile.accompanying_family =>
                     {
                         DocumentStatus::Exempt {
                             reason: Reason::new("no_accompanying_family"),

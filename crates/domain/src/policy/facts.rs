@@ -263,6 +263,15 @@ pub struct FounderFacts {
 pub struct ApplicantFacts {
     pub date_of_birth: BirthDate,
     pub nationality: Nationality,
+    /// The rest, as the employer declares it; flat in the stored JSON.
+    #[serde(flatten)]
+    pub profile: Profile,
+}
+
+/// What an employer declares about the applicant for the classification, beyond what the person
+/// record holds (name, nationality, date of birth).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
     pub education: Education,
     pub experience_years: Years,
     pub months_in_china: MonthsPerYear,

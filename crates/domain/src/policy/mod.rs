@@ -25,7 +25,7 @@ pub use evaluate::{
 pub use facts::{
     ApplicantFacts, BirthDate, ChineseFacts, Count, CurrentPermit, DocumentOnFile, Education,
     EmployerFacts, ExtrasFacts, Facts, FounderFacts, HskLevel, MonthsPerYear, Percent, Period,
-    TalentFacts, UsdAmount, Years,
+    Profile, TalentFacts, UsdAmount, Years,
 };
 pub use points::{
     Band, BandProblem, BandScore, Bands, ChinesePoints, EducationPoints, ExtrasPoints, Factor,

@@ -24,13 +24,13 @@ fn direct(f: &Facts) -> (Category, Option<DirectCriterion>) {
 #[test]
 fn national_talent_programme_and_international_achievement() {
     let mut f = low();
-    f.applicant.talent.national_talent_programme = true;
+    f.applicant.profile.talent.national_talent_programme = true;
     assert_eq!(
         direct(&f),
         (Category::A, Some(DirectCriterion::NationalTalentProgramme))
     );
     let mut f = low();
-    f.applicant.talent.international_achievement = true;
+    f.applicant.profile.talent.international_achievement = true;
     assert_eq!(
         direct(&f),
         (Category::A, Some(DirectCriterion::InternationalAchievement))
@@ -83,7 +83,7 @@ fn founder(patents: i64, years_: i64, usd: i64, stake: i64) -> FounderFacts {
 #[test]
 fn founder_investment_test() {
     let mut f = low();
-    f.applicant.founder = Some(founder(1, 3, 500_000, 30));
+    f.applicant.profile.founder = Some(founder(1, 3, 500_000, 30));
     assert_eq!(
         direct(&f),
         (Category::A, Some(DirectCriterion::FounderInvestment))
@@ -94,7 +94,7 @@ fn founder_investment_test() {
         founder(1, 3, 499_999, 30),
         founder(1, 3, 500_000, 29),
     ] {
-        f.applicant.founder = Some(short);
+        f.applicant.profile.founder = Some(short);
         assert_eq!(direct(&f), (Category::C, None), "{short:?}");
     }
 }
@@ -102,7 +102,7 @@ fn founder_investment_test() {
 #[test]
 fn postdoc_under_forty() {
     let mut f = low();
-    f.applicant.talent.postdoctoral_work = true;
+    f.applicant.profile.talent.postdoctoral_work = true;
     aged(&mut f, 39);
     assert_eq!(
         direct(&f),
@@ -115,23 +115,23 @@ fn postdoc_under_forty() {
 #[test]
 fn bachelor_and_two_years() {
     let mut f = low();
-    f.applicant.experience_years = years(2);
+    f.applicant.profile.experience_years = years(2);
     assert_eq!(
         direct(&f),
         (Category::B, Some(DirectCriterion::BachelorAndExperience))
     );
-    f.applicant.experience_years = years(1);
+    f.applicant.profile.experience_years = years(1);
     assert_eq!(direct(&f), (Category::C, None));
-    f.applicant.experience_years = years(5);
-    f.applicant.education = Education::Other;
+    f.applicant.profile.experience_years = years(5);
+    f.applicant.profile.education = Education::Other;
     assert_eq!(direct(&f), (Category::C, None));
 }
 
 #[test]
 fn skill_certificate() {
     let mut f = low();
-    f.applicant.education = Education::Other;
-    f.applicant.talent.skill_certificate = true;
+    f.applicant.profile.education = Education::Other;
+    f.applicant.profile.talent.skill_certificate = true;
     let a = policy().assess(&f);
     assert_eq!(a.category, Category::B);
     assert_eq!(
@@ -147,9 +147,9 @@ fn skill_certificate() {
 #[test]
 fn every_criterion_met_is_listed_a_first() {
     let mut f = low();
-    f.applicant.experience_years = years(3);
-    f.applicant.talent.skill_certificate = true;
-    f.applicant.talent.international_achievement = true;
+    f.applicant.profile.experience_years = years(3);
+    f.applicant.profile.talent.skill_certificate = true;
+    f.applicant.profile.talent.international_achievement = true;
     let a = policy().assess(&f);
     let met: Vec<_> = a.direct_criteria.iter().map(|d| d.criterion).collect();
     assert_eq!(
@@ -167,11 +167,11 @@ fn every_criterion_met_is_listed_a_first() {
 /// + age 30 (15) + patents (5) = 60, B by points.
 fn b_by_points_without_degree() -> Facts {
     let mut f = facts();
-    f.applicant.education = Education::Other;
+    f.applicant.profile.education = Education::Other;
     f.annual_salary = yuan("450000");
-    f.applicant.months_in_china = months(12);
-    f.applicant.chinese.hsk_level = hsk(5);
-    f.applicant.extras.patents = true;
+    f.applicant.profile.months_in_china = months(12);
+    f.applicant.profile.chinese.hsk_level = hsk(5);
+    f.applicant.profile.extras.patents = true;
     f
 }
 
@@ -190,7 +190,7 @@ fn b_by_points_needs_degree_and_experience() {
 #[test]
 fn b_age_limit_and_a_without_one() {
     let mut f = low();
-    f.applicant.experience_years = years(30);
+    f.applicant.profile.experience_years = years(30);
     aged(&mut f, 61);
     let a = policy().assess(&f);
     assert_eq!(a.category, Category::B);
@@ -201,7 +201,7 @@ fn b_age_limit_and_a_without_one() {
     assert!(policy().assess(&f).eligible());
     // A has no age limit.
     aged(&mut f, 75);
-    f.applicant.talent.international_achievement = true;
+    f.applicant.profile.talent.international_achievement = true;
     let a = policy().assess(&f);
     assert_eq!(a.category, Category::A);
     assert!(a.eligible());

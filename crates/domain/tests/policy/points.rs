@@ -47,7 +47,7 @@ fn education_levels() {
         (Education::Doctorate, 20),
     ] {
         let mut f = facts();
-        f.applicant.education = e;
+        f.applicant.profile.education = e;
         assert_eq!(points_of(&f, Factor::Education), points, "{e:?}");
     }
 }
@@ -67,11 +67,11 @@ fn experience_band_edges() {
         (80, 20),
     ] {
         let mut f = facts();
-        f.applicant.experience_years = years(y);
+        f.applicant.profile.experience_years = years(y);
         assert_eq!(points_of(&f, Factor::Experience), points, "{y} years");
     }
     let mut f = facts();
-    f.applicant.experience_years = years(18);
+    f.applicant.profile.experience_years = years(18);
     let a = policy().assess(&f);
     assert_eq!(a.points.factors[2].rule.param("capped"), Some("true"));
 }
@@ -89,7 +89,7 @@ fn months_in_china_band_edges() {
         (12, 15),
     ] {
         let mut f = facts();
-        f.applicant.months_in_china = months(m);
+        f.applicant.profile.months_in_china = months(m);
         assert_eq!(points_of(&f, Factor::MonthsInChina), points, "{m} months");
     }
 }
@@ -99,17 +99,17 @@ fn chinese_levels_and_alternatives() {
     let mut f = facts();
     assert_eq!(points_of(&f, Factor::Chinese), 0);
     for (level, points) in [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 5), (9, 5)] {
-        f.applicant.chinese.hsk_level = hsk(level);
+        f.applicant.profile.chinese.hsk_level = hsk(level);
         assert_eq!(points_of(&f, Factor::Chinese), points, "HSK {level}");
     }
     let mut f = facts();
-    f.applicant.chinese.former_chinese_national = true;
-    f.applicant.chinese.hsk_level = hsk(2);
+    f.applicant.profile.chinese.former_chinese_national = true;
+    f.applicant.profile.chinese.hsk_level = hsk(2);
     let a = policy().assess(&f);
     assert_eq!(a.points.of(Factor::Chinese), 5);
     assert_eq!(a.points.factors[4].rule.rule, "former_chinese_national");
     let mut f = facts();
-    f.applicant.chinese.degree_taught_in_chinese = true;
+    f.applicant.profile.chinese.degree_taught_in_chinese = true;
     let a = policy().assess(&f);
     assert_eq!(a.points.of(Factor::Chinese), 5);
     assert_eq!(a.points.factors[4].rule.rule, "degree_taught_in_chinese");
@@ -155,13 +155,13 @@ fn age_band_edges() {
 fn extras_are_capped() {
     let mut f = facts();
     assert_eq!(points_of(&f, Factor::Extras), 0);
-    f.applicant.extras.years_worked_in_china = years(4);
+    f.applicant.profile.extras.years_worked_in_china = years(4);
     assert_eq!(points_of(&f, Factor::Extras), 0);
-    f.applicant.extras.years_worked_in_china = years(5);
+    f.applicant.profile.extras.years_worked_in_china = years(5);
     assert_eq!(points_of(&f, Factor::Extras), 5);
-    f.applicant.extras.top_foreign_university = true;
-    f.applicant.extras.fortune_global_500_experience = true;
-    f.applicant.extras.patents = true;
+    f.applicant.profile.extras.top_foreign_university = true;
+    f.applicant.profile.extras.fortune_global_500_experience = true;
+    f.applicant.profile.extras.patents = true;
     let a = policy().assess(&f);
     assert_eq!(a.points.of(Factor::Extras), 5);
     let rule = &a.points.factors[7].rule;
@@ -194,15 +194,15 @@ fn points_route_thresholds() {
     // No degree, so no direct B criterion: salary 450,000 (20) + 12 months (15) + HSK 5 (5)
     // + age 30 (15) + 1 year (0) = 55.
     let mut f = facts();
-    f.applicant.education = Education::Other;
+    f.applicant.profile.education = Education::Other;
     f.annual_salary = yuan("450000");
-    f.applicant.months_in_china = months(12);
-    f.applicant.chinese.hsk_level = hsk(5);
+    f.applicant.profile.months_in_china = months(12);
+    f.applicant.profile.chinese.hsk_level = hsk(5);
     aged(&mut f, 30);
-    f.applicant.experience_years = years(1);
+    f.applicant.profile.experience_years = years(1);
     assert_eq!(policy().assess(&f).points.total, 55);
     // + patents (5) = 60: B by points.
-    f.applicant.extras.patents = true;
+    f.applicant.profile.extras.patents = true;
     let a = policy().assess(&f);
     assert_eq!((a.points.total, a.category), (60, Category::B));
     assert_eq!(
@@ -213,7 +213,7 @@ fn points_route_thresholds() {
         }
     );
     // HSK 4 instead of 5: 59, category C.
-    f.applicant.chinese.hsk_level = hsk(4);
+    f.applicant.profile.chinese.hsk_level = hsk(4);
     let a = policy().assess(&f);
     assert_eq!((a.points.total, a.category), (59, Category::C));
     assert_eq!(
@@ -225,9 +225,9 @@ fn points_route_thresholds() {
     );
     // A master (+15) and 10 years (+13) instead of 1: 59 + 15 + 13 = 87; HSK 2 instead of 4
     // (-2): 85, A by points.
-    f.applicant.education = Education::Master;
-    f.applicant.experience_years = years(10);
-    f.applicant.chinese.hsk_level = hsk(2);
+    f.applicant.profile.education = Education::Master;
+    f.applicant.profile.experience_years = years(10);
+    f.applicant.profile.chinese.hsk_level = hsk(2);
     let a = policy().assess(&f);
     assert_eq!((a.points.total, a.category), (85, Category::A));
     assert_eq!(
@@ -238,7 +238,7 @@ fn points_route_thresholds() {
         }
     );
     // HSK 1: 84, B, and a master with 10 years meets direct B, which names the basis.
-    f.applicant.chinese.hsk_level = hsk(1);
+    f.applicant.profile.chinese.hsk_level = hsk(1);
     let a = policy().assess(&f);
     assert_eq!((a.points.total, a.category), (84, Category::B));
     assert_eq!(

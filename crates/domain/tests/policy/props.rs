@@ -33,21 +33,21 @@ prop_compose! {
     ) -> Facts {
         let mut f = facts();
         f.annual_salary = Money::from_fen(salary);
-        f.applicant.education = education;
-        f.applicant.experience_years = years(experience);
-        f.applicant.months_in_china = months(months_in_china);
-        f.applicant.chinese = ChineseFacts {
+        f.applicant.profile.education = education;
+        f.applicant.profile.experience_years = years(experience);
+        f.applicant.profile.months_in_china = months(months_in_china);
+        f.applicant.profile.chinese = ChineseFacts {
             hsk_level: level.and_then(hsk),
             former_chinese_national: former,
             degree_taught_in_chinese: degree_in_chinese,
         };
-        f.applicant.extras = ExtrasFacts {
+        f.applicant.profile.extras = ExtrasFacts {
             top_foreign_university: extras[0],
             fortune_global_500_experience: extras[1],
             patents: extras[2],
             years_worked_in_china: years(years_in_china),
         };
-        f.applicant.talent = TalentFacts {
+        f.applicant.profile.talent = TalentFacts {
             national_talent_programme: talent[0],
             international_achievement: talent[1],
             postdoctoral_work: talent[2],
@@ -91,15 +91,15 @@ proptest! {
     #[test]
     fn more_education_never_lowers(f in any_facts(), e in any_education()) {
         let mut g = f.clone();
-        g.applicant.education = e.max(f.applicant.education);
+        g.applicant.profile.education = e.max(f.applicant.profile.education);
         no_worse(judge(&f), judge(&g))?;
     }
 
     #[test]
     fn more_experience_never_lowers_points(f in any_facts(), extra in 0i64..=80) {
         let mut g = f.clone();
-        let y = (i64::from(f.applicant.experience_years.get()) + extra).min(80);
-        g.applicant.experience_years = years(y);
+        let y = (i64::from(f.applicant.profile.experience_years.get()) + extra).min(80);
+        g.applicant.profile.experience_years = years(y);
         // Experience can open direct B, never close a category.
         no_worse(judge(&f), judge(&g))?;
     }
@@ -107,9 +107,9 @@ proptest! {
     #[test]
     fn more_chinese_never_lowers_points(f in any_facts(), up in 0i64..=9, former in any::<bool>()) {
         let mut g = f.clone();
-        let level = f.applicant.chinese.hsk_level.map_or(0, |l| i64::from(l.get()));
-        g.applicant.chinese.hsk_level = hsk((level + up).clamp(1, 9)).filter(|_| level + up > 0);
-        g.applicant.chinese.former_chinese_national |= former;
+        let level = f.applicant.profile.chinese.hsk_level.map_or(0, |l| i64::from(l.get()));
+        g.applicant.profile.chinese.hsk_level = hsk((level + up).clamp(1, 9)).filter(|_| level + up > 0);
+        g.applicant.profile.chinese.former_chinese_national |= former;
         let (p, q) = (judge(&f), judge(&g));
         prop_assert!(q.0 >= p.0, "{p:?} -> {q:?}");
     }

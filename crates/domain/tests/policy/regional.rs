@@ -18,7 +18,7 @@ fn failures(a: &Assessment) -> Vec<&str> {
 /// 65, a bachelor with 10 years: direct B, over the normal age limit.
 fn older_engineer() -> Facts {
     let mut f = facts();
-    f.applicant.experience_years = years(10);
+    f.applicant.profile.experience_years = years(10);
     aged(&mut f, 65);
     f
 }
@@ -26,7 +26,7 @@ fn older_engineer() -> Facts {
 #[test]
 fn beijing_age_limit_70_for_urgently_needed_talent() {
     let mut f = older_engineer();
-    f.applicant.talent.urgently_needed = true;
+    f.applicant.profile.talent.urgently_needed = true;
     in_region(&mut f, "110000");
     let a = policy().assess(&f);
     assert_eq!(a.category, Category::B);
@@ -47,7 +47,7 @@ fn beijing_age_limit_70_for_urgently_needed_talent() {
 
     // Urgently needed elsewhere: no such exception.
     let mut f = older_engineer();
-    f.applicant.talent.urgently_needed = true;
+    f.applicant.profile.talent.urgently_needed = true;
     let a = policy().assess(&f);
     assert_eq!(failures(&a), ["over_age_limit"]);
 }
@@ -55,11 +55,11 @@ fn beijing_age_limit_70_for_urgently_needed_talent() {
 /// 60 points with no degree and no experience (see criteria.rs): B by points.
 fn no_degree_60_points(region: &str) -> Facts {
     let mut f = facts();
-    f.applicant.education = Education::Other;
+    f.applicant.profile.education = Education::Other;
     f.annual_salary = yuan("450000");
-    f.applicant.months_in_china = months(12);
-    f.applicant.chinese.hsk_level = hsk(5);
-    f.applicant.extras.patents = true;
+    f.applicant.profile.months_in_china = months(12);
+    f.applicant.profile.chinese.hsk_level = hsk(5);
+    f.applicant.profile.extras.patents = true;
     in_region(&mut f, region);
     f
 }
@@ -69,14 +69,14 @@ fn beijing_innovation_talent_skips_degree_and_experience() {
     let mut f = no_degree_60_points("110000");
     let a = policy().assess(&f);
     assert_eq!(failures(&a), ["degree_required", "experience_required"]);
-    f.applicant.talent.innovation_talent = true;
+    f.applicant.profile.talent.innovation_talent = true;
     let a = policy().assess(&f);
     assert_eq!((a.category, a.points.total), (Category::B, 60));
     assert!(a.eligible(), "{:?}", a.failures);
     assert_eq!(rules(&a), ["innovation_talent_degree_experience_exempt"]);
     // Not in Shanghai.
     let mut f = no_degree_60_points("310000");
-    f.applicant.talent.innovation_talent = true;
+    f.applicant.profile.talent.innovation_talent = true;
     assert_eq!(
         failures(&policy().assess(&f)),
         ["degree_required", "experience_required"]
@@ -87,12 +87,12 @@ fn beijing_innovation_talent_skips_degree_and_experience() {
 /// (5) + age 24 (10) + top university (5) = 64, B by points.
 fn graduate(region: &str) -> Facts {
     let mut f = facts();
-    f.applicant.education = Education::Master;
+    f.applicant.profile.education = Education::Master;
     f.annual_salary = yuan("260000");
-    f.applicant.months_in_china = months(12);
-    f.applicant.chinese.hsk_level = hsk(5);
-    f.applicant.extras.top_foreign_university = true;
-    f.applicant.talent.young_graduate = true;
+    f.applicant.profile.months_in_china = months(12);
+    f.applicant.profile.chinese.hsk_level = hsk(5);
+    f.applicant.profile.extras.top_foreign_university = true;
+    f.applicant.profile.talent.young_graduate = true;
     aged(&mut f, 24);
     in_region(&mut f, region);
     f
@@ -125,9 +125,9 @@ fn validity_limits_per_category() {
     let a = policy().assess(&f);
     assert_eq!((a.category, a.max_validity_months), (Category::C, 12));
     assert_eq!(a.valid_to_limit, Some(d("2027-04-01")));
-    f.applicant.experience_years = years(2);
+    f.applicant.profile.experience_years = years(2);
     assert_eq!(policy().assess(&f).max_validity_months, 24);
-    f.applicant.talent.national_talent_programme = true;
+    f.applicant.profile.talent.national_talent_programme = true;
     let a = policy().assess(&f);
     assert_eq!(a.max_validity_months, 60);
     assert_eq!(a.valid_to_limit, Some(d("2031-04-01")));
@@ -161,7 +161,7 @@ fn category_c_carries_the_quota() {
     in_region(&mut f, "320500");
     let a = policy().assess(&f);
     assert_eq!((a.category, a.c_quota), (Category::C, Some(1_500)));
-    f.applicant.experience_years = years(2);
+    f.applicant.profile.experience_years = years(2);
     assert_eq!(policy().assess(&f).c_quota, None);
 }
 
@@ -186,7 +186,7 @@ fn status(a: &Assessment, kind: DocumentKind) -> &DocumentStatus {
 fn cluster_reuses_documents_verified_in_another_member() {
     use DocumentKind as K;
     let mut f = facts();
-    f.applicant.experience_years = years(4);
+    f.applicant.profile.experience_years = years(4);
     in_region(&mut f, "120000");
     f.documents_on_file = vec![
         on_file(K::DegreeCertificate, "110000", "2024-05-01"),
@@ -269,8 +269,8 @@ fn exemptions_and_deferral() {
         }
     );
     assert!(a.documents.iter().all(|d| !d.deferrable));
-    f.applicant.accompanying_family = true;
-    f.applicant.talent.national_talent_programme = true;
+    f.applicant.profile.accompanying_family = true;
+    f.applicant.profile.talent.national_talent_programme = true;
     let a = policy().assess(&f);
     assert_eq!(status(&a, K::FamilyDocuments), &DocumentStatus::Required);
     // Category A may be accepted with documents missing; A is not asked for experience proof.
@@ -328,8 +328,8 @@ fn documents_per_kind() {
 
 fn professor_moving(from: EmployerKind, to: EmployerKind, to_city: &str) -> Facts {
     let mut f = facts();
-    f.applicant.education = Education::Doctorate;
-    f.applicant.experience_years = years(8);
+    f.applicant.profile.education = Education::Doctorate;
+    f.applicant.profile.experience_years = years(8);
     f.kind = ApplicationKind::Change;
     in_region(&mut f, to_city);
     f.employer.kind = to;

@@ -24,11 +24,11 @@ fn build(p: Profile) -> Facts {
     let mut f = facts();
     f.applicant.nationality = Nationality::parse("nationality", p.nationality).unwrap();
     aged(&mut f, p.age);
-    f.applicant.education = p.education;
-    f.applicant.experience_years = years(p.years);
+    f.applicant.profile.education = p.education;
+    f.applicant.profile.experience_years = years(p.years);
     f.annual_salary = yuan(p.salary);
-    f.applicant.months_in_china = months(p.months);
-    f.applicant.chinese.hsk_level = p.hsk.and_then(hsk);
+    f.applicant.profile.months_in_china = months(p.months);
+    f.applicant.profile.chinese.hsk_level = p.hsk.and_then(hsk);
     in_region(&mut f, p.region);
     f
 }
@@ -63,7 +63,7 @@ fn german_automotive_engineer_in_shanghai_one_point_short_of_a() {
         hsk: Some(3),
         region: "310000",
     });
-    f.applicant.extras.fortune_global_500_experience = true;
+    f.applicant.profile.extras.fortune_global_500_experience = true;
     let a = check(
         &f,
         [20, 15, 11, 15, 3, 0, 15, 5, 0],
@@ -79,7 +79,7 @@ fn german_automotive_engineer_in_shanghai_one_point_short_of_a() {
     );
 
     // HSK 4 adds the missing point: 85, A by points.
-    f.applicant.chinese.hsk_level = hsk(4);
+    f.applicant.profile.chinese.hsk_level = hsk(4);
     check(
         &f,
         [20, 15, 11, 15, 4, 0, 15, 5, 0],
@@ -160,8 +160,8 @@ fn french_postdoc_in_beijing() {
         hsk: None,
         region: "110000",
     });
-    f.applicant.extras.top_foreign_university = true;
-    f.applicant.talent.postdoctoral_work = true;
+    f.applicant.profile.extras.top_foreign_university = true;
+    f.applicant.profile.talent.postdoctoral_work = true;
     let a = check(
         &f,
         [14, 20, 6, 15, 0, 0, 15, 5, 0],
@@ -187,7 +187,7 @@ fn british_finance_executive_in_shenzhen() {
         hsk: None,
         region: "440300",
     });
-    f.applicant.extras.fortune_global_500_experience = true;
+    f.applicant.profile.extras.fortune_global_500_experience = true;
     let a = check(
         &f,
         [20, 15, 20, 15, 0, 0, 10, 5, 0],
@@ -218,8 +218,8 @@ fn japanese_founder_in_hangzhou() {
         hsk: Some(4),
         region: "330100",
     });
-    f.applicant.extras.patents = true;
-    f.applicant.founder = Some(FounderFacts {
+    f.applicant.profile.extras.patents = true;
+    f.applicant.profile.founder = Some(FounderFacts {
         patents: Count::new("patents", 3).unwrap(),
         years: years(4),
         investment_usd: UsdAmount::new("investment_usd", 800_000).unwrap(),
@@ -248,8 +248,8 @@ fn singaporean_former_chinese_national_in_xian() {
         hsk: None,
         region: "610100",
     });
-    f.applicant.chinese.former_chinese_national = true;
-    f.applicant.extras.years_worked_in_china = years(8);
+    f.applicant.profile.chinese.former_chinese_national = true;
+    f.applicant.profile.extras.years_worked_in_china = years(8);
     let a = check(
         &f,
         [14, 15, 20, 15, 5, 10, 5, 5, 5],
@@ -276,7 +276,7 @@ fn indian_engineer_aged_62_in_shanghai_and_in_beijing() {
         hsk: Some(1),
         region: "310000",
     });
-    f.applicant.talent.urgently_needed = true;
+    f.applicant.profile.talent.urgently_needed = true;
     let a = check(
         &f,
         [20, 10, 20, 15, 1, 0, 0, 0, 0],
@@ -313,8 +313,8 @@ fn russian_young_graduate_in_beijing_and_in_tianjin() {
         hsk: Some(5),
         region: "110000",
     });
-    f.applicant.extras.top_foreign_university = true;
-    f.applicant.talent.young_graduate = true;
+    f.applicant.profile.extras.top_foreign_university = true;
+    f.applicant.profile.talent.young_graduate = true;
     let b64 = Basis::Points {
         total: 64,
         threshold: 60,
@@ -353,7 +353,7 @@ fn brazilian_chef_with_skill_certificate_in_guangzhou() {
         hsk: Some(2),
         region: "440100",
     });
-    f.applicant.talent.skill_certificate = true;
+    f.applicant.profile.talent.skill_certificate = true;
     let a = check(
         &f,
         [8, 0, 13, 15, 2, 0, 15, 0, 0],
@@ -385,7 +385,7 @@ fn canadian_professor_moving_from_beijing_to_tianjin() {
         hsk: Some(3),
         region: "120000",
     });
-    f.applicant.extras.top_foreign_university = true;
+    f.applicant.profile.extras.top_foreign_university = true;
     f.kind = ApplicationKind::Change;
     f.employer.kind = EmployerKind::ResearchInstitute;
     f.current_permit = Some(CurrentPermit {
@@ -426,7 +426,7 @@ fn korean_designer_with_chinese_degree_in_hangzhou() {
         hsk: Some(3),
         region: "330100",
     });
-    f.applicant.chinese.degree_taught_in_chinese = true;
+    f.applicant.profile.chinese.degree_taught_in_chinese = true;
     check(
         &f,
         [11, 10, 0, 15, 5, 0, 10, 0, 2],
