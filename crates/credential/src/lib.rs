@@ -1,0 +1,18 @@
+//! The permit credential carried in the electronic social security card: CWT claims signed as
+//! COSE_Sign1 with Ed25519, Base45 text for the QR, a token status list for revocation and a
+//! signed key set for offline trust. Pure: times and key seeds come from the caller.
+
+pub mod base45;
+mod cbor;
+pub mod claims;
+pub mod cose;
+pub mod keys;
+pub mod qr;
+pub mod status;
+pub mod verify;
+
+pub use claims::{Claims, Issuer, PermitClaims, Profile, StatusRef, TokenId, TokenParams};
+pub use keys::{IssuerKey, KeyEntry, KeyLookup, KeySet, Kid};
+pub use qr::issue;
+pub use status::{StatusList, StatusListToken, TokenStatus};
+pub use verify::{Verdict, verify};
