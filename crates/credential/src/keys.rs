@@ -57,6 +57,10 @@ impl IssuerKey {
     pub fn kid(&self) -> &Kid {
         &self.kid
     }
+    /// The 32-byte seed, for sealing at rest only.
+    pub(crate) fn seed(&self) -> [u8; 32] {
+        self.signing.to_bytes()
+    }
     pub fn public(&self) -> VerifyingKey {
         self.signing.verifying_key()
     }

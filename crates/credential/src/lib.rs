@@ -8,11 +8,13 @@ pub mod claims;
 pub mod cose;
 pub mod keys;
 pub mod qr;
+pub mod seal;
 pub mod status;
 pub mod verify;
 
 pub use claims::{Claims, Issuer, PermitClaims, Profile, StatusRef, TokenId, TokenParams};
 pub use keys::{IssuerKey, KeyEntry, KeyLookup, KeySet, Kid};
 pub use qr::issue;
+pub use seal::{SealError, SealingKey};
 pub use status::{StatusList, StatusListToken, TokenStatus};
 pub use verify::{Verdict, verify};

@@ -1,6 +1,7 @@
 //! `onecard`: the one binary. `serve` runs the service; `migrate` brings a database's schema up
 //! to date; `audit verify` checks the audit chain; `policy check` reviews a policy file.
 
+mod keys_cmd;
 mod policy_cmd;
 mod simulate_cmd;
 
@@ -60,6 +61,14 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The issuer's signing keys.
+    Keys {
+        /// The key that seals the keys at rest: 64 hexadecimal digits (32 random bytes).
+        #[arg(long, env = "ONECARD_SEALING_KEY", hide_env_values = true)]
+        sealing_key: Option<String>,
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Policy files.
     Policy {
         #[command(subcommand)]
@@ -71,6 +80,21 @@ enum Command {
 enum AuditCommand {
     /// Check every link of the hash chain; report the first broken one.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make the first signing key; refused if there is one.
+    Generate,
+    /// Make a new signing key; the others keep verifying what they signed.
+    Rotate,
+    /// Retire a key: it verifies no more.
+    Retire {
+        #[arg(value_name = "KID")]
+        kid: String,
+    },
+    /// List the keys, and check that each sealed key opens with the sealing key.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -191,6 +215,59 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 (None, None) => policy_cmd::Base::BuiltIn,
             };
             Ok(policy_cmd::run(&file, base))
+        }
+        Command::Keys {
+            sealing_key,
+            command,
+        } => {
+            let sealing = match (
+                &command,
+                sealing_key.as_deref().map(credential::SealingKey::parse),
+            ) {
+                (KeysCommand::Retire { .. }, _) => None,
+                (_, Some(Ok(k))) => Some(k),
+                (_, Some(Err(e))) => {
+                    eprintln!("onecard: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+                (_, None) => {
+                    eprintln!(
+                        "onecard: the sealing key is needed: --sealing-key or ONECARD_SEALING_KEY"
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 1 }).await?;
+            let now = chrono::Utc::now();
+            let result = match (&command, &sealing) {
+                (KeysCommand::Generate, Some(s)) => keys_cmd::generate(&*store, s, now)
+                    .await
+                    .map(|kid| (format!("generated {kid}\n"), true)),
+                (KeysCommand::Rotate, Some(s)) => keys_cmd::rotate(&*store, s, now)
+                    .await
+                    .map(|kid| (format!("new signing key {kid}\n"), true)),
+                (KeysCommand::Retire { kid }, _) => keys_cmd::retire(&*store, kid, now)
+                    .await
+                    .map(|()| (format!("retired {kid}\n"), true)),
+                (KeysCommand::List, Some(s)) => keys_cmd::list(&*store, s).await,
+                (_, None) => unreachable!("a sealing key for all but retire"),
+            };
+            store.close().await;
+            match result {
+                Ok((out, ok)) => {
+                    print!("{out}");
+                    Ok(if ok {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(2)
+                    })
+                }
+                Err(e @ keys_cmd::KeysError::Store(_)) => Err(e.into()),
+                Err(e) => {
+                    eprintln!("onecard: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Policy {
             command: PolicyCommand::Simulate { policy, show },

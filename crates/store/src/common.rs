@@ -650,6 +650,49 @@ macro_rules! impl_tx {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
+            async fn insert_issuer_key(&mut self, k: &crate::StoredIssuerKey) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO issuer_keys (kid, public_key, sealed_seed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&k.kid)
+                .bind(&k.public_key)
+                .bind(&k.sealed_seed)
+                .bind(k.created_at)
+                .bind(k.retired_at)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "issuer_key"))?;
+                Ok(())
+            }
+
+            async fn issuer_keys(&mut self) -> crate::Result<Vec<crate::StoredIssuerKey>> {
+                let rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>)> =
+                    sqlx::query_as(
+                        "SELECT kid, public_key, sealed_seed, created_at, retired_at FROM issuer_keys ORDER BY created_at, kid",
+                    )
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(kid, public_key, sealed_seed, created_at, retired_at)| crate::StoredIssuerKey {
+                        kid,
+                        public_key,
+                        sealed_seed,
+                        created_at,
+                        retired_at,
+                    })
+                    .collect())
+            }
+
+            async fn retire_issuer_key(&mut self, kid: &[u8], at: chrono::DateTime<chrono::Utc>) -> crate::Result<bool> {
+                let r = sqlx::query("UPDATE issuer_keys SET retired_at = $2 WHERE kid = $1 AND retired_at IS NULL")
+                    .bind(kid)
+                    .bind(at)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
             async fn insert_policy(&mut self, p: &crate::StoredPolicy) -> crate::Result<()> {
                 sqlx::query(
                     "INSERT INTO policies (version, effective_from, file_name, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4, $5, $6)",

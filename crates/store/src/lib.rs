@@ -225,6 +225,26 @@ pub struct Assessed {
     pub eligible: bool,
 }
 
+/// An issuer signing key as stored: the seed only sealed (the store never sees it in clear).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredIssuerKey {
+    pub kid: Vec<u8>,
+    pub public_key: Vec<u8>,
+    pub sealed_seed: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for StoredIssuerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredIssuerKey")
+            .field("kid", &self.kid)
+            .field("created_at", &self.created_at)
+            .field("retired_at", &self.retired_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A policy version an administrator loaded, with its source text as loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPolicy {
@@ -388,6 +408,13 @@ pub trait Tx: Send {
         after: Option<ApplicationId>,
         limit: i64,
     ) -> Result<Vec<Assessed>>;
+
+    /// `Conflict("issuer_key")` if the key id is taken.
+    async fn insert_issuer_key(&mut self, key: &StoredIssuerKey) -> Result<()>;
+    /// Every issuer key, oldest first.
+    async fn issuer_keys(&mut self) -> Result<Vec<StoredIssuerKey>>;
+    /// Retires a key at `at`; false if there is no such key not yet retired.
+    async fn retire_issuer_key(&mut self, kid: &[u8], at: DateTime<Utc>) -> Result<bool>;
 
     /// `Conflict("policy_version")` if the version was loaded before.
     async fn insert_policy(&mut self, policy: &StoredPolicy) -> Result<()>;

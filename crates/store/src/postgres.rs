@@ -19,6 +19,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../migrations/postgres/0002_assessments.sql"),
     ),
+    (
+        3,
+        "issuer_keys",
+        include_str!("../migrations/postgres/0003_issuer_keys.sql"),
+    ),
 ];
 
 pub struct PgStore {

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "assessments",
         include_str!("../migrations/sqlite/0002_assessments.sql"),
     ),
+    (
+        3,
+        "issuer_keys",
+        include_str!("../migrations/sqlite/0003_issuer_keys.sql"),
+    ),
 ];
 
 pub struct SqliteStore {

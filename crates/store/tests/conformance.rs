@@ -86,6 +86,7 @@ conformance! {
     #[tokio::test] assessments => sqlite_assessments, postgres_assessments;
     #[tokio::test] queue_by_deadline => sqlite_queue_by_deadline, postgres_queue_by_deadline;
     #[tokio::test] policies => sqlite_policies, postgres_policies;
+    #[tokio::test] issuer_keys => sqlite_issuer_keys, postgres_issuer_keys;
     #[tokio::test] bulk_reads => sqlite_bulk_reads, postgres_bulk_reads;
     #[tokio::test] bulk_writes => sqlite_bulk_writes, postgres_bulk_writes;
     #[tokio::test] bulk_idempotency => sqlite_bulk_idempotency, postgres_bulk_idempotency;
@@ -1627,6 +1628,50 @@ async fn policies(store: Arc<dyn Store>) {
     drop(tx);
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.policies().await.unwrap(), vec![earlier, later]);
+}
+
+async fn issuer_keys(store: Arc<dyn Store>) {
+    let key = |n: u8, created: DateTime<Utc>| store::StoredIssuerKey {
+        kid: vec![n; 8],
+        public_key: vec![n; 32],
+        sealed_seed: vec![n ^ 0xff; 60],
+        created_at: created,
+        retired_at: None,
+    };
+    let (first, second) = (key(1, now() - Duration::days(400)), key(2, now()));
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.issuer_keys().await.unwrap().is_empty());
+    tx.insert_issuer_key(&second).await.unwrap();
+    tx.insert_issuer_key(&first).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_issuer_key(&key(1, now())).await, "issuer_key");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.issuer_keys().await.unwrap(),
+        vec![first.clone(), second.clone()]
+    );
+    let at = now();
+    assert!(tx.retire_issuer_key(&first.kid, at).await.unwrap());
+    assert!(
+        !tx.retire_issuer_key(&first.kid, at).await.unwrap(),
+        "retired once"
+    );
+    assert!(
+        !tx.retire_issuer_key(&[9; 8], at).await.unwrap(),
+        "no such key"
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let keys = tx.issuer_keys().await.unwrap();
+    assert_eq!(keys[0].retired_at, Some(at));
+    assert_eq!(keys[1].retired_at, None);
+    assert!(
+        !format!("{:?}", keys[0]).contains("254"),
+        "the sealed seed is not printed"
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
