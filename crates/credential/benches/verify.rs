@@ -90,6 +90,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("issue_qr_text", |b| {
         b.iter(|| issue(black_box(&claims), &key))
     });
+    // What the card shows every minute: sign, encode, the QR matrix and its SVG.
+    g.bench_function("issue_qr_svg", |b| {
+        b.iter(|| {
+            let text = issue(black_box(&claims), &key);
+            credential::Matrix::of(&text).expect("fits").svg()
+        })
+    });
     g.finish();
 }
 

@@ -6,6 +6,7 @@ pub mod base45;
 mod cbor;
 pub mod claims;
 pub mod cose;
+pub mod image;
 pub mod keys;
 pub mod qr;
 pub mod seal;
@@ -13,6 +14,7 @@ pub mod status;
 pub mod verify;
 
 pub use claims::{Claims, Issuer, PermitClaims, Profile, StatusRef, TokenId, TokenParams};
+pub use image::{ImageError, Matrix};
 pub use keys::{IssuerKey, KeyEntry, KeyLookup, KeySet, Kid};
 pub use qr::issue;
 pub use seal::{SealError, SealingKey};
