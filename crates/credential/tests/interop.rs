@@ -3,19 +3,10 @@
 //! Runs where `python3` has both (`.ci/run` installs them and sets ONECARD_INTEROP_TESTS=required);
 //! elsewhere it says it was skipped.
 
-use chrono::NaiveDate;
-use credential::{Claims, IssuerKey, Profile, StatusRef, TokenId, TokenParams, issue};
-use domain::city::City;
-use domain::ids::{EmployerId, PermitId, PersonId};
-use domain::numbers::PermitNumber;
-use domain::permit::{Category, Medium, Permit, PermitStatus};
-use domain::values::{Nationality, PassportNumber, PersonName, Text};
+mod common;
+use common::d;
+use credential::{IssuerKey, Profile, issue};
 use std::process::Command;
-use uuid::Uuid;
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
 
 fn python_ready() -> bool {
     Command::new("python3")
@@ -35,35 +26,9 @@ fn pycose_verifies_and_cbor2_reads_a_issued_credential() {
         eprintln!("skipped: python3 with cbor2 and pycose not found (pip install cbor2 pycose)");
         return;
     }
-    let permit = Permit {
-        id: PermitId(Uuid::from_u128(1)),
-        number: PermitNumber::new("110000", d("2026-01-05"), 42).unwrap(),
-        revision: 1,
-        holder_id: PersonId(Uuid::from_u128(2)),
-        employer_id: EmployerId(Uuid::from_u128(3)),
-        holder_name: PersonName::parse("holder", "MÜLLER", "Anna").unwrap(),
-        nationality: Nationality::parse("n", "DEU").unwrap(),
-        passport_number: PassportNumber::parse("p", "C01X00T47").unwrap(),
-        category: Category::B,
-        position: Text::parse("position", "Data Scientist", 200).unwrap(),
-        city: City::parse("city", "110000").unwrap(),
-        valid_from: d("2026-01-05"),
-        valid_to: d("2028-01-04"),
-        status: PermitStatus::Valid,
-        status_changed_on: None,
-        medium: Medium::Electronic,
-        application_id: None,
-    };
-    let employer = Text::parse("employer", "北京中关村示例科技有限公司", 200).unwrap();
-    let params = TokenParams {
-        issuer: credential::Issuer::parse("CN-MOHRSS").unwrap(),
-        issued_at: 1_790_000_000,
-        expires_at: 1_790_000_060,
-        token_id: TokenId::from_bytes(&[0x5a; 8]).unwrap(),
-        status: StatusRef::new(77, "https://onecard.example/status/1").unwrap(),
-    };
-    let key = IssuerKey::from_seed(&[7; 32]);
-    let claims = Claims::for_permit(&permit, &employer, Profile::Full, params);
+    let permit = common::permit("Data Scientist");
+    let key = common::key();
+    let claims = common::claims(&permit, "北京中关村示例科技有限公司", Profile::Full);
     let text = issue(&claims, &key);
 
     let run = |text: &str| {

@@ -1,54 +1,13 @@
 //! The QR image of a credential: drawn, read back from its pixels (rqrr), and verified; and the
 //! QR version a full-profile permit takes.
 
-use chrono::NaiveDate;
-use credential::{
-    Claims, IssuerKey, Kid, Matrix, Profile, StatusRef, TokenId, TokenParams, Verdict, issue,
-    verify,
-};
-use domain::city::City;
-use domain::ids::{EmployerId, PermitId, PersonId};
-use domain::numbers::PermitNumber;
-use domain::permit::{Category, Medium, Permit, PermitStatus};
-use domain::values::{Nationality, PassportNumber, PersonName, Text};
-use uuid::Uuid;
-
-const T0: i64 = 1_790_000_000;
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+mod common;
+use common::T0;
+use credential::{IssuerKey, Kid, Matrix, Profile, Verdict, issue, verify};
 
 fn credential(employer: &str, position: &str, profile: Profile) -> (String, IssuerKey) {
-    let permit = Permit {
-        id: PermitId(Uuid::from_u128(1)),
-        number: PermitNumber::new("110000", d("2026-01-05"), 4242).unwrap(),
-        revision: 1,
-        holder_id: PersonId(Uuid::from_u128(2)),
-        employer_id: EmployerId(Uuid::from_u128(3)),
-        holder_name: PersonName::parse("holder", "MÜLLER", "Anna").unwrap(),
-        nationality: Nationality::parse("n", "DEU").unwrap(),
-        passport_number: PassportNumber::parse("p", "C01X00T47").unwrap(),
-        category: Category::B,
-        position: Text::parse("position", position, 200).unwrap(),
-        city: City::parse("city", "110000").unwrap(),
-        valid_from: d("2026-01-05"),
-        valid_to: d("2028-01-04"),
-        status: PermitStatus::Valid,
-        status_changed_on: None,
-        medium: Medium::Electronic,
-        application_id: None,
-    };
-    let params = TokenParams {
-        issuer: credential::Issuer::parse("CN-MOHRSS").unwrap(),
-        issued_at: T0,
-        expires_at: T0 + 60,
-        token_id: TokenId::from_bytes(&[0x11; 8]).unwrap(),
-        status: StatusRef::new(4242, "https://onecard.example/status/1").unwrap(),
-    };
-    let key = IssuerKey::from_seed(&[3; 32]);
-    let employer = Text::parse("employer", employer, 200).unwrap();
-    let claims = Claims::for_permit(&permit, &employer, profile, params);
+    let key = common::key();
+    let claims = common::claims(&common::permit(position), employer, profile);
     (issue(&claims, &key), key)
 }
 
