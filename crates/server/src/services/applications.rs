@@ -410,19 +410,18 @@ async fn write_batch(
 }
 
 /// What the policy in force says of an application submitted on `on`: its deadlines, and the
-/// assessment where there is a profile. The application id is left to the caller.
+/// assessment where the employer gave a profile (read with the person and the employer). The
+/// application id is left to the caller.
 fn at_submission(
     policy: &Policy,
     details: &Details,
     region: City,
-    profile: Option<&Profile>,
-    person: &Person,
-    employer: &Employer,
+    profiled: Option<(&Profile, &Person, &Employer)>,
     on: NaiveDate,
 ) -> Result<AssessmentRecord, FieldError> {
     let deadlines = policy.deadlines_for(on, domain::profile::requested_period(details));
-    let (facts, result) = match profile {
-        Some(profile) => {
+    let (facts, result) = match profiled {
+        Some((profile, person, employer)) => {
             let facts = domain::profile::facts(profile, details, region, person, employer, on)?;
             let result = policy.assess(&facts);
             (Some(facts), Some(result))
@@ -431,7 +430,7 @@ fn at_submission(
     };
     Ok(AssessmentRecord {
         application_id: ApplicationId(uuid::Uuid::nil()),
-        profile: profile.cloned(),
+        profile: profiled.map(|(p, _, _)| p.clone()),
         policy_version: Some(policy.version().to_string()),
         pre_review_due: Some(deadlines.pre_review.date),
         decision_due: Some(deadlines.decision.date),
@@ -511,36 +510,28 @@ async fn decide(
     } else {
         State::Draft
     };
-    let placeholder = ApplicationId(uuid::Uuid::nil());
     let record = match (&input.profile, state) {
         (Some(_), _) if input.details.kind() != ApplicationKind::New => {
             return Ok(Err(FieldError::new("profile", "profile_new_only").into()));
         }
         (Some(profile), State::Draft) => Some(Box::new(AssessmentRecord::profile_only(
-            placeholder,
+            ApplicationId(uuid::Uuid::nil()),
             profile.clone(),
         ))),
         (profile, _) => {
-            let person = match people.get(&person_id) {
-                Some(p) => p.clone(),
-                None => tx
-                    .person(person_id)
-                    .await?
-                    .ok_or(ServiceError::NotFound("person"))?,
+            // A profile comes with a new permit only, whose person was looked up above.
+            let profiled = match profile {
+                Some(p) => Some((
+                    p,
+                    people
+                        .get(&person_id)
+                        .ok_or(ServiceError::NotFound("person"))?,
+                    employer,
+                )),
+                None => None,
             };
-            match at_submission(
-                policy,
-                &input.details,
-                employer.city,
-                profile.as_ref(),
-                &person,
-                employer,
-                today,
-            ) {
-                Ok(r) => Some(Box::new(AssessmentRecord {
-                    application_id: placeholder,
-                    ..r
-                })),
+            match at_submission(policy, &input.details, employer.city, profiled, today) {
+                Ok(r) => Some(Box::new(r)),
                 Err(e) => return Ok(Err(e.into())),
             }
         }
@@ -632,23 +623,23 @@ pub async fn transition(
     if submitting {
         // Deadlines run from this submission, under the policy in force today.
         let profile = tx.assessments(&[id]).await?.pop().and_then(|r| r.profile);
-        let person = tx
-            .person(app.person_id)
-            .await?
-            .ok_or(ServiceError::NotFound("person"))?;
-        let employer = tx
-            .employer(app.employer_id)
-            .await?
-            .ok_or(ServiceError::NotFound("employer"))?;
-        let record = at_submission(
-            &policy,
-            &app.details,
-            app.city,
-            profile.as_ref(),
-            &person,
-            &employer,
-            today,
-        )?;
+        // The person and the employer are read only to assess a profile.
+        let parties = match &profile {
+            Some(_) => Some((
+                tx.person(app.person_id)
+                    .await?
+                    .ok_or(ServiceError::NotFound("person"))?,
+                tx.employer(app.employer_id)
+                    .await?
+                    .ok_or(ServiceError::NotFound("employer"))?,
+            )),
+            None => None,
+        };
+        let profiled = profile
+            .as_ref()
+            .zip(parties.as_ref())
+            .map(|(p, (person, employer))| (p, person, employer));
+        let record = at_submission(&policy, &app.details, app.city, profiled, today)?;
         tx.upsert_assessments(&[AssessmentRecord {
             application_id: id,
             ..record
