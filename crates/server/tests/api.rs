@@ -117,19 +117,6 @@ fn steps(detail: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Takes a submitted application through pre-review and acceptance into review; returns the
-/// version to decide on.
-async fn to_review(officer: &Client, app: &Value) -> i64 {
-    let app_id = id(app);
-    let mut v = version(app);
-    for action in ["pass_pre_review", "accept", "start_review"] {
-        let (s, a) = step(officer, &app_id, action, v, json!({})).await;
-        assert_eq!(s, StatusCode::OK, "{action}: {a}");
-        v = version(&a);
-    }
-    v
-}
-
 /// A grant of category B from today for `days`.
 fn grant(today: NaiveDate, days: i64) -> Value {
     json!({ "category": "B", "valid_from": date(today, 0), "valid_to": date(today, days) })

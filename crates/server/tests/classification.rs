@@ -230,12 +230,7 @@ async fn an_override_of_the_category_needs_a_reason(srv: TestServer) {
     } else {
         "A"
     };
-    let mut v = 1;
-    for action in ["pass_pre_review", "accept", "start_review"] {
-        let (s, a) = step(&officer, &id, action, v, json!({})).await;
-        assert_eq!(s, StatusCode::OK, "{action}: {a}");
-        v = a["version"].as_i64().unwrap();
-    }
+    let v = to_review(&officer, &app).await;
     let grant = |category: &str| json!({ "category": category, "valid_from": date(today, 0), "valid_to": date(today, 300) });
     let r = step(&officer, &id, "approve", v, grant(other)).await;
     assert_field_error(&r, "override_reason_required", "override_reason");
@@ -460,14 +455,8 @@ async fn category_c_respects_the_city_quota(srv: TestServer) {
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{app}");
-        let id = app["id"].as_str().unwrap().to_string();
-        let mut v = 1;
-        for action in ["pass_pre_review", "accept", "start_review"] {
-            let (s, a) = step(&officer, &id, action, v, json!({})).await;
-            assert_eq!(s, StatusCode::OK, "{action}: {a}");
-            v = a["version"].as_i64().unwrap();
-        }
-        reviewed.push((id, v));
+        let v = to_review(&officer, &app).await;
+        reviewed.push((app["id"].as_str().unwrap().to_string(), v));
     }
     let grant = |category: &str| json!({ "category": category, "valid_from": date(today, 0), "valid_to": date(today, 300) });
     let (id, v) = &reviewed[0];

@@ -1,7 +1,7 @@
 //! The administrator: accounts, and forms to register an employer and create an account.
 
 use super::view::{
-    ErrorItem, Field, Page, Stop, apply_errors, city_name, city_options, require, shown_on_form,
+    ErrorItem, Field, Page, Stop, apply_errors, city_name, city_options, form_outcome, require,
     time, with_choose, with_status,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
@@ -12,7 +12,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Extension, Form, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use domain::party::{Employer, EmployerKind};
 use domain::role::{Principal, Role, Scope};
@@ -283,16 +283,13 @@ async fn create_employer(
         city: f.city.clone(),
         kind: f.kind.clone(),
     };
-    let err = match input.parse() {
-        Ok(new) => match services::employers::create(&app.ctx, &who, new, None).await {
-            Ok(_) => return Ok(Redirect::to("/admin?done=employer").into_response()),
-            Err(e) => HttpError::from(e),
-        },
-        Err(inv) => HttpError::invalid(inv),
+    let result = match input.parse() {
+        Ok(new) => services::employers::create(&app.ctx, &who, new, None)
+            .await
+            .map_err(HttpError::from),
+        Err(inv) => Err(HttpError::invalid(inv)),
     };
-    if !shown_on_form(&err) {
-        return Err(err.into());
-    }
+    let err = form_outcome(result, |_| "/admin?done=employer".into())?;
     admin_page(
         &app,
         &headers,
@@ -322,16 +319,13 @@ async fn create_account(
         person_id: f.person_id.clone(),
         city: f.city.clone(),
     };
-    let err = match input.parse() {
-        Ok(new) => match services::accounts::create(&app.ctx, &who, new, None).await {
-            Ok(_) => return Ok(Redirect::to("/admin?done=account").into_response()),
-            Err(e) => HttpError::from(e),
-        },
-        Err(inv) => HttpError::invalid(inv),
+    let result = match input.parse() {
+        Ok(new) => services::accounts::create(&app.ctx, &who, new, None)
+            .await
+            .map_err(HttpError::from),
+        Err(inv) => Err(HttpError::invalid(inv)),
     };
-    if !shown_on_form(&err) {
-        return Err(err.into());
-    }
+    let err = form_outcome(result, |_| "/admin?done=account".into())?;
     admin_page(
         &app,
         &headers,
@@ -356,19 +350,13 @@ async fn load_policy(
         file_name: f.file_name.clone(),
         source: f.source.clone(),
     };
-    let err = match input.parse() {
-        Ok(upload) => {
-            match services::policies::load(&app.ctx, &who, &upload.file_name, &upload.source).await
-            {
-                Ok(_) => return Ok(Redirect::to("/admin?done=policy").into_response()),
-                Err(e) => HttpError::from(e),
-            }
-        }
-        Err(inv) => HttpError::invalid(inv),
+    let result = match input.parse() {
+        Ok(upload) => services::policies::load(&app.ctx, &who, &upload.file_name, &upload.source)
+            .await
+            .map_err(HttpError::from),
+        Err(inv) => Err(HttpError::invalid(inv)),
     };
-    if !shown_on_form(&err) {
-        return Err(err.into());
-    }
+    let err = form_outcome(result, |_| "/admin?done=policy".into())?;
     admin_page(
         &app,
         &headers,

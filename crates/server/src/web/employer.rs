@@ -2,8 +2,8 @@
 //! application.
 
 use super::view::{
-    Badge, ErrorItem, Field, Page, Section, apply_errors, category_options, date, require,
-    shown_on_form, state_badge, time, with_choose, with_status,
+    Badge, ErrorItem, Field, Page, Section, apply_errors, category_options, date, form_outcome,
+    require, state_badge, time, with_choose, with_status,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Extension, Form, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use domain::application::ApplicationKind;
 use domain::party::Person;
@@ -232,16 +232,13 @@ async fn create_person(
 ) -> Page {
     check_csrf(&headers, f.csrf.as_deref())?;
     let who = require(user, HR)?;
-    let err = match f.input().parse(app.ctx.clock.today()) {
-        Ok(input) => match services::people::create(&app.ctx, &who, input, None).await {
-            Ok(_) => return Ok(Redirect::to("/employer?done=person").into_response()),
-            Err(e) => HttpError::from(e),
-        },
-        Err(inv) => HttpError::invalid(inv),
+    let result = match f.input().parse(app.ctx.clock.today()) {
+        Ok(input) => services::people::create(&app.ctx, &who, input, None)
+            .await
+            .map_err(HttpError::from),
+        Err(inv) => Err(HttpError::invalid(inv)),
     };
-    if !shown_on_form(&err) {
-        return Err(err.into());
-    }
+    let err = form_outcome(result, |_| "/employer?done=person".into())?;
     let page = page_ctx(&app, &headers, Some(who), &csrf, "/employer/people/new");
     Ok(person_page(page, &f, Some(&err)))
 }
@@ -486,19 +483,13 @@ async fn create_application(
 ) -> Page {
     check_csrf(&headers, f.csrf.as_deref())?;
     let who = require(user, HR)?;
-    let err = match f.input().parse() {
-        Ok(input) => match services::applications::create(&app.ctx, &who, input, None).await {
-            Ok(c) => {
-                let id = c.into_inner().id;
-                return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
-            }
-            Err(e) => HttpError::from(e),
-        },
-        Err(inv) => HttpError::invalid(inv),
+    let result = match f.input().parse() {
+        Ok(input) => services::applications::create(&app.ctx, &who, input, None)
+            .await
+            .map_err(HttpError::from),
+        Err(inv) => Err(HttpError::invalid(inv)),
     };
-    if !shown_on_form(&err) {
-        return Err(err.into());
-    }
+    let err = form_outcome(result, |c| format!("/applications/{}", c.into_inner().id))?;
     let people = people_of(&app, &who).await?;
     let page = page_ctx(
         &app,

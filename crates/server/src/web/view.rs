@@ -56,6 +56,19 @@ pub fn with_status(mut res: Response, status: StatusCode) -> Response {
 
 /// Whether a failed form is shown again (invalid input, or a conflict to explain), rather than
 /// turned into an error page.
+/// Where a form's call leads: on success to the page `next` names; an error the form shows comes
+/// back, to be shown with the form again; any other error stops with its page.
+pub fn form_outcome<T>(
+    result: Result<T, HttpError>,
+    next: impl FnOnce(T) -> String,
+) -> Result<HttpError, Stop> {
+    match result {
+        Ok(t) => Err(Stop(Box::new(Redirect::to(&next(t)).into_response()))),
+        Err(e) if shown_on_form(&e) => Ok(e),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub fn shown_on_form(e: &HttpError) -> bool {
     matches!(
         e.status,

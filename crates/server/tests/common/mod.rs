@@ -302,6 +302,19 @@ pub async fn step(
         .await
 }
 
+/// Takes a submitted application through pre-review and acceptance into review; returns the
+/// version to decide on.
+pub async fn to_review(officer: &Client, app: &Value) -> i64 {
+    let app_id = app["id"].as_str().expect("an id").to_string();
+    let mut v = app["version"].as_i64().expect("a version");
+    for action in ["pass_pre_review", "accept", "start_review"] {
+        let (s, a) = step(officer, &app_id, action, v, json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{action}: {a}");
+        v = a["version"].as_i64().expect("a version");
+    }
+    v
+}
+
 /// Takes a submitted application through pre-review, acceptance and review to approval.
 pub async fn approve(officer: &Client, app: &Value, grant: Value) -> Value {
     let id = app["id"].as_str().unwrap();
