@@ -112,6 +112,8 @@ pub enum StatusListError {
     /// Older than its time to live: the verifier must fetch a fresh one.
     Stale,
     NotYetValid,
+    /// The list is shorter than the credential's index.
+    NoEntry,
 }
 
 impl StatusListError {
@@ -127,6 +129,7 @@ impl StatusListError {
             StatusListError::Expired => "status_list_expired",
             StatusListError::Stale => "status_list_stale",
             StatusListError::NotYetValid => "status_list_not_yet_valid",
+            StatusListError::NoEntry => "status_list_no_entry",
         }
     }
 }
