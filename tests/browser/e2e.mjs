@@ -1,6 +1,8 @@
 // Signs in as the employer, submits a new application, signs in as the labour officer and takes
 // it to approval: once in English, once in Chinese chosen with the switch on the page. Then a
 // visitor, not signed in, assesses an applicant on the self-assessment page in that language.
+// Last, on a phone's screen, the holder passes the real-name check and shows the card, whose QR
+// code renews itself; a visitor verifies the code on the public verifier page.
 // Usage: node e2e.mjs BASE_URL SCREENSHOT_DIR   (CHROMIUM names the browser binary)
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -114,6 +116,48 @@ try {
     console.log(`self-assessment: B (${lang})`);
     await visitor.close();
   }
+
+  // The holder's card on a phone.
+  const phone = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const holder = await phone.newPage();
+  await holder.clock.install();
+  await signIn(holder, 'anna');
+  await holder.goto(`${base}/card`);
+  await holder.fill('#passport_number', 'C01X00T47');
+  await holder.fill('#date_of_birth', '1990-04-12');
+  await Promise.all([holder.waitForURL(/done=checked/), holder.click('#real-name-form button[type=submit]')]);
+  await holder.locator('#card-qr-code svg').waitFor();
+  const first = await holder.locator('#card-qr-code').innerHTML();
+  assert.match(await holder.locator('#card-qr-caption').textContent(), /\d+ s/);
+  assert.equal(await holder.locator('#passport-full').isVisible(), false, 'the passport number is masked');
+  await shot(holder, 'card-1-wallet');
+  await holder.click('details.masked summary');
+  assert.equal((await holder.locator('#passport-full').textContent()).trim(), 'C01X00T47');
+  // Fifty-five seconds on, the page has fetched a new code by itself.
+  await holder.clock.fastForward(55_000);
+  await holder.waitForFunction((old) => document.querySelector('#card-qr-code').innerHTML !== old, first, { timeout: 10_000 });
+  await shot(holder, 'card-2-renewed');
+  const qr = await holder.evaluate(() => fetch('/api/v1/card/qr').then((r) => r.json()));
+  console.log(`card: QR version ${qr.version}, ${qr.text.length} characters`);
+
+  // A verifier, not signed in, pastes what a scanner read.
+  const checker = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, isMobile: true });
+  const vp = await checker.newPage();
+  await vp.goto(`${base}/verify`);
+  await vp.fill('#text', qr.text);
+  await Promise.all([vp.waitForLoadState('load'), vp.click('#verify-form button[type=submit]')]);
+  await vp.locator('#verdict').waitFor();
+  assert.equal(await vp.getAttribute('#verdict', 'data-outcome'), 'valid');
+  assert.match(await vp.locator('#verdict').textContent(), /MÜLLER Anna/);
+  await shot(vp, 'card-3-verified');
+  // The same code again: refused, in red.
+  await vp.fill('#text', qr.text);
+  await Promise.all([vp.waitForLoadState('load'), vp.click('#verify-form button[type=submit]')]);
+  assert.equal(await vp.getAttribute('#verdict', 'data-outcome'), 'already_used');
+  await shot(vp, 'card-4-used');
+  console.log('card: shown, renewed and verified once');
+  await checker.close();
+  await phone.close();
 } finally {
   await browser.close();
 }

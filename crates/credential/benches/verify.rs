@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
     let kid = key.kid().clone();
     let lookup = move |k: &Kid| (*k == kid).then_some(public);
     let claims = claims();
-    let text = issue(&claims, &key);
+    let text = issue(&claims, &key).expect("fits");
     assert!(matches!(
         verify(&text, &lookup, NOW),
         credential::Verdict::Valid { .. }
@@ -88,12 +88,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| verify(black_box(&text), &lookup, NOW))
     });
     g.bench_function("issue_qr_text", |b| {
-        b.iter(|| issue(black_box(&claims), &key))
+        b.iter(|| issue(black_box(&claims), &key).expect("fits"))
     });
     // What the card shows every minute: sign, encode, the QR matrix and its SVG.
     g.bench_function("issue_qr_svg", |b| {
         b.iter(|| {
-            let text = issue(black_box(&claims), &key);
+            let text = issue(black_box(&claims), &key).expect("fits");
             credential::Matrix::of(&text).expect("fits").svg()
         })
     });

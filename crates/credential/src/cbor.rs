@@ -44,12 +44,20 @@ pub(crate) fn bytes(v: &Value) -> Option<&[u8]> {
     }
 }
 
-/// A map read as a list of entries whose keys are all distinct.
+/// More entries than any map here has (the permit claim has 11), with room for claims others
+/// add. The duplicate check compares every pair of keys, so without this bound a 1 MiB status
+/// list whose header is a map of 250,000 keys took minutes before its signature was checked.
+pub(crate) const MAX_MAP_ENTRIES: usize = 64;
+
+/// A map read as a list of entries whose keys are all distinct, at most [`MAX_MAP_ENTRIES`].
 pub(crate) struct Map<'a>(&'a [(Value, Value)]);
 
 impl<'a> Map<'a> {
     pub(crate) fn new(v: &'a Value) -> Option<Map<'a>> {
         let Value::Map(entries) = v else { return None };
+        if entries.len() > MAX_MAP_ENTRIES {
+            return None;
+        }
         for (i, (k, _)) in entries.iter().enumerate() {
             if entries[..i].iter().any(|(other, _)| other == k) {
                 return None;

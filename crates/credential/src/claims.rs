@@ -102,7 +102,9 @@ pub struct StatusRef {
 }
 
 impl StatusRef {
-    /// The URI must be absolute (a scheme and a colon), printable ASCII without spaces.
+    /// The URI must be absolute (a scheme and a colon), printable ASCII without spaces. Every
+    /// byte of it costs 1.5 characters of the QR's 500 and so room for the employer name: keep it
+    /// short (`https://onecard.example/status/1` takes 51 characters).
     pub fn new(idx: u64, uri: &str) -> Option<StatusRef> {
         let ok = (3..=200).contains(&uri.len())
             && uri.bytes().all(|b| b.is_ascii_graphic())

@@ -56,6 +56,32 @@ pub(crate) fn sign(key: &IssuerKey, typ: Option<&str>, payload: &[u8]) -> Vec<u8
     out
 }
 
+/// The length of what [`sign`] returns for a payload of `payload_len` bytes, without signing: the
+/// issuer sizes a credential's QR text before it signs (the signature is always 64 bytes).
+pub(crate) fn signed_len(kid: &Kid, typ: Option<&str>, payload_len: usize) -> usize {
+    // A byte string's head: the major type with the length inline below 24, else 1, 2, 4 or 8
+    // more bytes.
+    let bstr = |n: usize| {
+        n + match n {
+            0..24 => 1,
+            24..0x100 => 2,
+            0x100..0x1_0000 => 3,
+            0x1_0000..0x1_0000_0000 => 5,
+            _ => 9,
+        }
+    };
+    let mut header = vec![
+        cbor::entry(HEADER_ALG, Value::Integer(ALG_EDDSA.into())),
+        cbor::entry(HEADER_KID, Value::Bytes(kid.as_bytes().to_vec())),
+    ];
+    if let Some(t) = typ {
+        header.push(cbor::entry(HEADER_TYP, Value::Text(t.into())));
+    }
+    let protected = cbor::to_vec(&Value::Map(header)).len();
+    // Tag 18 and the array's head are one byte each, as is the empty unprotected map.
+    1 + 1 + bstr(protected) + 1 + bstr(payload_len) + bstr(Signature::BYTE_SIZE)
+}
+
 /// A COSE_Sign1 whose structure has been read but whose signature is not yet checked.
 #[derive(Debug, Clone)]
 pub(crate) struct Sign1 {
@@ -141,6 +167,21 @@ mod tests {
         s.verify(&key.public()).unwrap();
         let other = IssuerKey::from_seed(&[8; 32]);
         assert_eq!(s.verify(&other.public()), Err(CoseError::BadSignature));
+    }
+
+    #[test]
+    fn signed_len_is_the_length_of_the_signed_bytes() {
+        let key = IssuerKey::from_seed(&[7; 32]);
+        for typ in [None, Some("application/statuslist+cwt")] {
+            for n in [0, 1, 23, 24, 255, 256, 300, 65_535, 65_536] {
+                let payload = vec![0x5a; n];
+                assert_eq!(
+                    signed_len(key.kid(), typ, n),
+                    sign(&key, typ, &payload).len(),
+                    "{typ:?}, {n} bytes"
+                );
+            }
+        }
     }
 
     #[test]

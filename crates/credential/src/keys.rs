@@ -6,6 +6,7 @@
 
 use crate::cbor;
 use crate::cose::{self, CoseError, Sign1};
+use crate::verify::CLOCK_SKEW_SECS;
 use ciborium::Value;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -223,7 +224,9 @@ impl KeySet {
         if now >= set.expires_at {
             return Err(KeySetError::Expired);
         }
-        if now < set.issued_at {
+        // As for tokens and status lists: a verifier's clock a little behind the issuer's must
+        // not refuse a key set signed the moment it was fetched.
+        if set.issued_at > now.saturating_add(CLOCK_SKEW_SECS) {
             return Err(KeySetError::NotYetValid);
         }
         Ok(set)
@@ -326,8 +329,12 @@ mod tests {
             KeySet::verify(&bytes, &root.public(), T0 + 86_400),
             Err(KeySetError::Expired)
         );
+        assert!(
+            KeySet::verify(&bytes, &root.public(), T0 - 30).is_ok(),
+            "clock skew"
+        );
         assert_eq!(
-            KeySet::verify(&bytes, &root.public(), T0 - 1),
+            KeySet::verify(&bytes, &root.public(), T0 - 31),
             Err(KeySetError::NotYetValid)
         );
         assert_eq!(

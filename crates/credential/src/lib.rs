@@ -10,15 +10,19 @@ pub mod image;
 pub mod keys;
 pub mod outcome;
 pub mod qr;
+pub mod scan;
 pub mod seal;
 pub mod status;
 pub mod verify;
 
 pub use claims::{Claims, Issuer, PermitClaims, Profile, StatusRef, TokenId, TokenParams};
+/// The public key type of issuer keys, for callers that store or pin them.
+pub use ed25519_dalek::VerifyingKey;
 pub use image::{ImageError, Matrix};
 pub use keys::{IssuerKey, KeyEntry, KeyLookup, KeySet, Kid};
 pub use outcome::{Outcome, check_offline};
 pub use qr::issue;
+pub use scan::{ScanError, texts_in_image};
 pub use seal::{SealError, SealingKey};
 pub use status::{StatusList, StatusListToken, TokenStatus};
 pub use verify::{Verdict, verify};

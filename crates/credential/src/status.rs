@@ -114,6 +114,8 @@ pub enum StatusListError {
     NotYetValid,
     /// The list is shorter than the credential's index.
     NoEntry,
+    /// No list for the credential's URI: an offline verifier has none cached.
+    Missing,
 }
 
 impl StatusListError {
@@ -130,6 +132,7 @@ impl StatusListError {
             StatusListError::Stale => "status_list_stale",
             StatusListError::NotYetValid => "status_list_not_yet_valid",
             StatusListError::NoEntry => "status_list_no_entry",
+            StatusListError::Missing => "status_list_missing",
         }
     }
 }
@@ -208,6 +211,21 @@ impl StatusListToken {
             return Err(StatusListError::Stale);
         }
         Ok(token)
+    }
+
+    /// The URI the token names itself the list of, read without checking its signature or
+    /// anything else: for filing cached tokens by URI. Trust it only after [`Self::verify`].
+    pub fn uri_unverified(bytes: &[u8]) -> Result<String, StatusListError> {
+        if bytes.len() > MAX_TOKEN_BYTES {
+            return Err(StatusListError::TooLarge);
+        }
+        let sign1 = Sign1::parse(bytes)?;
+        let v = cbor::from_slice(&sign1.payload).ok_or(StatusListError::Malformed)?;
+        cbor::Map::new(&v)
+            .and_then(|m| m.get(CLAIM_SUB))
+            .and_then(cbor::text)
+            .map(str::to_string)
+            .ok_or(StatusListError::Malformed)
     }
 
     fn from_payload(payload: &[u8]) -> Result<StatusListToken, StatusListError> {
@@ -312,6 +330,11 @@ mod tests {
         let back = StatusListToken::verify(&t.sign(&k), &keys(&k), URI, T0).unwrap();
         assert_eq!(back.status_of(0), Some(TokenStatus::Invalid));
         assert_eq!(back.status_of(3), Some(TokenStatus::Valid));
+        assert_eq!(StatusListToken::uri_unverified(&bytes).as_deref(), Ok(URI));
+        assert_eq!(
+            StatusListToken::uri_unverified(b"\xd2\x84"),
+            Err(StatusListError::Malformed)
+        );
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn check(text: &str) -> Verdict {
 fn round_trip_per_profile() {
     for profile in [Profile::EmploymentCheck, Profile::Full] {
         let c = claims(profile);
-        let text = issue(&c, &key());
+        let text = issue(&c, &key()).unwrap();
         assert!(text.starts_with(PREFIX));
         match check(&text) {
             Verdict::Valid { claims, kid } => {
@@ -126,7 +126,7 @@ fn a_name_without_given_names_round_trips() {
     let mut p = permit();
     p.holder_name = PersonName::parse("holder", "NGUYEN", "").unwrap();
     let c = Claims::for_permit(&p, &employer(), Profile::Full, params());
-    let Verdict::Valid { claims, .. } = check(&issue(&c, &key())) else {
+    let Verdict::Valid { claims, .. } = check(&issue(&c, &key()).unwrap()) else {
         panic!()
     };
     assert_eq!(claims.permit.holder_name.given_names, None);
@@ -196,7 +196,7 @@ fn altered(v: &Value) -> Value {
 
 #[test]
 fn changing_any_claim_breaks_the_signature() {
-    let text = issue(&claims(Profile::Full), &key());
+    let text = issue(&claims(Profile::Full), &key()).unwrap();
     let (protected, payload, signature) = parts(&text);
     // Untouched, the reassembly is the original.
     assert_eq!(
@@ -245,7 +245,7 @@ fn every_flipped_bit_of_the_cose_bytes_is_refused() {
 
 #[test]
 fn bad_input_classes() {
-    let text = issue(&claims(Profile::Full), &key());
+    let text = issue(&claims(Profile::Full), &key()).unwrap();
     assert!(check(&text).is_valid());
 
     // Truncated: at every length.
@@ -296,7 +296,7 @@ fn bad_input_classes() {
 
 #[test]
 fn unknown_key_and_retired_key() {
-    let text = issue(&claims(Profile::Full), &key());
+    let text = issue(&claims(Profile::Full), &key()).unwrap();
     let nobody = |_: &Kid| None;
     assert_eq!(
         verify(&text, &nobody, T0),
@@ -318,7 +318,7 @@ fn unknown_key_and_retired_key() {
 
 #[test]
 fn wrong_algorithm() {
-    let text = issue(&claims(Profile::Full), &key());
+    let text = issue(&claims(Profile::Full), &key()).unwrap();
     let (_, payload, signature) = parts(&text);
     for alg in [-7i64, -35, 1, 0] {
         let mut protected = Vec::new();
@@ -407,16 +407,27 @@ fn payload_size_and_zlib_decision() {
     );
     sizes.push(extreme_full);
     let (full, _) = sizes[1];
-    assert!(full <= 500, "full profile: {full} chars");
+    assert!(full <= qr::MAX_QR_TEXT, "full profile: {full} chars");
     // zlib is kept only where it lowers the QR version; it does not, in any case measured.
     for (plain, zlib) in sizes {
         assert!(qr_version_q(zlib).unwrap_or(u32::MAX) >= qr_version_q(plain).unwrap_or(u32::MAX));
     }
     assert_eq!(qr::QR_COMPRESSION, Compression::None);
-    // The extreme values do not fit version 17 at Q: see the README.
+    // Unshortened, the extreme values do not fit version 17 at Q; as issued, they do.
     assert_eq!(qr_version_q(extreme_full.0), None);
-    // How long a Chinese employer name the full profile holds in 500 characters, other values
-    // as in `permit()`.
+    let extreme_claims = Claims::for_permit(&p, &e, Profile::Full, params());
+    let issued = issue(&extreme_claims, &key()).unwrap();
+    let carried = qr::fit(&extreme_claims, &key()).unwrap();
+    println!(
+        "full, extreme values as issued: {} chars (version {:?} at Q); employer {:?}, position {:?}",
+        issued.len(),
+        qr_version_q(issued.len()),
+        carried.permit.employer.as_str(),
+        carried.permit.details.unwrap().position.as_str(),
+    );
+    assert!(issued.len() <= qr::MAX_QR_TEXT);
+    // How long a Chinese employer name the full profile holds unshortened in 500 characters,
+    // other values as in `permit()`.
     let longest = (1..=40)
         .take_while(|n| {
             let name: String = e.as_str().chars().take(*n).collect();
@@ -426,10 +437,10 @@ fn payload_size_and_zlib_decision() {
                 Profile::Full,
                 params(),
             );
-            issue(&c, &key()).len() <= 500
+            qr::text_len(&c, &key()) <= qr::MAX_QR_TEXT
         })
         .last();
-    println!("longest Chinese employer name within 500 characters: {longest:?}");
+    println!("longest unshortened Chinese employer name within 500 characters: {longest:?}");
 }
 
 proptest! {

@@ -29,7 +29,7 @@ fn pycose_verifies_and_cbor2_reads_a_issued_credential() {
     let permit = common::permit("Data Scientist");
     let key = common::key();
     let claims = common::claims(&permit, "北京中关村示例科技有限公司", Profile::Full);
-    let text = issue(&claims, &key);
+    let text = issue(&claims, &key).unwrap();
 
     let run = |text: &str| {
         let out = Command::new("python3")

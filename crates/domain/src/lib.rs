@@ -4,6 +4,7 @@
 
 pub mod application;
 pub mod audit;
+pub mod card;
 pub mod check;
 pub mod city;
 pub mod error;

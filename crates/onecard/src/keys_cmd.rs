@@ -1,24 +1,26 @@
-//! `onecard keys`: the issuer's Ed25519 signing keys. A key is generated from 32 random bytes,
-//! its seed sealed under the sealing key from the configuration (credential::seal) and stored
-//! beside its public key; the newest key not retired signs, and every key keeps verifying what it
-//! signed until it is retired. Each change is audited.
+//! `onecard keys`: the issuer's Ed25519 keys. A key is generated from 32 random bytes, its seed
+//! sealed under the sealing key from the configuration (credential::seal) and stored beside its
+//! public key. The root key signs only the published key set, which verifiers pin; of the
+//! signing keys the newest not retired signs, and every one keeps verifying what it signed until
+//! it is retired. Each change is audited (server::services::issuer).
 
 use chrono::{DateTime, Utc};
-use credential::{IssuerKey, SealingKey};
+use credential::SealingKey;
 use domain::audit::AuditRecord;
+use server::services::issuer;
 use std::fmt::Write as _;
-use store::{Store, StoreError, StoredIssuerKey};
+use store::{KeyRole, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeysError {
-    #[error("an issuer key exists already: `onecard keys rotate` makes a new one")]
+    #[error("the issuer keys exist already: `onecard keys rotate` makes a new signing key")]
     Exists,
+    #[error("no root key: `onecard keys generate` makes one")]
+    NoRoot,
     #[error("no issuer key {0} that is not retired")]
     NoSuchKey(String),
     #[error("the key id must be hexadecimal, as `onecard keys list` prints it")]
     KidFormat,
-    #[error("no randomness from the operating system: {0}")]
-    Random(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -27,51 +29,30 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn random<const N: usize>() -> Result<[u8; N], KeysError> {
-    let mut b = [0; N];
-    getrandom::fill(&mut b).map_err(|e| KeysError::Random(e.to_string()))?;
-    Ok(b)
-}
-
-async fn add(
-    store: &dyn Store,
-    sealing: &SealingKey,
-    now: DateTime<Utc>,
-) -> Result<String, KeysError> {
-    let key = IssuerKey::from_seed(&random::<32>()?);
-    let stored = StoredIssuerKey {
-        kid: key.kid().as_bytes().to_vec(),
-        public_key: key.public().as_bytes().to_vec(),
-        sealed_seed: sealing.seal(random::<12>()?, &key),
-        created_at: now,
-        retired_at: None,
-    };
-    let kid = hex(&stored.kid);
-    let mut tx = store.begin().await?;
-    tx.insert_issuer_key(&stored).await?;
-    tx.audit(AuditRecord::new(
-        now,
-        None,
-        "issuer_key.created",
-        "issuer_key",
-        &kid,
-        serde_json::json!({ "kid": kid, "public_key": hex(&stored.public_key) }),
-    ));
-    tx.commit().await?;
-    Ok(kid)
-}
-
-/// The first key; refused if one that is not retired exists.
+/// The root key and the first signing key, whichever is missing; refused if both exist.
 pub async fn generate(
     store: &dyn Store,
     sealing: &SealingKey,
     now: DateTime<Utc>,
 ) -> Result<String, KeysError> {
-    let keys = store.begin_read().await?.issuer_keys().await?;
-    if keys.iter().any(|k| k.retired_at.is_none()) {
+    let made = issuer::ensure_keys(store, sealing, now).await?;
+    if made.is_empty() {
         return Err(KeysError::Exists);
     }
-    add(store, sealing, now).await
+    Ok(made
+        .iter()
+        .map(|(role, kid)| format!("generated {} key {kid}\n", role.as_str()))
+        .collect())
+}
+
+/// The root key's public half, which verifiers pin (`onecard verify fetch --root`).
+pub async fn root(store: &dyn Store) -> Result<String, KeysError> {
+    let keys = store.begin_read().await?.issuer_keys().await?;
+    keys.iter()
+        .rev()
+        .find(|k| k.role == KeyRole::Root && k.retired_at.is_none())
+        .map(|k| format!("{}\n", hex(&k.public_key)))
+        .ok_or(KeysError::NoRoot)
 }
 
 /// A new signing key; the others keep verifying.
@@ -80,7 +61,7 @@ pub async fn rotate(
     sealing: &SealingKey,
     now: DateTime<Utc>,
 ) -> Result<String, KeysError> {
-    add(store, sealing, now).await
+    Ok(issuer::create_key(store, sealing, KeyRole::Signing, now).await?)
 }
 
 pub async fn retire(store: &dyn Store, kid_hex: &str, now: DateTime<Utc>) -> Result<(), KeysError> {
@@ -118,7 +99,7 @@ pub async fn list(store: &dyn Store, sealing: &SealingKey) -> Result<(String, bo
     let signing = keys
         .iter()
         .rev()
-        .find(|k| k.retired_at.is_none())
+        .find(|k| k.role == KeyRole::Signing && k.retired_at.is_none())
         .map(|k| k.kid.clone());
     let mut out = String::new();
     let mut all_open = true;
@@ -134,8 +115,9 @@ pub async fn list(store: &dyn Store, sealing: &SealingKey) -> Result<(String, bo
         all_open &= opens;
         let _ = writeln!(
             out,
-            "{}  created {}  {}  {}{}",
+            "{}  {:7}  created {}  {}  {}{}",
             hex(&k.kid),
+            k.role.as_str(),
             k.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
             match k.retired_at {
                 Some(at) => format!("retired {}", at.format("%Y-%m-%d %H:%M:%S UTC")),

@@ -4,9 +4,10 @@
 mod keys_cmd;
 mod policy_cmd;
 mod simulate_cmd;
+mod verify_cmd;
 
 use clap::{Parser, Subcommand};
-use server::clock::SystemClock;
+use server::clock::{Clock, SystemClock};
 use server::config::{Config, redact_url};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -53,6 +54,17 @@ enum Command {
         /// Hours a sign-in lasts.
         #[arg(long, env = "ONECARD_SESSION_HOURS", default_value_t = 8)]
         session_hours: u64,
+        /// The key that opens the issuer keys: 64 hexadecimal digits. Without it no credential
+        /// is issued (the demo uses a fixed demo key).
+        #[arg(long, env = "ONECARD_SEALING_KEY", hide_env_values = true)]
+        sealing_key: Option<String>,
+        /// Where the service is reached from outside; status list URIs in credentials are built
+        /// on it, so it must not change. Default: http:// and the listen address.
+        #[arg(long, env = "ONECARD_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// The issuer named in credentials and the key set.
+        #[arg(long, env = "ONECARD_ISSUER", default_value = "CN-MOHRSS")]
+        issuer: String,
     },
     /// Apply pending schema migrations and exit.
     Migrate,
@@ -74,6 +86,8 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Check a permit credential offline; `verify fetch` downloads what that needs.
+    Verify(verify_cmd::VerifyArgs),
 }
 
 #[derive(Subcommand)]
@@ -84,8 +98,11 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Make the first signing key; refused if there is one.
+    /// Make the root key (it signs the published key set) and the first signing key; refused
+    /// if both exist.
     Generate,
+    /// Print the root key's public half, in hex, for verifiers to pin.
+    Root,
     /// Make a new signing key; the others keep verifying what they signed.
     Rotate,
     /// Retire a key: it verifies no more.
@@ -141,19 +158,48 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match cli.command {
+        Command::Verify(args) => Ok(verify_cmd::run(args).await),
         Command::Serve {
             listen,
             demo,
             secure_cookies,
             db_connections,
             session_hours,
+            sealing_key,
+            public_url,
+            issuer,
         } => {
+            let sealing_key = match (sealing_key, demo) {
+                (Some(k), _) => match credential::SealingKey::parse(&k) {
+                    Ok(k) => Some(k),
+                    Err(e) => {
+                        eprintln!("onecard: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                },
+                (None, true) => Some(
+                    credential::SealingKey::parse(server::config::DEMO_SEALING_KEY)
+                        .expect("64 hex digits"),
+                ),
+                (None, false) => None,
+            };
+            let public_url = public_url
+                .unwrap_or_else(|| format!("http://{listen}"))
+                .trim_end_matches('/')
+                .to_string();
+            if credential::StatusRef::new(0, &format!("{public_url}/status/0")).is_none() {
+                eprintln!("onecard: the public URL must be an absolute URL without spaces");
+                return Ok(ExitCode::from(2));
+            }
             let config = Config {
                 listen,
                 database_url: cli.database_url,
                 db_max_connections: db_connections,
                 secure_cookies,
                 session_ttl: Duration::from_secs(session_hours * 3600),
+                sealing_key,
+                public_url,
+                issuer,
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");
@@ -170,6 +216,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     "demo data seeded; every demo account's password is {}",
                     server::demo::DEMO_PASSWORD
                 );
+            }
+            if demo && let Some(sealing) = &config.sealing_key {
+                for (role, kid) in
+                    server::services::issuer::ensure_keys(&*store, sealing, clock.now()).await?
+                {
+                    tracing::info!(role = role.as_str(), kid, "demo issuer key made");
+                }
             }
             let listener = tokio::net::TcpListener::bind(config.listen).await?;
             tracing::info!(address = %listener.local_addr()?, "listening");
@@ -224,7 +277,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 &command,
                 sealing_key.as_deref().map(credential::SealingKey::parse),
             ) {
-                (KeysCommand::Retire { .. }, _) => None,
+                (KeysCommand::Retire { .. } | KeysCommand::Root, _) => None,
                 (_, Some(Ok(k))) => Some(k),
                 (_, Some(Err(e))) => {
                     eprintln!("onecard: {e}");
@@ -242,7 +295,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let result = match (&command, &sealing) {
                 (KeysCommand::Generate, Some(s)) => keys_cmd::generate(&*store, s, now)
                     .await
-                    .map(|kid| (format!("generated {kid}\n"), true)),
+                    .map(|made| (made, true)),
+                (KeysCommand::Root, _) => keys_cmd::root(&*store).await.map(|r| (r, true)),
                 (KeysCommand::Rotate, Some(s)) => keys_cmd::rotate(&*store, s, now)
                     .await
                     .map(|kid| (format!("new signing key {kid}\n"), true)),

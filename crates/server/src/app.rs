@@ -17,25 +17,34 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn state(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> AppState {
+    let config = Arc::new(config);
     AppState {
-        ctx: Ctx::new(store, clock),
-        config: Arc::new(config),
+        ctx: Ctx::new(store, clock, config.clone()),
+        config,
         catalog: Arc::new(Catalog::default()),
+        scans: Arc::new(tokio::sync::Semaphore::new(1)),
     }
 }
 
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    // Forms that take a file have their own, larger limit; a layer covers only the routes
+    // there are when it is added.
+    let upload_limit = state.config.max_upload_bytes;
+    let uploads = crate::web::upload_router()
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::api::router())
         .merge(crate::web::router())
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .merge(uploads)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), crate::web::ensure_csrf_cookie))
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
         // Outside the body limit, so that its 413 is rendered like every other error.
         .layer(middleware::from_fn_with_state(state.clone(), crate::http::render_errors))
         .layer(SetResponseHeaderLayer::if_not_present(

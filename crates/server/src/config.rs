@@ -1,5 +1,6 @@
 //! The service's configuration: one typed value, loaded by the binary and passed down.
 
+use credential::SealingKey;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -15,9 +16,27 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest body of a form that takes a file (an image of a QR code), in bytes.
+    pub max_upload_bytes: usize,
     /// How long in-flight requests may run on shutdown before they are cut.
     pub shutdown_grace: Duration,
+    /// Opens the issuer keys sealed in the database; without it no credential is issued and
+    /// only verification with published keys is possible. Never printed.
+    pub sealing_key: Option<SealingKey>,
+    /// Where the service is reached from outside, without a trailing slash: status list URIs
+    /// inside credentials are built on it, so it must stay stable.
+    pub public_url: String,
+    /// The issuer named in credentials and the key set.
+    pub issuer: String,
+    /// How long a dynamic QR code on the card stays valid.
+    pub qr_lifetime: Duration,
+    /// How long verifiers may rely on a fetched status list before fetching it again.
+    pub status_list_ttl: Duration,
 }
+
+/// The sealing key of the demo data and the tests. Demo only: never on a real deployment.
+pub const DEMO_SEALING_KEY: &str =
+    "d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0";
 
 impl Config {
     /// Defaults for tests and the demo: loopback, an ephemeral port, the given database.
@@ -29,7 +48,15 @@ impl Config {
             secure_cookies: false,
             session_ttl: Duration::from_secs(8 * 3600),
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024,
             shutdown_grace: Duration::from_secs(10),
+            sealing_key: Some(SealingKey::parse(DEMO_SEALING_KEY).expect("64 hex digits")),
+            public_url: "http://127.0.0.1:8080".to_string(),
+            issuer: "CN-MOHRSS".to_string(),
+            qr_lifetime: Duration::from_secs(60),
+            // An offline verifier may go a working day without fetching; a cancellation reaches
+            // online checks at once and fetched lists within this.
+            status_list_ttl: Duration::from_secs(6 * 3600),
         }
     }
 }
@@ -55,7 +82,13 @@ impl fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("session_ttl", &self.session_ttl)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("sealing_key", &self.sealing_key.as_ref().map(|_| "…"))
+            .field("public_url", &self.public_url)
+            .field("issuer", &self.issuer)
+            .field("qr_lifetime", &self.qr_lifetime)
+            .field("status_list_ttl", &self.status_list_ttl)
             .finish()
     }
 }
@@ -67,6 +100,8 @@ mod tests {
         let c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!shown.contains(super::DEMO_SEALING_KEY), "{shown}");
+        assert!(!shown.contains("d3e0"), "{shown}");
         assert!(
             shown.contains("postgres://app:***@db:5432/onecard"),
             "{shown}"

@@ -21,6 +21,9 @@ pub struct AppState {
     pub ctx: Ctx,
     pub config: Arc<Config>,
     pub catalog: Arc<Catalog>,
+    /// Reading a QR code from a photo takes up to a core for a second: one at a time, so that
+    /// the public verifier page cannot crowd out everything else.
+    pub scans: Arc<tokio::sync::Semaphore>,
 }
 
 pub const SESSION_COOKIE: &str = "onecard_session";
@@ -30,6 +33,24 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Every code a client may see, for the test that each has a message in both languages.
 pub const ERROR_CODES: &[&str] = &[
+    "scanner_busy",
+    "holder_not_matched",
+    "already_registered",
+    "real_name_mismatch",
+    "real_name_locked",
+    "real_name_check_required",
+    "holder_only",
+    "physical_card",
+    "already_electronic",
+    "issuer_not_configured",
+    "profile_value",
+    "status_list_not_found",
+    "verify_nothing",
+    "unsupported_image",
+    "image_unreadable",
+    "image_too_large",
+    "no_qr_found",
+    "form_unreadable",
     "required",
     "too_short",
     "too_long",
@@ -269,6 +290,9 @@ impl From<ServiceError> for HttpError {
                 ..HttpError::new(StatusCode::CONFLICT, "version_conflict")
             },
             ServiceError::Conflict(code) => HttpError::new(StatusCode::CONFLICT, code),
+            ServiceError::Unavailable(code) => {
+                HttpError::new(StatusCode::SERVICE_UNAVAILABLE, code)
+            }
             ServiceError::IdempotencyKeyReused => {
                 HttpError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
             }

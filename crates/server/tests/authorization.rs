@@ -139,12 +139,22 @@ const MATRIX: &[Row] = &[
     route("GET",    "/api/v1/permits",                  [401, 200, 200, 200, 200, 200, 200, 200, 200, 403]),
     // Jean's permit, Beijing, held with the demo employer.
     route("GET",    "/api/v1/permits/{number}",         [401, 404, 200, 200, 404, 200, 404, 200, 200, 403]),
+    // The credential: anyone verifies; only a holder past the real-name check has a card (none
+    // of the demo holders has passed it here); what offline verifiers download is public.
+    route("POST",   "/api/v1/verify",                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/api/v1/card/qr",                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    route("GET",    "/.well-known/onecard/keys",        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/.well-known/onecard/status-lists", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/status/{n}",                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 
-/// Every `(METHOD, path)` that `api::router` declares, read from its source.
+/// Every `(METHOD, path)` that `api::router` declares, read from its sources.
 fn declared_routes() -> BTreeSet<(String, String)> {
     const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
-    let src = include_str!("../src/api/mod.rs");
+    let src = concat!(
+        include_str!("../src/api/mod.rs"),
+        include_str!("../src/api/credentials.rs")
+    );
     let mut out = BTreeSet::new();
     let mut rest = src;
     while let Some(i) = rest.find(".route(") {
@@ -393,6 +403,7 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
             "annual_salary": "300000", "contract_start": "2027-01-01", "contract_end": "2028-12-31",
             "date_of_birth": "1985-01-01", "nationality": "FRA"
         }),
+        ("POST", "/api/v1/verify") => json!({ "text": "OC1:not a credential" }),
         ("POST", "/api/v1/policies") => json!({
             "file_name": "matrix.toml",
             "source": include_str!("../../../policies/national-2017.toml")
@@ -480,6 +491,7 @@ async fn authorization_matrix() {
                     "/api/v1/people/{id}" => Some(("{id}", w.anna.clone())),
                     "/api/v1/applications/{id}" => Some(("{id}", w.application.clone())),
                     "/api/v1/permits/{number}" => Some(("{number}", w.jean_permit.clone())),
+                    "/status/{n}" => Some(("{n}", "0".to_string())),
                     _ => None,
                 };
                 let body = body_for(&mut w, row, who);
@@ -488,10 +500,10 @@ async fn authorization_matrix() {
                     Some((name, value)) => {
                         let path = row.path.replace(name, &value);
                         let (s, out) = send(c, row.method, &path, body.clone()).await;
-                        let other = if name == "{number}" {
-                            &missing_permit
-                        } else {
-                            &missing_id
+                        let other = match name {
+                            "{number}" => &missing_permit,
+                            "{n}" => "4096",
+                            _ => &missing_id,
                         };
                         let path = row.path.replace(name, other);
                         let missing = send(c, row.method, &path, body).await;

@@ -190,7 +190,8 @@ async fn setup() -> Case {
         .await
         .expect("seed demo data");
     let today = clock.today();
-    let ctx = Ctx::new(store.clone(), clock);
+    let config = Arc::new(server::config::Config::for_url(db.url.clone()));
+    let ctx = Ctx::new(store.clone(), clock, config);
     let mut actors = Vec::new();
     for name in ["hr", "anna", "officer.beijing", "officer.shanghai"] {
         actors.push(principal(&*store, name).await);

@@ -449,10 +449,12 @@ macro_rules! impl_tx {
             }
 
             async fn insert_permit(&mut self, p: &domain::permit::Permit, at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
+                // Every revision takes the next entry of the status list; the counter starts at 1.
+                let status_idx = self.next_serial("status_index").await? as i64 - 1;
                 sqlx::query(
                     "INSERT INTO permits (id, number, revision, holder_id, employer_id, surname, given_names, nationality, passport_number, \
-                     category, position, city, valid_from, valid_to, status, status_changed_on, medium, application_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                     category, position, city, valid_from, valid_to, status, status_changed_on, medium, application_id, created_at, status_idx) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
                 )
                 .bind(p.id.0)
                 .bind(p.number.as_str())
@@ -473,6 +475,7 @@ macro_rules! impl_tx {
                 .bind(p.medium.as_str())
                 .bind(p.application_id.map(|a| a.0))
                 .bind(at)
+                .bind(status_idx)
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "permit_revision"))?;
@@ -652,9 +655,10 @@ macro_rules! impl_tx {
 
             async fn insert_issuer_key(&mut self, k: &crate::StoredIssuerKey) -> crate::Result<()> {
                 sqlx::query(
-                    "INSERT INTO issuer_keys (kid, public_key, sealed_seed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO issuer_keys (kid, role, public_key, sealed_seed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&k.kid)
+                .bind(k.role.as_str())
                 .bind(&k.public_key)
                 .bind(&k.sealed_seed)
                 .bind(k.created_at)
@@ -666,22 +670,26 @@ macro_rules! impl_tx {
             }
 
             async fn issuer_keys(&mut self) -> crate::Result<Vec<crate::StoredIssuerKey>> {
-                let rows: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>)> =
+                #[allow(clippy::type_complexity)]
+                let rows: Vec<(Vec<u8>, String, Vec<u8>, Vec<u8>, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>)> =
                     sqlx::query_as(
-                        "SELECT kid, public_key, sealed_seed, created_at, retired_at FROM issuer_keys ORDER BY created_at, kid",
+                        "SELECT kid, role, public_key, sealed_seed, created_at, retired_at FROM issuer_keys ORDER BY created_at, kid",
                     )
                     .fetch_all(&mut *self.tx)
                     .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(kid, public_key, sealed_seed, created_at, retired_at)| crate::StoredIssuerKey {
-                        kid,
-                        public_key,
-                        sealed_seed,
-                        created_at,
-                        retired_at,
+                rows.into_iter()
+                    .map(|(kid, role, public_key, sealed_seed, created_at, retired_at)| {
+                        Ok(crate::StoredIssuerKey {
+                            kid,
+                            role: crate::KeyRole::parse(&role)
+                                .ok_or_else(|| crate::StoreError::Corrupt(format!("issuer key role: {role}")))?,
+                            public_key,
+                            sealed_seed,
+                            created_at,
+                            retired_at,
+                        })
                     })
-                    .collect())
+                    .collect()
             }
 
             async fn retire_issuer_key(&mut self, kid: &[u8], at: chrono::DateTime<chrono::Utc>) -> crate::Result<bool> {
@@ -691,6 +699,144 @@ macro_rules! impl_tx {
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(r.rows_affected() == 1)
+            }
+
+            async fn set_permit_medium(&mut self, id: domain::ids::PermitId, medium: domain::permit::Medium) -> crate::Result<()> {
+                sqlx::query("UPDATE permits SET medium = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(medium.as_str())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn status_index(&mut self, permit: domain::ids::PermitId) -> crate::Result<Option<u64>> {
+                let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT status_idx FROM permits WHERE id = $1")
+                    .bind(permit.0)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(row.and_then(|(i,)| i).map(|i| i as u64))
+            }
+
+            async fn permit_at_status_index(&mut self, idx: u64) -> crate::Result<Option<domain::permit::Permit>> {
+                let Ok(idx) = i64::try_from(idx) else {
+                    return Ok(None);
+                };
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM permits WHERE status_idx = $1",
+                    crate::common::PERMIT_COLUMNS
+                ));
+                let row: Option<crate::rows::PermitRow> = sqlx::query_as(sql).bind(idx).fetch_optional(&mut *self.tx).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn status_entries(
+                &mut self,
+                from: u64,
+                to: u64,
+                today: chrono::NaiveDate,
+            ) -> crate::Result<Vec<crate::StatusEntry>> {
+                let clamp = |i: u64| i64::try_from(i).unwrap_or(i64::MAX);
+                let rows: Vec<(i64, String, chrono::NaiveDate)> = sqlx::query_as(
+                    "SELECT status_idx, status, valid_to FROM permits \
+                     WHERE status_idx >= $1 AND status_idx < $2 AND (status <> 'valid' OR valid_to < $3) \
+                     ORDER BY status_idx",
+                )
+                .bind(clamp(from))
+                .bind(clamp(to))
+                .bind(today)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter()
+                    .map(|(idx, status, valid_to)| {
+                        let status = domain::permit::PermitStatus::from_code(&status)
+                            .ok_or_else(|| crate::StoreError::Corrupt(format!("permit status: {status}")))?;
+                        let status = match status {
+                            domain::permit::PermitStatus::Valid if today > valid_to => domain::permit::PermitStatus::Expired,
+                            s => s,
+                        };
+                        Ok(crate::StatusEntry { idx: idx as u64, status })
+                    })
+                    .collect()
+            }
+
+            async fn status_index_end(&mut self) -> crate::Result<u64> {
+                let (end,): (Option<i64>,) = sqlx::query_as("SELECT MAX(status_idx) + 1 FROM permits")
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(end.unwrap_or(0) as u64)
+            }
+
+            async fn use_tokens(&mut self, tokens: &[(Vec<u8>, i64)]) -> crate::Result<Vec<bool>> {
+                // A token repeated within the batch is inserted once and refused after.
+                let mut seen = std::collections::HashSet::new();
+                let firsts: Vec<&(Vec<u8>, i64)> = tokens.iter().filter(|(cti, _)| seen.insert(cti.as_slice())).collect();
+                let mut fresh = std::collections::HashSet::new();
+                for run in crate::common::runs(&firsts) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO used_tokens (cti, expires_at) ");
+                    q.push_values(run, |mut b, (cti, exp)| {
+                        b.push_bind(cti.as_slice()).push_bind(*exp);
+                    });
+                    q.push(" ON CONFLICT (cti) DO NOTHING RETURNING cti");
+                    let rows: Vec<(Vec<u8>,)> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    fresh.extend(rows.into_iter().map(|(c,)| c));
+                }
+                Ok(tokens.iter().map(|(cti, _)| fresh.remove(cti)).collect())
+            }
+
+            async fn purge_used_tokens(&mut self, now: i64) -> crate::Result<u64> {
+                let r = sqlx::query("DELETE FROM used_tokens WHERE expires_at < $1")
+                    .bind(now)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(r.rows_affected())
+            }
+
+            async fn insert_card_registration(&mut self, r: &crate::CardRegistration) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO card_registrations (account_id, person_id, registered_at, real_name_checked_at, failed_checks) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(r.account_id.0)
+                .bind(r.person_id.0)
+                .bind(r.registered_at)
+                .bind(r.real_name_checked_at)
+                .bind(r.failed_checks)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::common::unique(e, "card_registration"))?;
+                Ok(())
+            }
+
+            async fn card_registration(&mut self, account: domain::ids::AccountId) -> crate::Result<Option<crate::CardRegistration>> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(uuid::Uuid, uuid::Uuid, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, i32)> =
+                    sqlx::query_as(
+                        "SELECT account_id, person_id, registered_at, real_name_checked_at, failed_checks \
+                         FROM card_registrations WHERE account_id = $1",
+                    )
+                    .bind(account.0)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(row.map(|(a, p, registered_at, real_name_checked_at, failed_checks)| crate::CardRegistration {
+                    account_id: domain::ids::AccountId(a),
+                    person_id: domain::ids::PersonId(p),
+                    registered_at,
+                    real_name_checked_at,
+                    failed_checks,
+                }))
+            }
+
+            async fn update_card_registration(&mut self, r: &crate::CardRegistration) -> crate::Result<()> {
+                sqlx::query(
+                    "UPDATE card_registrations SET real_name_checked_at = $2, failed_checks = $3 WHERE account_id = $1",
+                )
+                .bind(r.account_id.0)
+                .bind(r.real_name_checked_at)
+                .bind(r.failed_checks)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
             }
 
             async fn insert_policy(&mut self, p: &crate::StoredPolicy) -> crate::Result<()> {

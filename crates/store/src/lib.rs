@@ -19,7 +19,7 @@ use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, Perso
 use domain::numbers::PermitNumber;
 use domain::numbers::ReceiptNumber;
 use domain::party::{Employer, Person};
-use domain::permit::{Category, Permit, PermitStatus};
+use domain::permit::{Category, Medium, Permit, PermitStatus};
 use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
@@ -225,10 +225,34 @@ pub struct Assessed {
     pub eligible: bool,
 }
 
-/// An issuer signing key as stored: the seed only sealed (the store never sees it in clear).
+/// What an issuer key signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyRole {
+    /// Only the published key set; verifiers pin its public key out of band.
+    Root,
+    /// Credentials and status lists.
+    Signing,
+}
+
+impl KeyRole {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            KeyRole::Root => "root",
+            KeyRole::Signing => "signing",
+        }
+    }
+    pub fn parse(s: &str) -> Option<KeyRole> {
+        [KeyRole::Root, KeyRole::Signing]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// An issuer key as stored: the seed only sealed (the store never sees it in clear).
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredIssuerKey {
     pub kid: Vec<u8>,
+    pub role: KeyRole,
     pub public_key: Vec<u8>,
     pub sealed_seed: Vec<u8>,
     pub created_at: DateTime<Utc>,
@@ -239,10 +263,29 @@ impl std::fmt::Debug for StoredIssuerKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoredIssuerKey")
             .field("kid", &self.kid)
+            .field("role", &self.role)
             .field("created_at", &self.created_at)
             .field("retired_at", &self.retired_at)
             .finish_non_exhaustive()
     }
+}
+
+/// A holder's e-SSC registration: the account matched to a person by the name in the passport and
+/// a permit number; the card carries the permit once the real-name check is passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRegistration {
+    pub account_id: AccountId,
+    pub person_id: PersonId,
+    pub registered_at: DateTime<Utc>,
+    pub real_name_checked_at: Option<DateTime<Utc>>,
+    pub failed_checks: i32,
+}
+
+/// A permit revision's entry in the token status list, where it is not valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub idx: u64,
+    pub status: PermitStatus,
 }
 
 /// A policy version an administrator loaded, with its source text as loaded.
@@ -417,6 +460,34 @@ pub trait Tx: Send {
     async fn retire_issuer_key(&mut self, kid: &[u8], at: DateTime<Utc>) -> Result<bool>;
 
     /// `Conflict("policy_version")` if the version was loaded before.
+    /// Moves a permit revision to another medium (a physical card holder upgrading to the e-SSC).
+    async fn set_permit_medium(&mut self, id: PermitId, medium: Medium) -> Result<()>;
+
+    /// The permit revision's index in the status list (every revision has one).
+    async fn status_index(&mut self, permit: PermitId) -> Result<Option<u64>>;
+    /// The revision at a status list index.
+    async fn permit_at_status_index(&mut self, idx: u64) -> Result<Option<Permit>>;
+    /// The entries in `from..to` that are not valid on `today` (cancelled, superseded, lapsed),
+    /// by index.
+    async fn status_entries(
+        &mut self,
+        from: u64,
+        to: u64,
+        today: NaiveDate,
+    ) -> Result<Vec<StatusEntry>>;
+    /// One past the highest index given out so far.
+    async fn status_index_end(&mut self) -> Result<u64>;
+
+    /// Records each `(token id, expiry in seconds since the epoch)` as used; true for each that
+    /// was not used before (a token repeated within `tokens` counts as used after its first).
+    async fn use_tokens(&mut self, tokens: &[(Vec<u8>, i64)]) -> Result<Vec<bool>>;
+    /// Forgets tokens that expired before `now` (seconds since the epoch); how many.
+    async fn purge_used_tokens(&mut self, now: i64) -> Result<u64>;
+
+    async fn insert_card_registration(&mut self, r: &CardRegistration) -> Result<()>;
+    async fn card_registration(&mut self, account: AccountId) -> Result<Option<CardRegistration>>;
+    async fn update_card_registration(&mut self, r: &CardRegistration) -> Result<()>;
+
     async fn insert_policy(&mut self, policy: &StoredPolicy) -> Result<()>;
     /// Every policy version loaded, by effective date.
     async fn policies(&mut self) -> Result<Vec<StoredPolicy>>;

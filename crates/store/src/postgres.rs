@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "issuer_keys",
         include_str!("../migrations/postgres/0003_issuer_keys.sql"),
     ),
+    (
+        4,
+        "card",
+        include_str!("../migrations/postgres/0004_card.sql"),
+    ),
 ];
 
 pub struct PgStore {

@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "issuer_keys",
         include_str!("../migrations/sqlite/0003_issuer_keys.sql"),
     ),
+    (
+        4,
+        "card",
+        include_str!("../migrations/sqlite/0004_card.sql"),
+    ),
 ];
 
 pub struct SqliteStore {

@@ -87,6 +87,11 @@ conformance! {
     #[tokio::test] queue_by_deadline => sqlite_queue_by_deadline, postgres_queue_by_deadline;
     #[tokio::test] policies => sqlite_policies, postgres_policies;
     #[tokio::test] issuer_keys => sqlite_issuer_keys, postgres_issuer_keys;
+    #[tokio::test] status_indexes => sqlite_status_indexes, postgres_status_indexes;
+    #[tokio::test] token_uses => sqlite_token_uses, postgres_token_uses;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_token_uses
+        => sqlite_concurrent_token_uses, postgres_concurrent_token_uses;
+    #[tokio::test] card_registrations => sqlite_card_registrations, postgres_card_registrations;
     #[tokio::test] bulk_reads => sqlite_bulk_reads, postgres_bulk_reads;
     #[tokio::test] bulk_writes => sqlite_bulk_writes, postgres_bulk_writes;
     #[tokio::test] bulk_idempotency => sqlite_bulk_idempotency, postgres_bulk_idempotency;
@@ -1633,6 +1638,11 @@ async fn policies(store: Arc<dyn Store>) {
 async fn issuer_keys(store: Arc<dyn Store>) {
     let key = |n: u8, created: DateTime<Utc>| store::StoredIssuerKey {
         kid: vec![n; 8],
+        role: if n == 2 {
+            store::KeyRole::Root
+        } else {
+            store::KeyRole::Signing
+        },
         public_key: vec![n; 32],
         sealed_seed: vec![n ^ 0xff; 60],
         created_at: created,
@@ -1672,6 +1682,209 @@ async fn issuer_keys(store: Arc<dyn Store>) {
         !format!("{:?}", keys[0]).contains("254"),
         "the sealed seed is not printed"
     );
+}
+
+async fn status_indexes(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let today = date("2027-03-01");
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.status_index_end().await.unwrap(), 0);
+    assert!(tx.status_entries(0, 100, today).await.unwrap().is_empty());
+    // Four revisions: valid, cancelled, superseded, and one past its last day.
+    let numbers: Vec<PermitNumber> = (0..4).map(|_| permit_number("110000")).collect();
+    let mut permits: Vec<Permit> = numbers.iter().map(|n| permit(n, 1, &p, &e)).collect();
+    permits[3].valid_to = date("2027-02-28");
+    for x in &permits {
+        tx.insert_permit(x, now()).await.unwrap();
+    }
+    tx.set_permit_status(permits[1].id, PermitStatus::Cancelled, date("2027-01-10"))
+        .await
+        .unwrap();
+    tx.set_permit_status(permits[2].id, PermitStatus::Superseded, date("2027-01-11"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let idx: Vec<u64> = {
+        let mut v = Vec::new();
+        for x in &permits {
+            v.push(tx.status_index(x.id).await.unwrap().expect("an index"));
+        }
+        v
+    };
+    assert_eq!(idx, vec![0, 1, 2, 3], "in the order stored, from 0");
+    assert_eq!(
+        tx.status_index(PermitId(Uuid::now_v7())).await.unwrap(),
+        None
+    );
+    assert_eq!(tx.status_index_end().await.unwrap(), 4);
+    let got = tx
+        .permit_at_status_index(2)
+        .await
+        .unwrap()
+        .expect("revision");
+    assert_eq!(got.id, permits[2].id);
+    assert_eq!(got.status, PermitStatus::Superseded);
+    assert!(tx.permit_at_status_index(4).await.unwrap().is_none());
+    assert!(tx.permit_at_status_index(u64::MAX).await.unwrap().is_none());
+    let entries = tx.status_entries(0, 100, today).await.unwrap();
+    assert_eq!(
+        entries,
+        vec![
+            store::StatusEntry {
+                idx: 1,
+                status: PermitStatus::Cancelled
+            },
+            store::StatusEntry {
+                idx: 2,
+                status: PermitStatus::Superseded
+            },
+            store::StatusEntry {
+                idx: 3,
+                status: PermitStatus::Expired
+            },
+        ]
+    );
+    assert_eq!(
+        tx.status_entries(2, 3, today).await.unwrap().len(),
+        1,
+        "a range"
+    );
+    assert_eq!(
+        tx.status_entries(0, 100, date("2027-02-28"))
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "valid on its last day"
+    );
+    assert!(
+        tx.status_entries(u64::MAX - 1, u64::MAX, today)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    drop(tx);
+
+    let mut tx = store.begin().await.unwrap();
+    tx.set_permit_medium(permits[0].id, Medium::PhysicalCard)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let got = tx.permit_at_status_index(0).await.unwrap().unwrap();
+    assert_eq!(got.medium, Medium::PhysicalCard);
+}
+
+async fn token_uses(store: Arc<dyn Store>) {
+    let t = |n: u8| vec![n; 8];
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.use_tokens(&[(t(1), 100), (t(2), 200), (t(1), 100)])
+            .await
+            .unwrap(),
+        vec![true, true, false],
+        "a repeat within the batch is refused"
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.use_tokens(&[(t(3), 300), (t(2), 200)]).await.unwrap(),
+        vec![true, false]
+    );
+    assert!(tx.use_tokens(&[]).await.unwrap().is_empty());
+    drop(tx); // rolled back: token 3 is not used
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.use_tokens(&[(t(3), 300)]).await.unwrap(), vec![true]);
+    // Many at once, across the multi-row statements' runs.
+    let many: Vec<(Vec<u8>, i64)> = (0..150u32)
+        .map(|i| (i.to_be_bytes().repeat(3), 1_000))
+        .collect();
+    assert!(tx.use_tokens(&many).await.unwrap().into_iter().all(|b| b));
+    assert!(
+        tx.use_tokens(&many[..70])
+            .await
+            .unwrap()
+            .into_iter()
+            .all(|b| !b)
+    );
+    assert_eq!(
+        tx.purge_used_tokens(250).await.unwrap(),
+        2,
+        "tokens 1 and 2"
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.use_tokens(&[(t(1), 100), (t(3), 300)]).await.unwrap(),
+        vec![true, false],
+        "a purged token is forgotten"
+    );
+}
+
+async fn concurrent_token_uses(store: Arc<dyn Store>) {
+    // Two transactions race to use the same tokens: each token is first for exactly one.
+    let tokens: Vec<(Vec<u8>, i64)> = (0..40u8).map(|i| (vec![i; 10], 1)).collect();
+    let run = |store: Arc<dyn Store>, tokens: Vec<(Vec<u8>, i64)>| async move {
+        loop {
+            let mut tx = store.begin().await.unwrap();
+            let r = match tx.use_tokens(&tokens).await {
+                Ok(r) => r,
+                Err(_) => continue,
+            };
+            if tx.commit().await.is_ok() {
+                return r;
+            }
+        }
+    };
+    let a = tokio::spawn(run(store.clone(), tokens.clone()));
+    let b = tokio::spawn(run(store.clone(), tokens.clone()));
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
+    for i in 0..tokens.len() {
+        assert!(a[i] ^ b[i], "token {i}: first for exactly one");
+    }
+}
+
+async fn card_registrations(store: Arc<dyn Store>) {
+    let (_, p) = seed_party(&store, "310000").await;
+    let a = account("holder.card", Scope::Applicant { person_id: p.id });
+    seed_account(&store, &a).await;
+    let reg = store::CardRegistration {
+        account_id: a.id,
+        person_id: p.id,
+        registered_at: now(),
+        real_name_checked_at: None,
+        failed_checks: 0,
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.card_registration(a.id).await.unwrap().is_none());
+    tx.insert_card_registration(&reg).await.unwrap();
+    tx.commit().await.unwrap();
+    // One registration a person: another account for the same person is refused.
+    let other = account("holder.card2", Scope::Applicant { person_id: p.id });
+    seed_account(&store, &other).await;
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(
+        tx.insert_card_registration(&store::CardRegistration {
+            account_id: other.id,
+            ..reg.clone()
+        })
+        .await,
+        "card_registration",
+    );
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.card_registration(a.id).await.unwrap(), Some(reg.clone()));
+    let checked = store::CardRegistration {
+        real_name_checked_at: Some(now()),
+        failed_checks: 2,
+        ..reg
+    };
+    tx.update_card_registration(&checked).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.card_registration(a.id).await.unwrap(), Some(checked));
 }
 
 // ------------------------------------------------------------------------------------------------

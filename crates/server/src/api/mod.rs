@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers parse, call a service and map the result.
 
+pub mod credentials;
 pub mod dto;
 
 use crate::explain::{Explained, explain};
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/policies", get(list_policies).post(load_policy))
         .route("/api/v1/permits", get(list_permits))
         .route("/api/v1/permits/{number}", get(get_permit))
+        .merge(credentials::router())
 }
 
 fn path_id(s: &str) -> HttpResult<Uuid> {
@@ -515,7 +517,8 @@ async fn get_permit(
     paths(openapi_json, sign_in, sign_out, me, create_api_token, list_accounts, create_account, list_cities,
           list_employers, create_employer, get_employer, list_people, create_person, get_person,
           list_applications, create_application, get_application, transition, assess, list_policies,
-          load_policy, list_permits, get_permit),
+          load_policy, list_permits, get_permit, credentials::verify, credentials::card_qr,
+          credentials::key_set, credentials::status_index, credentials::status_list),
     components(schemas(ErrorOut)),
     modifiers(&Security),
 )]

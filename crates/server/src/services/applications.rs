@@ -707,6 +707,10 @@ pub async fn transition(
         audit,
     ));
     tx.commit().await?;
+    if matches!(action, Action::Approve { .. }) {
+        // An approval superseded or cancelled a revision: the published lists change.
+        ctx.status_lists.changed();
+    }
     Ok(next)
 }
 

@@ -3,34 +3,44 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod card;
 pub mod employers;
 pub(crate) mod group_commit;
 pub(crate) mod idempotency;
+pub mod issuer;
 pub mod people;
 pub mod permits;
 pub mod policies;
+pub mod status_lists;
+pub mod verification;
 
 use crate::clock::Clock;
+use crate::config::Config;
 use domain::application::{ActionKind, State};
 use domain::{FieldError, Invalid};
 use std::sync::Arc;
 use store::{Store, StoreError};
 
-/// What every service needs: the store, the clock, and the writer that batches submissions.
+/// What every service needs: the store, the clock, the configuration, the issuer's keys and
+/// status lists, and the writers that batch submissions and token uses.
 #[derive(Clone)]
 pub struct Ctx {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
     pub policies: Arc<policies::Policies>,
+    pub issuer: Arc<issuer::Issuer>,
+    pub status_lists: Arc<status_lists::StatusLists>,
     submissions: group_commit::Queue<
         applications::Submission,
         Result<Created<domain::application::Application>>,
     >,
+    token_uses: verification::Uses,
 }
 
 impl Ctx {
-    /// Starts the submission writer on the current runtime.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Ctx {
+    /// Starts the submission and token-use writers on the current runtime.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Arc<Config>) -> Ctx {
         // SQLite has one writer at a time; on PostgreSQL a second batch can be written while
         // the first one's commit is flushed.
         let writers = match store.backend() {
@@ -44,11 +54,20 @@ impl Ctx {
                 let (s, c, p) = (s.clone(), c.clone(), p.clone());
                 async move { applications::create_batch(&*s, &*c, &p, batch, handoff).await }
             });
+        let issuer = Arc::new(issuer::Issuer::new(
+            &config.issuer,
+            config.sealing_key.clone(),
+        ));
+        let token_uses = verification::start_writer(store.clone(), clock.clone());
         Ctx {
             store,
             clock,
+            config,
             policies,
+            issuer,
+            status_lists: Arc::default(),
             submissions,
+            token_uses,
         }
     }
 }
@@ -81,6 +100,9 @@ pub enum ServiceError {
     /// An idempotency key reused with a different request.
     #[error("idempotency key reused for a different request")]
     IdempotencyKeyReused,
+    /// Something the service needs is not set up (no issuer key, say); the code says what.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A fault of the service itself; the string is for the log.

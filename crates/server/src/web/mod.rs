@@ -4,11 +4,13 @@
 mod admin;
 mod applications;
 mod assessment;
+mod card;
 mod employer;
 mod me;
 mod officer;
 mod pages;
 mod profile;
+mod verifier;
 mod view;
 
 use crate::http::{
@@ -24,6 +26,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::role::Principal;
 use serde::Deserialize;
+
+/// The pages whose forms take a file, under the larger upload limit.
+pub fn upload_router() -> Router<AppState> {
+    verifier::router()
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -53,7 +60,12 @@ pub async fn ensure_csrf_cookie(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if req.uri().path().starts_with("/api/") {
+    // The API, and what verifiers and caches download, carry no cookie.
+    let path = req.uri().path();
+    if path.starts_with("/api/")
+        || path.starts_with("/status/")
+        || path.starts_with("/.well-known/")
+    {
         return next.run(req).await;
     }
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() >= 32);

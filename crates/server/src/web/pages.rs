@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::me::router())
         .merge(super::admin::router())
         .merge(super::assessment::router())
+        .merge(super::card::router())
 }
 
 /// Where each role starts.

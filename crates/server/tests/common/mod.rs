@@ -55,6 +55,10 @@ impl TestServer {
         server::demo::seed(&*store, &*clock)
             .await
             .expect("seed demo data");
+        let sealing = credential::SealingKey::parse(server::config::DEMO_SEALING_KEY).expect("key");
+        server::services::issuer::ensure_keys(&*store, &sealing, clock.now())
+            .await
+            .expect("issuer keys");
         let (base, running) = serve(store.clone(), clock.clone(), &db.url).await;
         TestServer {
             base,
@@ -358,4 +362,136 @@ pub async fn audit_records(srv: &TestServer) -> i64 {
         .await
         .expect("read the audit chain")
         .expect("audit chain intact")
+}
+
+// A browser without JavaScript, for the pages.
+
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use std::collections::BTreeMap;
+
+/// A browser that keeps its cookies and follows no redirect, so that each can be checked.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookies: BTreeMap<String, String>,
+    pub lang: Option<&'static str>,
+}
+
+/// What came back: status, where it redirects to, and the page.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Browser {
+    pub fn new(srv: &TestServer) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: srv.base.clone(),
+            cookies: BTreeMap::new(),
+            lang: None,
+        }
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies
+            .get("onecard_csrf")
+            .cloned()
+            .expect("a CSRF cookie")
+    }
+
+    pub async fn send(&mut self, r: reqwest::RequestBuilder) -> Page {
+        let mut r = r;
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            r = r.header(COOKIE, c.join("; "));
+        }
+        if let Some(l) = self.lang {
+            r = r.header(ACCEPT_LANGUAGE, l);
+        }
+        let res = r.send().await.expect("request");
+        for v in res.headers().get_all(SET_COOKIE) {
+            let v = v.to_str().expect("ASCII cookie");
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').expect("name=value");
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        Page {
+            status: res.status(),
+            location: res
+                .headers()
+                .get(LOCATION)
+                .map(|l| l.to_str().unwrap().to_string()),
+            body: res.text().await.expect("body"),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let r = self.http.get(format!("{}{path}", self.base));
+        self.send(r).await
+    }
+
+    /// Posts a form with this browser's CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form as given, token or not.
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(fields));
+        self.send(r).await
+    }
+
+    /// Signs in through the sign-in form; returns where it sent us.
+    pub async fn sign_in(srv: &TestServer, username: &str) -> (Browser, String) {
+        let mut b = Browser::new(srv);
+        let login = b.get("/login").await;
+        assert_eq!(login.status, StatusCode::OK);
+        let p = b
+            .post(
+                "/login",
+                &[("username", username), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "sign in as {username}");
+        assert!(b.cookies.contains_key("onecard_session"));
+        (b, p.location.expect("a redirect"))
+    }
 }

@@ -1,0 +1,142 @@
+//! Online verification of a scanned code: the signature against the issuer's keys, the permit's
+//! standing from its record (so a cancellation counts the moment it is committed), and, for a
+//! code that passes, its single use: the token id is recorded, and a second scan is refused.
+//! Token ids are written by a group-commit writer, many scans to a transaction.
+
+use super::group_commit::{Handoff, Queue};
+use super::status_lists;
+use super::{Ctx, Result, ServiceError};
+use crate::clock::Clock;
+use credential::Outcome;
+use credential::status::StatusListError;
+use credential::verify::Verdict;
+use domain::permit::PermitStatus;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use store::Store;
+
+pub(crate) const MAX_BATCH: usize = 256;
+
+/// A token id to record, with its expiry (seconds since the epoch).
+pub(crate) type Use = (Vec<u8>, i64);
+
+/// The writer of token uses; answers whether each was the first.
+pub(crate) type Uses = Queue<Use, Result<bool>>;
+
+/// Expired token ids are forgotten by the writer, at most this often.
+const PURGE_EVERY: Duration = Duration::from_secs(60);
+
+pub(crate) fn start_writer(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Uses {
+    let writers = match store.backend() {
+        store::Backend::Sqlite => 1,
+        store::Backend::Postgres => 2,
+    };
+    let last_purge = Arc::new(Mutex::new(Instant::now()));
+    Queue::start(writers, MAX_BATCH, move |batch: Vec<Use>, handoff| {
+        let (store, clock, last_purge) = (store.clone(), clock.clone(), last_purge.clone());
+        async move {
+            let purge = {
+                let mut last = last_purge.lock().expect("purge lock");
+                let due = last.elapsed() >= PURGE_EVERY;
+                if due {
+                    *last = Instant::now();
+                }
+                due
+            };
+            // A token is kept a little past its expiry: a verifier accepts it no longer.
+            let purge_before = purge.then(|| clock.now().timestamp() - 60);
+            write_uses(&*store, batch, handoff, purge_before).await
+        }
+    })
+}
+
+async fn write_uses(
+    store: &dyn Store,
+    batch: Vec<Use>,
+    handoff: Handoff,
+    purge_before: Option<i64>,
+) -> Vec<Result<bool>> {
+    let n = batch.len();
+    let result = async {
+        let mut tx = store.begin().await?;
+        let fresh = tx.use_tokens(&batch).await?;
+        if let Some(before) = purge_before {
+            tx.purge_used_tokens(before).await?;
+        }
+        drop(handoff);
+        tx.commit().await?;
+        Ok::<_, store::StoreError>(fresh)
+    }
+    .await;
+    match result {
+        Ok(fresh) => fresh.into_iter().map(Ok).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "recording token uses");
+            (0..n)
+                .map(|_| Err(ServiceError::Internal("token_use_not_recorded")))
+                .collect()
+        }
+    }
+}
+
+/// The outcome of a scan of `text`, as of now.
+pub async fn verify(ctx: &Ctx, text: &str) -> Result<Outcome> {
+    let now = ctx.clock.now();
+    let keys = ctx.issuer.keys(&*ctx.store, now).await?;
+    let claims = match credential::verify(text.trim(), &keys.key_set, now.timestamp()) {
+        Verdict::Valid { claims, .. } => claims,
+        refused => return Ok(Outcome::Refused(refused)),
+    };
+    let Some(list) = status_lists::list_number(&ctx.config.public_url, claims.status.uri()) else {
+        // Signed by our key but naming another service's list: nothing here to check it with.
+        return Ok(Outcome::StatusUnavailable {
+            claims,
+            reason: StatusListError::UriMismatch,
+        });
+    };
+    let global = list
+        .checked_mul(status_lists::LIST_SIZE)
+        .and_then(|l| l.checked_add(claims.status.idx()));
+    let permit = match global {
+        Some(g) => {
+            ctx.store
+                .begin_read()
+                .await?
+                .permit_at_status_index(g)
+                .await?
+        }
+        None => None,
+    };
+    let Some(permit) = permit.filter(|p| p.number == claims.permit.number) else {
+        return Ok(Outcome::StatusUnavailable {
+            claims,
+            reason: StatusListError::NoEntry,
+        });
+    };
+    match permit.status_on(ctx.clock.today()) {
+        PermitStatus::Valid => {}
+        PermitStatus::Cancelled => {
+            return Ok(Outcome::Cancelled {
+                claims,
+                on: permit.status_changed_on,
+            });
+        }
+        PermitStatus::Expired => {
+            return Ok(Outcome::PermitExpired {
+                claims,
+                on: permit.valid_to,
+            });
+        }
+        PermitStatus::Superseded => return Ok(Outcome::Superseded { claims }),
+    }
+    let first = ctx
+        .token_uses
+        .call((claims.token_id.as_bytes().to_vec(), claims.expires_at))
+        .await
+        .map_err(|_| ServiceError::Internal("token use writer stopped"))??;
+    Ok(if first {
+        Outcome::Valid { claims }
+    } else {
+        Outcome::AlreadyUsed { claims }
+    })
+}

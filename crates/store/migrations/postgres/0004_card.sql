@@ -1,0 +1,32 @@
+-- The electronic card (e-SSC).
+--
+-- Issuer keys have a role: the root key signs only the published key set, which verifiers pin
+-- out of band; signing keys sign credentials and status lists.
+ALTER TABLE issuer_keys ADD COLUMN role text NOT NULL DEFAULT 'signing';
+
+-- Each permit revision has its own entry in the published token status list. Existing revisions
+-- are numbered in the order they were made; new ones take the next value of the counter.
+ALTER TABLE permits ADD COLUMN status_idx bigint;
+UPDATE permits SET status_idx = n.rn - 1
+FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS rn FROM permits) AS n
+WHERE permits.id = n.id;
+CREATE UNIQUE INDEX permits_status_idx ON permits (status_idx);
+INSERT INTO counters (name, value) SELECT 'status_index', COUNT(*) FROM permits
+ON CONFLICT (name) DO NOTHING;
+
+-- Dynamic QR codes verified online, kept until they expire, so that a second scan is refused.
+CREATE TABLE used_tokens (
+    cti         bytea PRIMARY KEY,
+    expires_at  bigint NOT NULL
+);
+CREATE INDEX used_tokens_expiry ON used_tokens (expires_at);
+
+-- A holder's e-SSC registration: the account, the person it was matched to by name and permit
+-- number, and when the real-name check was passed (none yet: the card does not show the permit).
+CREATE TABLE card_registrations (
+    account_id             uuid PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+    person_id              uuid NOT NULL UNIQUE REFERENCES people (id),
+    registered_at          timestamptz NOT NULL,
+    real_name_checked_at   timestamptz,
+    failed_checks          integer NOT NULL DEFAULT 0
+);
