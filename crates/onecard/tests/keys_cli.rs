@@ -34,18 +34,32 @@ async fn generate_rotate_list_retire() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("no issuer keys"));
 
+    let out = keys(&db, None, &["root"]);
+    assert_eq!(out.status.code(), Some(2), "no root key yet");
+    assert!(stderr(&out).contains("keys generate"), "{}", stderr(&out));
+
+    // The root key, which signs the published key set, and the first signing key.
     let out = keys(&db, Some(SEALING), &["generate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let first = stdout(&out)
-        .trim()
-        .strip_prefix("generated ")
-        .unwrap()
-        .to_string();
+    let made = stdout(&out);
+    let kid_after = |prefix: &str| {
+        made.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("{prefix}: {made}"))
+            .to_string()
+    };
+    let root = kid_after("generated root key ");
+    let first = kid_after("generated signing key ");
     assert_eq!(first.len(), 16, "an 8-byte key id in hex: {first}");
+    assert_ne!(root, first);
+    let out = keys(&db, None, &["root"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let root_public = stdout(&out).trim().to_string();
+    assert_eq!(root_public.len(), 64, "a 32-byte public key in hex");
 
     let out = keys(&db, Some(SEALING), &["generate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("exists already"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("exist already"), "{}", stderr(&out));
 
     let out = keys(&db, Some(SEALING), &["rotate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -82,7 +96,7 @@ async fn generate_rotate_list_retire() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stdout(&out).matches("DOES NOT OPEN").count(),
-        2,
+        3,
         "{}",
         stdout(&out)
     );
@@ -127,11 +141,20 @@ async fn generate_rotate_list_retire() {
 
     // Each change is on the audit chain, which holds.
     let store = db.open().await;
-    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(3));
+    assert_eq!(store::verify_audit(&*store).await.unwrap(), Ok(4));
     let mut tx = store.begin_read().await.unwrap();
     let stored = tx.issuer_keys().await.unwrap();
-    assert_eq!(stored.len(), 2);
+    assert_eq!(stored.len(), 3);
+    let root_row = stored
+        .iter()
+        .find(|k| k.role == store::KeyRole::Root)
+        .unwrap();
+    assert_eq!(hex(&root_row.public_key), root_public);
     assert!(stored.iter().all(|k| k.sealed_seed.len() == 12 + 32 + 16));
     drop(tx);
     store.close().await;
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
