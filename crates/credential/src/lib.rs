@@ -6,6 +6,7 @@ pub mod base45;
 mod cbor;
 pub mod claims;
 pub mod cose;
+pub mod document;
 pub mod image;
 pub mod keys;
 pub mod outcome;
@@ -16,6 +17,7 @@ pub mod status;
 pub mod verify;
 
 pub use claims::{Claims, Issuer, PermitClaims, Profile, StatusRef, TokenId, TokenParams};
+pub use document::{DocumentSeal, verify_seal};
 /// The public key type of issuer keys, for callers that store or pin them.
 pub use ed25519_dalek::VerifyingKey;
 pub use image::{ImageError, Matrix};

@@ -2,6 +2,7 @@
 //! online (the server reads the permit's record) or offline (a cached key set and status list).
 
 use crate::claims::Claims;
+use crate::document::{self, CodeKind, DocumentSeal};
 use crate::keys::KeyLookup;
 use crate::status::{StatusListError, StatusListToken, TokenStatus};
 use crate::verify::{Verdict, verify};
@@ -11,6 +12,9 @@ use chrono::NaiveDate;
 pub enum Outcome {
     /// Signed by a known key, within its time, and the permit stands.
     Valid { claims: Box<Claims> },
+    /// A notice's static seal, signed by a known key: the document is one the service issued.
+    /// It neither expires nor is used up.
+    Sealed { seal: Box<DocumentSeal> },
     /// The code itself fails: not ours, malformed, too large, an unknown key, a bad signature,
     /// its 60 seconds are over, or it is dated in the future. Never [`Verdict::Valid`].
     Refused(Verdict),
@@ -37,7 +41,7 @@ impl Outcome {
     /// A stable snake_case code for the API and the translations.
     pub fn code(&self) -> &'static str {
         match self {
-            Outcome::Valid { .. } => "valid",
+            Outcome::Valid { .. } | Outcome::Sealed { .. } => "valid",
             Outcome::Refused(Verdict::Expired { .. }) => "qr_expired",
             Outcome::Refused(v) => v.code(),
             Outcome::Cancelled { .. } => "cancelled",
@@ -48,12 +52,12 @@ impl Outcome {
         }
     }
     pub fn is_valid(&self) -> bool {
-        matches!(self, Outcome::Valid { .. })
+        matches!(self, Outcome::Valid { .. } | Outcome::Sealed { .. })
     }
     /// The claims, when the signature held: a refused code shows nothing it carries.
     pub fn claims(&self) -> Option<&Claims> {
         match self {
-            Outcome::Refused(_) => None,
+            Outcome::Refused(_) | Outcome::Sealed { .. } => None,
             Outcome::Valid { claims }
             | Outcome::Cancelled { claims, .. }
             | Outcome::PermitExpired { claims, .. }
@@ -101,6 +105,14 @@ pub fn check_offline(
     now: i64,
     today: NaiveDate,
 ) -> Outcome {
+    if document::kind_of(text) == CodeKind::Seal {
+        return match document::verify_seal(text, keys, now) {
+            Ok(seal) => Outcome::Sealed {
+                seal: Box::new(seal),
+            },
+            Err(refused) => Outcome::Refused(refused),
+        };
+    }
     let claims = match verify(text, keys, now) {
         Verdict::Valid { claims, .. } => claims,
         refused => return Outcome::Refused(refused),

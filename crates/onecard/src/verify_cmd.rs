@@ -323,14 +323,27 @@ fn scan(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {
 /// The first line, `VALID` or `INVALID: code (detail)`, then what the credential discloses if
 /// its signature held.
 fn report(outcome: &Outcome) -> String {
-    let mut out = match outcome {
-        Outcome::Valid { .. } => "VALID".to_string(),
-        _ => match why(outcome) {
+    let mut out = if outcome.is_valid() {
+        "VALID".to_string()
+    } else {
+        match why(outcome) {
             Some(why) => format!("INVALID: {} ({why})", outcome.code()),
             None => format!("INVALID: {}", outcome.code()),
-        },
+        }
     };
     out.push('\n');
+    if let Outcome::Sealed { seal } = outcome {
+        out.push_str(&format!("{:<12} {}\n", "document", seal.number()));
+        out.push_str(&format!("{:<12} {}\n", "kind", seal.kind()));
+        if let Some(p) = &seal.permit_number {
+            out.push_str(&format!("{:<12} {p}\n", "permit"));
+        }
+        out.push_str(&format!(
+            "{:<12} {}\n",
+            "sha-256",
+            hex::encode(seal.content_hash)
+        ));
+    }
     if let Some(claims) = outcome.claims() {
         let p = &claims.permit;
         let mut line = |label: &str, value: &str| {
@@ -392,10 +405,20 @@ fn report_json(outcome: &Outcome) -> serde_json::Value {
         }
         m
     });
+    let document = match outcome {
+        Outcome::Sealed { seal } => Some(serde_json::json!({
+            "number": seal.number(),
+            "kind": seal.kind(),
+            "permit_number": seal.permit_number.as_ref().map(|p| p.as_str()),
+            "content_hash": hex::encode(seal.content_hash),
+        })),
+        _ => None,
+    };
     serde_json::json!({
         "outcome": outcome.code(),
         "detail": outcome.detail(),
         "permit": permit,
+        "document": document,
     })
 }
 

@@ -481,7 +481,7 @@ fn json_has_outcome_detail_and_permit() {
     assert_eq!(code, Some(1));
     assert_eq!(
         v,
-        serde_json::json!({"outcome": "malformed", "detail": v["detail"], "permit": null})
+        serde_json::json!({"outcome": "malformed", "detail": v["detail"], "permit": null, "document": null})
     );
     assert!(v["detail"].is_string());
 }
@@ -669,4 +669,30 @@ fn fetch_downloads_checks_and_stores_the_cache() {
     let out = fetch(&server, None, &dir("no-root"));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--root"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_notice_seal_verifies_offline_and_names_its_file() {
+    let cache = cache("seal", T0);
+    let seal = credential::DocumentSeal::new(
+        credential::Issuer::parse("CN-MOHRSS").unwrap(),
+        T0 - 100,
+        "N2026-110000-000007",
+        "decision_notice",
+        b"%PDF-1.7 decision",
+        None,
+    )
+    .unwrap();
+    let text = seal.sign(&signing());
+    // A seal carries no expiry and no status entry: the key set is all it needs.
+    let out = verify(&cache, T0 + 5, &text);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.starts_with("VALID\ndocument     N2026-110000-000007\n"),
+        "{shown}"
+    );
+    assert!(shown.contains(&hex(&seal.content_hash)), "{shown}");
+    let forged = seal.sign(&IssuerKey::from_seed(&[42; 32]));
+    assert_eq!(verdict(&verify(&cache, T0 + 5, &forged)).1, Some(1));
 }

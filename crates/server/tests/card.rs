@@ -540,3 +540,53 @@ async fn verifier_page_reads_photos_and_text() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+/// A notice's static seal verifies as often as it is scanned, and names the file it binds.
+async fn seals_verify_every_time(srv: TestServer) {
+    let (signing, _) = issuer_keys(&srv).await;
+    let made = srv
+        .store
+        .begin_read()
+        .await
+        .unwrap()
+        .issuer_keys()
+        .await
+        .unwrap()[0]
+        .created_at
+        .timestamp();
+    let pdf = b"%PDF-1.7 Notification Letter of Work Permit";
+    let seal = credential::DocumentSeal::new(
+        credential::Issuer::parse("CN-MOHRSS").unwrap(),
+        made,
+        "N2026-110000-000001",
+        "notification_letter",
+        pdf,
+        domain::numbers::PermitNumber::parse("p", "P1100002026000001X").ok(),
+    )
+    .unwrap();
+    let text = seal.sign(&signing);
+    let c = srv.client();
+    for _ in 0..2 {
+        let v = verify(&c, &text).await;
+        assert_eq!(v["outcome"], "valid", "{v}");
+        assert_eq!(v["document"]["number"], "N2026-110000-000001");
+        assert_eq!(v["document"]["kind"], "notification_letter");
+        assert_eq!(v["document"]["content_hash"], sha256_hex(pdf));
+        assert_eq!(v["permit"], Value::Null);
+    }
+    let forged = seal.sign(&IssuerKey::from_seed(&[6; 32]));
+    assert_eq!(verify(&c, &forged).await["outcome"], "unknown_key");
+}
+on_both!(
+    seals_verify_every_time,
+    sqlite_seals_verify_every_time,
+    postgres_seals_verify_every_time
+);
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}

@@ -54,6 +54,17 @@ pub struct DisclosedOut {
     pub code_expires_at: DateTime<Utc>,
 }
 
+/// A notice's seal: which document, and the SHA-256 of the file it was made for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentOut {
+    pub number: String,
+    pub kind: String,
+    /// Hexadecimal; a copy of the file is the original if its SHA-256 is this.
+    pub content_hash: String,
+    pub permit_number: Option<String>,
+    pub issued_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VerificationOut {
     /// valid, cancelled, permit_expired, superseded, already_used, qr_expired, bad_signature,
@@ -69,6 +80,8 @@ pub struct VerificationOut {
     pub expired_on: Option<NaiveDate>,
     /// Only where the signature held, and not for a code used before.
     pub permit: Option<DisclosedOut>,
+    /// For a notice's seal.
+    pub document: Option<DocumentOut>,
 }
 
 fn at(secs: i64) -> DateTime<Utc> {
@@ -111,6 +124,20 @@ impl VerificationOut {
                 code_expires_at: at(c.expires_at),
             }
         });
+        let document = match outcome {
+            Outcome::Sealed { seal } => Some(DocumentOut {
+                number: seal.number().to_string(),
+                kind: seal.kind().to_string(),
+                content_hash: hex::encode(seal.content_hash),
+                permit_number: seal.permit_number.as_ref().map(|p| p.to_string()),
+                issued_at: at(seal.issued_at),
+            }),
+            _ => None,
+        };
+        let key = match outcome {
+            Outcome::Sealed { .. } => "verdict-sealed".to_string(),
+            _ => key,
+        };
         VerificationOut {
             outcome: outcome.code().to_string(),
             valid: outcome.is_valid(),
@@ -119,6 +146,7 @@ impl VerificationOut {
             cancelled_on,
             expired_on,
             permit,
+            document,
         }
     }
 }

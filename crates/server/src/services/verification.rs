@@ -83,6 +83,16 @@ async fn write_uses(
 pub async fn verify(ctx: &Ctx, text: &str) -> Result<Outcome> {
     let now = ctx.clock.now();
     let keys = ctx.issuer.keys(&*ctx.store, now).await?;
+    if credential::document::kind_of(text.trim()) == credential::document::CodeKind::Seal {
+        return Ok(
+            match credential::verify_seal(text.trim(), &keys.key_set, now.timestamp()) {
+                Ok(seal) => Outcome::Sealed {
+                    seal: Box::new(seal),
+                },
+                Err(refused) => Outcome::Refused(refused),
+            },
+        );
+    }
     let claims = match credential::verify(text.trim(), &keys.key_set, now.timestamp()) {
         Verdict::Valid { claims, .. } => claims,
         refused => return Ok(Outcome::Refused(refused)),

@@ -109,6 +109,21 @@ fn result_view(page: &PageCtx, v: &VerificationOut) -> ResultView {
         }
         row("verify-profile", page.word("profile", &p.profile));
     }
+    if let Some(d) = &v.document {
+        let mut row = |key: &str, value: String| {
+            rows.push(Row {
+                label: page.t(key),
+                value,
+            })
+        };
+        row("verify-document-number", d.number.clone());
+        row("verify-document-kind", page.word("document-kind", &d.kind));
+        if let Some(p) = &d.permit_number {
+            row("field-permit-number", p.clone());
+        }
+        row("verify-document-issued", super::view::time(d.issued_at));
+        row("verify-document-hash", d.content_hash.clone());
+    }
     ResultView {
         valid: v.valid,
         headline: v.message.clone(),
