@@ -246,25 +246,41 @@ fn card_permit(permits: Vec<Permit>, today: NaiveDate) -> Option<Permit> {
     permits.pop()
 }
 
-pub async fn wallet(ctx: &Ctx, who: &Principal) -> Result<Wallet> {
+/// The card without its messages: whose it is, whether it is usable, and the permit it carries.
+struct Card {
+    person: Person,
+    checked: bool,
+    locked: bool,
+    permit: Option<(Permit, String)>,
+}
+
+async fn card(tx: &mut dyn Tx, who: &Principal, today: NaiveDate) -> Result<Card> {
     let person_id = holder(who)?;
-    let today = ctx.clock.today();
-    let mut tx = ctx.store.begin_read().await?;
     let reg = tx.card_registration(who.account_id).await?;
     let person = tx
         .person(person_id)
         .await?
         .ok_or(ServiceError::NotFound("person"))?;
+    let checked = reg
+        .as_ref()
+        .is_some_and(|r| r.real_name_checked_at.is_some());
+    let locked = reg
+        .is_some_and(|r| r.real_name_checked_at.is_none() && r.failed_checks >= MAX_FAILED_CHECKS);
+    if !checked {
+        return Ok(Card {
+            person,
+            checked,
+            locked,
+            permit: None,
+        });
+    }
     let permits = tx
         .list_permits(&store::PermitFilter {
             holder_id: Some(person_id),
             ..Default::default()
         })
         .await?;
-    let checked = reg
-        .as_ref()
-        .is_some_and(|r| r.real_name_checked_at.is_some());
-    let permit = match card_permit(permits, today).filter(|_| checked) {
+    let permit = match card_permit(permits, today) {
         Some(p) => {
             let employer = tx
                 .employer(p.employer_id)
@@ -275,10 +291,21 @@ pub async fn wallet(ctx: &Ctx, who: &Principal) -> Result<Wallet> {
         }
         None => None,
     };
+    Ok(Card {
+        person,
+        checked,
+        locked,
+        permit,
+    })
+}
+
+pub async fn wallet(ctx: &Ctx, who: &Principal) -> Result<Wallet> {
+    let mut tx = ctx.store.begin_read().await?;
+    let card = card(&mut *tx, who, ctx.clock.today()).await?;
     let mut messages = Vec::new();
     let apps = tx
         .list_applications(&store::ApplicationFilter {
-            person_id: Some(person_id),
+            person_id: Some(card.person.id),
             ..Default::default()
         })
         .await?;
@@ -294,12 +321,10 @@ pub async fn wallet(ctx: &Ctx, who: &Principal) -> Result<Wallet> {
     messages.sort_by_key(|m| std::cmp::Reverse(m.event.at));
     messages.truncate(10);
     Ok(Wallet {
-        person,
-        checked,
-        locked: reg.is_some_and(|r| {
-            r.real_name_checked_at.is_none() && r.failed_checks >= MAX_FAILED_CHECKS
-        }),
-        permit,
+        person: card.person,
+        checked: card.checked,
+        locked: card.locked,
+        permit: card.permit,
         messages,
     })
 }
@@ -316,12 +341,13 @@ pub struct CardQr {
 
 /// Issues a new dynamic QR code for the holder's permit, valid for the configured lifetime.
 pub async fn qr(ctx: &Ctx, who: &Principal, profile: Profile) -> Result<CardQr> {
-    let wallet = wallet(ctx, who).await?;
-    if !wallet.checked {
+    let today = ctx.clock.today();
+    let mut tx = ctx.store.begin_read().await?;
+    let card = card(&mut *tx, who, today).await?;
+    if !card.checked {
         return Err(ServiceError::Forbidden("real_name_check_required"));
     }
-    let today = ctx.clock.today();
-    let Some((permit, employer)) = wallet.permit.as_ref() else {
+    let Some((permit, employer)) = card.permit.as_ref() else {
         return Err(ServiceError::NotFound("permit"));
     };
     if permit.status_on(today) != PermitStatus::Valid {
@@ -330,13 +356,11 @@ pub async fn qr(ctx: &Ctx, who: &Principal, profile: Profile) -> Result<CardQr> 
     if permit.medium != Medium::Electronic {
         return Err(ServiceError::Conflict("physical_card"));
     }
-    let global = ctx
-        .store
-        .begin_read()
-        .await?
+    let global = tx
         .status_index(permit.id)
         .await?
         .ok_or(ServiceError::Internal("permit without a status index"))?;
+    drop(tx);
     let (list, idx) = status_lists::locate(global);
     let now = ctx.clock.now();
     let keys = ctx.issuer.keys(&*ctx.store, now).await?;
@@ -373,11 +397,11 @@ pub async fn qr(ctx: &Ctx, who: &Principal, profile: Profile) -> Result<CardQr> 
 
 /// Moves a holder of a valid pre-reform physical card to the electronic record, on request.
 pub async fn upgrade(ctx: &Ctx, who: &Principal) -> Result<Permit> {
-    let wallet = wallet(ctx, who).await?;
-    if !wallet.checked {
+    let card = card(&mut *ctx.store.begin_read().await?, who, ctx.clock.today()).await?;
+    if !card.checked {
         return Err(ServiceError::Forbidden("real_name_check_required"));
     }
-    let Some((mut permit, _)) = wallet.permit else {
+    let Some((mut permit, _)) = card.permit else {
         return Err(ServiceError::NotFound("permit"));
     };
     if permit.medium == Medium::Electronic {
