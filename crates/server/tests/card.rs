@@ -590,3 +590,52 @@ fn sha256_hex(b: &[u8]) -> String {
         .map(|x| format!("{x:02x}"))
         .collect()
 }
+
+/// An extension supersedes the revision a code was issued for: the code says so, and the card
+/// shows the new revision's code.
+async fn an_extension_supersedes_earlier_codes(srv: TestServer) {
+    let (api, _) = jean_on_the_card(&srv).await;
+    let (_, scanned) = api.get("/api/v1/card/qr").await;
+    let (_, unscanned) = api.get("/api/v1/card/qr").await;
+    let number =
+        verify(&srv.client(), scanned["text"].as_str().unwrap()).await["permit"]["permit_number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let hr = srv.sign_in("hr").await;
+    let officer = srv.sign_in("officer.beijing").await;
+    let today = SystemClock.today();
+    let end = today + chrono::Days::new(700);
+    let (s, app) = hr
+        .post(
+            "/api/v1/applications",
+            json!({ "kind": "extension", "permit_number": number, "contract_end": end.to_string(), "submit": true }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{app}");
+    let version = to_review(&officer, &app).await;
+    let grant =
+        json!({ "category": "B", "valid_from": today.to_string(), "valid_to": end.to_string() });
+    let (s, a) = step(
+        &officer,
+        app["id"].as_str().unwrap(),
+        "approve",
+        version,
+        grant,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+
+    let v = verify(&srv.client(), unscanned["text"].as_str().unwrap()).await;
+    assert_eq!(v["outcome"], "superseded", "{v}");
+    let (s, now) = api.get("/api/v1/card/qr").await;
+    assert_eq!(s, StatusCode::OK, "{now}");
+    let v = verify(&srv.client(), now["text"].as_str().unwrap()).await;
+    assert_eq!(v["outcome"], "valid", "{v}");
+    assert_eq!(v["permit"]["valid_to"], end.to_string());
+}
+on_both!(
+    an_extension_supersedes_earlier_codes,
+    sqlite_an_extension_supersedes_earlier_codes,
+    postgres_an_extension_supersedes_earlier_codes
+);
