@@ -10,10 +10,10 @@
 //! a benchmark for a server on this machine, not a tool to load anyone else's.
 
 use clap::{Parser, ValueEnum};
+use loadgen::{loopback_base, parse_tag, percentile_ms, round2};
 use reqwest::{Method, RequestBuilder, StatusCode, Url, header};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -78,39 +78,6 @@ struct Args {
 enum AuthMode {
     Token,
     Session,
-}
-
-fn parse_tag(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .filter(|(k, _)| !k.is_empty())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .ok_or_else(|| format!("expected KEY=VALUE, got {s:?}"))
-}
-
-/// The base URL, if it is plain HTTP to a loopback host with no path beyond `/`.
-fn loopback_base(url: &str) -> Result<Url, String> {
-    let u = Url::parse(url).map_err(|e| format!("invalid --url {url:?}: {e}"))?;
-    if u.scheme() != "http" {
-        return Err(format!("--url must be http://, got {}", u.scheme()));
-    }
-    let host = u.host_str().unwrap_or("");
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if !loopback {
-        return Err(format!(
-            "refusing to load {host:?}: only loopback addresses (127.0.0.0/8, ::1, localhost)"
-        ));
-    }
-    if !u.username().is_empty() || u.password().is_some() {
-        return Err("--url must not carry credentials".into());
-    }
-    if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
-        return Err(format!(
-            "--url must be a base URL such as http://127.0.0.1:8080, got {url:?}"
-        ));
-    }
-    Ok(u)
 }
 
 /// How a request proves who sends it.
@@ -355,20 +322,6 @@ async fn worker(s: Arc<Shared>, id: u64) -> Tally {
     t
 }
 
-/// The `p`-th percentile (nearest rank) of sorted values, in milliseconds.
-fn percentile_ms(sorted: &[u32], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    let i = rank.clamp(1, sorted.len()) - 1;
-    f64::from(sorted[i]) / 1000.0
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 async fn run(args: Args) -> Result<bool, String> {
     let base = loopback_base(&args.url)?;
     let mut http = reqwest::Client::builder();
@@ -563,51 +516,5 @@ fn main() -> ExitCode {
             eprintln!("loadgen: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://127.0.0.2:1/",
-            "http://localhost:8080",
-            "http://[::1]:8080",
-        ] {
-            assert!(loopback_base(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://10.0.0.1:8080",
-            "http://example.com",
-            "https://127.0.0.1:8080",
-            "http://0.0.0.0:8080",
-            "http://127.0.0.1:8080/api",
-            "http://user:pw@127.0.0.1:8080",
-            "http://localhost.example.com",
-            "not a url",
-        ] {
-            assert!(loopback_base(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn nearest_rank() {
-        let v: Vec<u32> = (1..=100).map(|i| i * 1000).collect();
-        assert_eq!(percentile_ms(&v, 50.0), 50.0);
-        assert_eq!(percentile_ms(&v, 99.0), 99.0);
-        assert_eq!(percentile_ms(&v, 100.0), 100.0);
-        assert_eq!(percentile_ms(&[7000], 50.0), 7.0);
-        assert_eq!(percentile_ms(&[], 50.0), 0.0);
-    }
-
-    #[test]
-    fn tags() {
-        assert_eq!(parse_tag("a=b=c"), Ok(("a".into(), "b=c".into())));
-        assert!(parse_tag("=x").is_err());
-        assert!(parse_tag("x").is_err());
     }
 }

@@ -730,6 +730,27 @@ macro_rules! impl_tx {
                 row.map(TryInto::try_into).transpose()
             }
 
+            async fn permits_at_status_indexes(&mut self, idx: &[u64]) -> crate::Result<Vec<(u64, domain::permit::Permit)>> {
+                let wanted: Vec<i64> = idx.iter().filter_map(|i| i64::try_from(*i).ok()).collect();
+                let mut out = Vec::with_capacity(wanted.len());
+                for list in crate::common::in_lists(&wanted) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT status_idx, {} FROM permits WHERE status_idx IN (",
+                        crate::common::PERMIT_COLUMNS
+                    ));
+                    let mut sep = q.separated(", ");
+                    for i in &list {
+                        sep.push_bind(*i);
+                    }
+                    q.push(")");
+                    let rows: Vec<crate::rows::IndexedPermitRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for row in rows {
+                        out.push((row.status_idx as u64, row.permit.try_into()?));
+                    }
+                }
+                Ok(out)
+            }
+
             async fn status_entries(
                 &mut self,
                 from: u64,
@@ -770,18 +791,18 @@ macro_rules! impl_tx {
             async fn use_tokens(&mut self, tokens: &[(Vec<u8>, i64)]) -> crate::Result<Vec<bool>> {
                 // A token repeated within the batch is inserted once and refused after.
                 let mut seen = std::collections::HashSet::new();
-                let firsts: Vec<&(Vec<u8>, i64)> = tokens.iter().filter(|(cti, _)| seen.insert(cti.as_slice())).collect();
+                let firsts: Vec<&(Vec<u8>, i64)> = tokens.iter().filter(|t| seen.insert(*t)).collect();
                 let mut fresh = std::collections::HashSet::new();
                 for run in crate::common::runs(&firsts) {
                     let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO used_tokens (cti, expires_at) ");
                     q.push_values(run, |mut b, (cti, exp)| {
                         b.push_bind(cti.as_slice()).push_bind(*exp);
                     });
-                    q.push(" ON CONFLICT (cti) DO NOTHING RETURNING cti");
-                    let rows: Vec<(Vec<u8>,)> = q.build_query_as().fetch_all(&mut *self.tx).await?;
-                    fresh.extend(rows.into_iter().map(|(c,)| c));
+                    q.push(" ON CONFLICT (expires_at, cti) DO NOTHING RETURNING cti, expires_at");
+                    let rows: Vec<(Vec<u8>, i64)> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    fresh.extend(rows);
                 }
-                Ok(tokens.iter().map(|(cti, _)| fresh.remove(cti)).collect())
+                Ok(tokens.iter().map(|t| fresh.remove(t)).collect())
             }
 
             async fn purge_used_tokens(&mut self, now: i64) -> crate::Result<u64> {

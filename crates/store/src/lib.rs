@@ -467,6 +467,8 @@ pub trait Tx: Send {
     async fn status_index(&mut self, permit: PermitId) -> Result<Option<u64>>;
     /// The revision at a status list index.
     async fn permit_at_status_index(&mut self, idx: u64) -> Result<Option<Permit>>;
+    /// The revisions at these indexes, each with its index; indexes with none are left out.
+    async fn permits_at_status_indexes(&mut self, idx: &[u64]) -> Result<Vec<(u64, Permit)>>;
     /// The entries in `from..to` that are not valid on `today` (cancelled, superseded, lapsed),
     /// by index.
     async fn status_entries(
@@ -479,7 +481,8 @@ pub trait Tx: Send {
     async fn status_index_end(&mut self) -> Result<u64>;
 
     /// Records each `(token id, expiry in seconds since the epoch)` as used; true for each that
-    /// was not used before (a token repeated within `tokens` counts as used after its first).
+    /// was not used before (a token repeated within `tokens` counts as used after its first). A
+    /// token is the pair: a replayed code carries the same signed expiry.
     async fn use_tokens(&mut self, tokens: &[(Vec<u8>, i64)]) -> Result<Vec<bool>>;
     /// Forgets tokens that expired before `now` (seconds since the epoch); how many.
     async fn purge_used_tokens(&mut self, now: i64) -> Result<u64>;

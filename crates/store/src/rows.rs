@@ -233,6 +233,14 @@ pub struct PermitRow {
     pub application_id: Option<Uuid>,
 }
 
+/// A permit revision with its index in the status list.
+#[derive(sqlx::FromRow)]
+pub struct IndexedPermitRow {
+    pub status_idx: i64,
+    #[sqlx(flatten)]
+    pub permit: PermitRow,
+}
+
 impl TryFrom<PermitRow> for Permit {
     type Error = StoreError;
     fn try_from(r: PermitRow) -> Result<Self, StoreError> {

@@ -1727,6 +1727,17 @@ async fn status_indexes(store: Arc<dyn Store>) {
     assert_eq!(got.id, permits[2].id);
     assert_eq!(got.status, PermitStatus::Superseded);
     assert!(tx.permit_at_status_index(4).await.unwrap().is_none());
+    let mut many = tx
+        .permits_at_status_indexes(&[3, 0, 9, 3, u64::MAX])
+        .await
+        .unwrap();
+    many.sort_by_key(|(i, _)| *i);
+    assert_eq!(
+        many.iter().map(|(i, p)| (*i, p.id)).collect::<Vec<_>>(),
+        vec![(0, permits[0].id), (3, permits[3].id)],
+        "those that exist, once each"
+    );
+    assert!(tx.permits_at_status_indexes(&[]).await.unwrap().is_empty());
     assert!(tx.permit_at_status_index(u64::MAX).await.unwrap().is_none());
     let entries = tx.status_entries(0, 100, today).await.unwrap();
     assert_eq!(

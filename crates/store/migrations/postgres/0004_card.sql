@@ -14,12 +14,14 @@ CREATE UNIQUE INDEX permits_status_idx ON permits (status_idx);
 INSERT INTO counters (name, value) SELECT 'status_index', COUNT(*) FROM permits
 ON CONFLICT (name) DO NOTHING;
 
--- Dynamic QR codes verified online, kept until they expire, so that a second scan is refused.
+-- Dynamic QR codes verified online, kept until they expire, so that a second scan is refused. A
+-- code is its expiry and token id (a replay carries the same signed expiry): keyed in that order,
+-- new rows go to the end of the index and the purge of expired ones takes its start.
 CREATE TABLE used_tokens (
-    cti         bytea PRIMARY KEY,
-    expires_at  bigint NOT NULL
+    expires_at  bigint NOT NULL,
+    cti         bytea NOT NULL,
+    PRIMARY KEY (expires_at, cti)
 );
-CREATE INDEX used_tokens_expiry ON used_tokens (expires_at);
 
 -- A holder's e-SSC registration: the account, the person it was matched to by name and permit
 -- number, and when the real-name check was passed (none yet: the card does not show the permit).
