@@ -7,28 +7,9 @@ use crate::values::PersonName;
 /// Failed real-name checks after which the registration is locked until an officer looks at it.
 pub const MAX_FAILED_CHECKS: i32 = 5;
 
-/// The e-SSC's password rule: 8 to 16 characters of at least two classes (lower-case,
-/// upper-case, digits, others).
+/// The e-SSC's password rule: 8 to 16 characters of at least two classes.
 pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
-    let n = password.chars().count();
-    if n == 0 {
-        return Err(FieldError::new(field, "required"));
-    }
-    if !(8..=16).contains(&n) {
-        return Err(FieldError::new(field, "password_length")
-            .with("min", 8)
-            .with("max", 16));
-    }
-    let classes = [
-        password.chars().any(|c| c.is_lowercase()),
-        password.chars().any(|c| c.is_uppercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_alphanumeric()),
-    ];
-    if classes.iter().filter(|b| **b).count() < 2 {
-        return Err(FieldError::new(field, "password_classes"));
-    }
-    Ok(())
+    crate::password::password_rule(field, password, 8, 16)
 }
 
 /// Upper-case, with runs of spaces as one: how a passport's machine-readable zone compares.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod numbers;
 pub mod party;
+pub mod password;
 pub mod permit;
 pub mod policy;
 pub mod profile;

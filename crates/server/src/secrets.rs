@@ -30,25 +30,7 @@ pub fn dummy_hash() -> &'static str {
 /// The password rule: 8 to 64 characters with at least two of lower case, upper case, digits
 /// and other characters.
 pub fn check_password(field: &str, password: &str) -> Result<(), FieldError> {
-    let n = password.chars().count();
-    if n == 0 {
-        return Err(FieldError::new(field, "required"));
-    }
-    if !(8..=64).contains(&n) {
-        return Err(FieldError::new(field, "password_length")
-            .with("min", 8)
-            .with("max", 64));
-    }
-    let classes = [
-        password.chars().any(|c| c.is_lowercase()),
-        password.chars().any(|c| c.is_uppercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_alphanumeric()),
-    ];
-    if classes.iter().filter(|b| **b).count() < 2 {
-        return Err(FieldError::new(field, "password_classes"));
-    }
-    Ok(())
+    domain::password::password_rule(field, password, 8, 64)
 }
 
 /// A new random token, URL-safe.

@@ -5,8 +5,8 @@
 //! a new code instead and counts down.
 
 use super::view::{
-    Badge, ErrorItem, EventRow, Field, Page, apply_errors, date, form_outcome, permit_badge,
-    require, timeline, with_status,
+    Badge, ErrorItem, EventRow, Field, Page, apply_errors, date, form_outcome, form_status,
+    permit_badge, require, timeline,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::api::credentials::parse_profile;
@@ -90,10 +90,7 @@ fn register_page(
         errors,
         fields,
     });
-    match err {
-        Some(e) => with_status(res, e.status),
-        None => res,
-    }
+    form_status(res, err)
 }
 
 async fn register_form(
@@ -293,10 +290,7 @@ async fn wallet_page(
         messages,
         done,
     });
-    Ok(match err {
-        Some(e) => with_status(res, e.status),
-        None => res,
-    })
+    Ok(form_status(res, err))
 }
 
 async fn wallet(

@@ -3,7 +3,7 @@
 
 use super::view::{
     Badge, ErrorItem, Field, Page, Section, apply_errors, category_options, date, form_outcome,
-    require, state_badge, time, with_choose, with_status,
+    form_status, require, state_badge, time, with_choose,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
@@ -206,10 +206,7 @@ fn person_page(page: PageCtx<'_>, f: &PersonForm, err: Option<&HttpError>) -> Re
         errors,
         fields,
     });
-    match err {
-        Some(e) => with_status(res, e.status),
-        None => res,
-    }
+    form_status(res, err)
 }
 
 async fn new_person(
@@ -441,10 +438,7 @@ fn application_page(
         sections,
         no_people: people.is_empty(),
     });
-    match err {
-        Some(e) => with_status(res, e.status),
-        None => res,
-    }
+    form_status(res, err)
 }
 
 async fn people_of(app: &AppState, who: &Principal) -> Result<Vec<Person>, super::view::Stop> {

@@ -54,6 +54,14 @@ pub fn with_status(mut res: Response, status: StatusCode) -> Response {
     res
 }
 
+/// A form page: with the status of the error it shows again, if any.
+pub fn form_status(res: Response, err: Option<&HttpError>) -> Response {
+    match err {
+        Some(e) => with_status(res, e.status),
+        None => res,
+    }
+}
+
 /// Whether a failed form is shown again (invalid input, or a conflict to explain), rather than
 /// turned into an error page.
 /// Where a form's call leads: on success to the page `next` names; an error the form shows comes
