@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | application receipt | `A` + date of issue `YYYYMMDD` + serial (8 digits) + check | `A2026112300000042X` |
 //! | work permit | `P` + city code (6 digits) + year of first issue (4) + serial (6) + check | `P1100002026000017` + check |
+//! | social security number | `S` + city code (6 digits) + year of issue (4) + serial (7) + check | `S11000020260000042` + check |
 
 use crate::FieldError;
 use crate::check::mod11_2;
@@ -105,6 +106,40 @@ impl fmt::Display for PermitNumber {
     }
 }
 
+/// A foreign holder's social security number, made by the social insurance agency of the city
+/// where they are first insured. It stays with the holder for life.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SocialSecurityNumber(String);
+
+impl SocialSecurityNumber {
+    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
+        parse_checked(field, s, 'S', 17, "social_security_number_format").map(SocialSecurityNumber)
+    }
+    /// The `serial`-th number given in `city_code` in `year`; serials run from 1 to 9,999,999.
+    pub fn new(city_code: &str, issued: NaiveDate, serial: u64) -> Option<Self> {
+        if city_code.len() != 6
+            || !city_code.bytes().all(|b| b.is_ascii_digit())
+            || !(1..10_000_000).contains(&serial)
+        {
+            return None;
+        }
+        Some(SocialSecurityNumber(with_check(
+            'S',
+            format!("{city_code}{:04}{serial:07}", issued.year()),
+        )))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SocialSecurityNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +178,37 @@ mod tests {
         assert_eq!(PermitNumber::parse("p", p.as_str()).unwrap(), p);
         assert!(PermitNumber::new("110000", d("2026-01-05"), 0).is_none());
         assert!(PermitNumber::new("11000", d("2026-01-05"), 1).is_none());
+    }
+
+    #[test]
+    fn social_security_numbers_round_trip_and_catch_typos() {
+        let n = SocialSecurityNumber::new("310000", d("2026-03-02"), 42).unwrap();
+        assert_eq!(n.as_str().len(), 19);
+        assert!(n.as_str().starts_with("S31000020260000042"));
+        assert_eq!(
+            SocialSecurityNumber::parse("ssn", &n.as_str().to_lowercase()).unwrap(),
+            n
+        );
+        let mut typo = n.as_str().to_string();
+        typo.replace_range(3..4, if &typo[3..4] == "1" { "2" } else { "1" });
+        assert_eq!(
+            SocialSecurityNumber::parse("ssn", &typo).unwrap_err().code,
+            "check_character"
+        );
+        for bad in [
+            "",
+            "S3100002026000004",
+            "P31000020260000042X",
+            "S31000020260000O42X",
+        ] {
+            assert_eq!(
+                SocialSecurityNumber::parse("ssn", bad).unwrap_err().code,
+                "social_security_number_format",
+                "{bad}"
+            );
+        }
+        assert!(SocialSecurityNumber::new("310000", d("2026-03-02"), 0).is_none());
+        assert!(SocialSecurityNumber::new("310000", d("2026-03-02"), 10_000_000).is_none());
+        assert!(SocialSecurityNumber::new("31000", d("2026-03-02"), 1).is_none());
     }
 }

@@ -498,3 +498,4 @@ document-kind-notification-letter = Notification Letter of Work Permit
 document-kind-decision-notice = Notification of Decision on Administrative Authorization
 document-kind-approval-letter = Approval Letter
 document-kind-information-page = Detailed work-permit information page
+error-social-security-number-format = must be S and 17 digits and a check character (a digit or X), as the social security card shows it.

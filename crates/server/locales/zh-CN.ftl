@@ -498,3 +498,4 @@ document-kind-notification-letter = 外国人工作许可通知
 document-kind-decision-notice = 行政许可决定书
 document-kind-approval-letter = 准予许可通知
 document-kind-information-page = 工作许可详细信息页
+error-social-security-number-format = 须为 S 加 17 位数字和一位校验码（数字或 X），与社会保障卡上一致。

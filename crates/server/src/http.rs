@@ -71,6 +71,7 @@ pub const ERROR_CODES: &[&str] = &[
     "city_unknown",
     "receipt_number_format",
     "permit_number_format",
+    "social_security_number_format",
     "check_character",
     "uscc_format",
     "employer_kind_value",
