@@ -47,6 +47,35 @@ pub fn percentile_ms(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[i]) / 1000.0
 }
 
+/// The latencies of the expected answers, in microseconds, summarised in milliseconds.
+pub struct Latencies {
+    pub count: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl Latencies {
+    pub fn of(mut us: Vec<u32>) -> Latencies {
+        us.sort_unstable();
+        let mean = if us.is_empty() {
+            0.0
+        } else {
+            us.iter().map(|&u| u64::from(u)).sum::<u64>() as f64 / us.len() as f64 / 1000.0
+        };
+        Latencies {
+            count: us.len() as u64,
+            mean,
+            p50: percentile_ms(&us, 50.0),
+            p90: percentile_ms(&us, 90.0),
+            p99: percentile_ms(&us, 99.0),
+            max: percentile_ms(&us, 100.0),
+        }
+    }
+}
+
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }

@@ -10,7 +10,7 @@
 //! a benchmark for a server on this machine, not a tool to load anyone else's.
 
 use clap::{Parser, ValueEnum};
-use loadgen::{loopback_base, parse_tag, percentile_ms, round2};
+use loadgen::{Latencies, loopback_base, parse_tag, round2};
 use reqwest::{Method, RequestBuilder, StatusCode, Url, header};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -402,9 +402,8 @@ async fn run(args: Args) -> Result<bool, String> {
         p.abort();
     }
 
-    let mut lat = total.ok_us;
-    lat.sort_unstable();
-    let ok = lat.len() as u64;
+    let lat = Latencies::of(total.ok_us);
+    let ok = lat.count;
     let error_count: u64 = total.errors.values().sum();
     let elapsed = total
         .last_done
@@ -412,17 +411,7 @@ async fn run(args: Args) -> Result<bool, String> {
         .unwrap_or(0.0)
         .max(1e-9);
     let throughput = ok as f64 / elapsed;
-    let mean = if lat.is_empty() {
-        0.0
-    } else {
-        lat.iter().map(|&u| u64::from(u)).sum::<u64>() as f64 / lat.len() as f64 / 1000.0
-    };
-    let (p50, p90, p99, max) = (
-        percentile_ms(&lat, 50.0),
-        percentile_ms(&lat, 90.0),
-        percentile_ms(&lat, 99.0),
-        percentile_ms(&lat, 100.0),
-    );
+    let (mean, p50, p90, p99, max) = (lat.mean, lat.p50, lat.p90, lat.p99, lat.max);
     let capped = shared.sent.load(Ordering::Relaxed) >= args.max_requests;
 
     let errors_text = if total.errors.is_empty() {

@@ -9,9 +9,9 @@
 
 use crate::cbor;
 use crate::claims::Issuer;
-use crate::cose::{self, CoseError, Sign1};
+use crate::cose;
 use crate::keys::{IssuerKey, KeyLookup};
-use crate::qr::{self, QR_COMPRESSION, TransportError};
+use crate::qr::{self, QR_COMPRESSION};
 use crate::verify::{CLOCK_SKEW_SECS, Verdict};
 use ciborium::Value;
 use domain::numbers::PermitNumber;
@@ -155,26 +155,14 @@ pub enum CodeKind {
 }
 
 pub fn kind_of(text: &str) -> CodeKind {
-    let seal = qr::decode(text)
-        .ok()
-        .and_then(|b| Sign1::parse(&b).ok())
-        .is_some_and(|s| s.typ.as_deref() == Some(SEAL_TYP));
+    let seal = crate::verify::read(text).is_ok_and(|s| s.typ.as_deref() == Some(SEAL_TYP));
     if seal { CodeKind::Seal } else { CodeKind::Card }
 }
 
 /// Verifies a seal's QR text at `now` with the issuer keys `keys`: the seal, or a verdict that
 /// refuses it (never [`Verdict::Valid`]).
 pub fn verify_seal(text: &str, keys: &impl KeyLookup, now: i64) -> Result<DocumentSeal, Verdict> {
-    let cose = qr::decode(text).map_err(|e| match e {
-        TransportError::NotOneCard => Verdict::NotOneCard,
-        TransportError::TooLarge => Verdict::TooLarge,
-        TransportError::Malformed(what) => Verdict::Malformed { what },
-    })?;
-    let sign1 = Sign1::parse(&cose).map_err(|e| match e {
-        CoseError::UnsupportedAlgorithm => Verdict::UnsupportedAlgorithm,
-        CoseError::Malformed(what) => Verdict::Malformed { what },
-        CoseError::BadSignature => Verdict::BadSignature,
-    })?;
+    let sign1 = crate::verify::read(text)?;
     if sign1.typ.as_deref() != Some(SEAL_TYP) {
         return Err(Verdict::Malformed { what: "cose_typ" });
     }

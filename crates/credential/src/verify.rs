@@ -55,21 +55,27 @@ impl Verdict {
     }
 }
 
+/// The COSE_Sign1 in a QR text, its signature not yet checked; or the verdict that refuses it.
+pub(crate) fn read(text: &str) -> Result<Sign1, Verdict> {
+    let cose = qr::decode(text).map_err(|e| match e {
+        TransportError::NotOneCard => Verdict::NotOneCard,
+        TransportError::TooLarge => Verdict::TooLarge,
+        TransportError::Malformed(what) => Verdict::Malformed { what },
+    })?;
+    Sign1::parse(&cose).map_err(|e| match e {
+        CoseError::UnsupportedAlgorithm => Verdict::UnsupportedAlgorithm,
+        CoseError::Malformed(what) => Verdict::Malformed { what },
+        CoseError::BadSignature => Verdict::BadSignature,
+    })
+}
+
 /// Verifies the QR `text` at `now` (seconds since the Unix epoch) with the issuer keys `keys`.
 /// The permit's own status (cancelled, superseded, expired) is a separate check against the
 /// status list named in the claims.
 pub fn verify(text: &str, keys: &impl KeyLookup, now: i64) -> Verdict {
-    let cose = match qr::decode(text) {
-        Ok(b) => b,
-        Err(TransportError::NotOneCard) => return Verdict::NotOneCard,
-        Err(TransportError::TooLarge) => return Verdict::TooLarge,
-        Err(TransportError::Malformed(what)) => return Verdict::Malformed { what },
-    };
-    let sign1 = match Sign1::parse(&cose) {
+    let sign1 = match read(text) {
         Ok(s) => s,
-        Err(CoseError::UnsupportedAlgorithm) => return Verdict::UnsupportedAlgorithm,
-        Err(CoseError::Malformed(what)) => return Verdict::Malformed { what },
-        Err(CoseError::BadSignature) => return Verdict::BadSignature,
+        Err(refused) => return refused,
     };
     // The key is chosen by when the token says it was issued; that claim is read before the
     // signature is checked, and the signature then vouches for it.

@@ -29,7 +29,7 @@ use credential::{Claims, IssuerKey, Kid, Profile, SealingKey, StatusRef, TokenId
 use domain::permit::{Permit, PermitStatus};
 use domain::values::Text;
 use loadgen::{
-    cpu_seconds, loopback_base, machine_busy_seconds, parse_tag, percentile_ms, postgres_backends,
+    Latencies, cpu_seconds, loopback_base, machine_busy_seconds, parse_tag, postgres_backends,
     round2, storage_write_bytes,
 };
 use serde_json::{Map, Value, json};
@@ -872,9 +872,8 @@ async fn run(args: Args) -> Result<bool, String> {
         p.abort();
     }
 
-    let mut lat = total.ok_us;
-    lat.sort_unstable();
-    let ok = lat.len() as u64;
+    let lat = Latencies::of(total.ok_us);
+    let ok = lat.count;
     let errors = total.requests - ok;
     let elapsed = total
         .last_done
@@ -882,17 +881,7 @@ async fn run(args: Args) -> Result<bool, String> {
         .unwrap_or(0.0)
         .max(1e-9);
     let throughput = ok as f64 / elapsed;
-    let mean = if lat.is_empty() {
-        0.0
-    } else {
-        lat.iter().map(|&u| u64::from(u)).sum::<u64>() as f64 / lat.len() as f64 / 1000.0
-    };
-    let (p50, p90, p99, max) = (
-        percentile_ms(&lat, 50.0),
-        percentile_ms(&lat, 90.0),
-        percentile_ms(&lat, 99.0),
-        percentile_ms(&lat, 100.0),
-    );
+    let (mean, p50, p90, p99, max) = (lat.mean, lat.p50, lat.p90, lat.p99, lat.max);
     let capped = shared.sent.load(Ordering::Relaxed) >= args.max_requests;
     let per_request_us = |cpu: f64| {
         if total.requests == 0 {

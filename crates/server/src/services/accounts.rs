@@ -34,7 +34,7 @@ pub fn parse_username(field: &str, s: &str) -> Result<String, FieldError> {
 }
 
 /// Hashing takes tens of milliseconds of CPU: off the async threads.
-async fn hash_password(password: String) -> String {
+pub(crate) async fn hash_password(password: String) -> String {
     tokio::task::spawn_blocking(move || secrets::hash_password(&password))
         .await
         .expect("hashing task")

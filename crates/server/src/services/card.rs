@@ -48,12 +48,7 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
     if !inv.is_empty() {
         return Err(inv.into());
     }
-    let password_hash = {
-        let p = input.password.clone();
-        tokio::task::spawn_blocking(move || crate::secrets::hash_password(&p))
-            .await
-            .expect("hashing task")
-    };
+    let password_hash = accounts::hash_password(input.password.clone()).await;
     let now = ctx.clock.now();
     let today = ctx.clock.today();
     let mut tx = ctx.store.begin().await?;

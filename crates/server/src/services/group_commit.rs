@@ -7,6 +7,15 @@ use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
+/// Writers to start for a database: SQLite has one writer at a time; on PostgreSQL a second
+/// batch can be written while the first one's commit is flushed.
+pub fn writers_for(backend: store::Backend) -> usize {
+    match backend {
+        store::Backend::Sqlite => 1,
+        store::Backend::Postgres => 2,
+    }
+}
+
 /// How many requests may wait for a batch before callers are held back.
 const QUEUE_DEPTH: usize = 4096;
 

@@ -41,12 +41,7 @@ pub struct Ctx {
 impl Ctx {
     /// Starts the submission and token-use writers on the current runtime.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Arc<Config>) -> Ctx {
-        // SQLite has one writer at a time; on PostgreSQL a second batch can be written while
-        // the first one's commit is flushed.
-        let writers = match store.backend() {
-            store::Backend::Sqlite => 1,
-            store::Backend::Postgres => 2,
-        };
+        let writers = group_commit::writers_for(store.backend());
         let policies = Arc::new(policies::Policies::default());
         let (s, c, p) = (store.clone(), clock.clone(), policies.clone());
         let submissions =

@@ -31,10 +31,7 @@ pub(crate) type Uses = Queue<Use, Result<(Option<Permit>, bool)>>;
 const PURGE_EVERY: Duration = Duration::from_secs(60);
 
 pub(crate) fn start_writer(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Uses {
-    let writers = match store.backend() {
-        store::Backend::Sqlite => 1,
-        store::Backend::Postgres => 2,
-    };
+    let writers = super::group_commit::writers_for(store.backend());
     let last_purge = Arc::new(Mutex::new(Instant::now()));
     Queue::start(writers, MAX_BATCH, move |batch: Vec<Use>, handoff| {
         let (store, clock, last_purge) = (store.clone(), clock.clone(), last_purge.clone());
