@@ -211,13 +211,16 @@ pub enum State {
     Accepted,
     UnderReview,
     CorrectionsRequested,
+    /// Approved by the labour authority under one-stop acceptance; waiting for immigration's
+    /// approval of the residence permit, so that both are issued together.
+    JointPending,
     Approved,
     Refused,
     Withdrawn,
 }
 
 impl State {
-    pub const ALL: [State; 10] = [
+    pub const ALL: [State; 11] = [
         State::Draft,
         State::Submitted,
         State::Returned,
@@ -225,6 +228,7 @@ impl State {
         State::Accepted,
         State::UnderReview,
         State::CorrectionsRequested,
+        State::JointPending,
         State::Approved,
         State::Refused,
         State::Withdrawn,
@@ -239,6 +243,7 @@ impl State {
             State::Accepted => "accepted",
             State::UnderReview => "under_review",
             State::CorrectionsRequested => "corrections_requested",
+            State::JointPending => "joint_pending",
             State::Approved => "approved",
             State::Refused => "refused",
             State::Withdrawn => "withdrawn",

@@ -36,5 +36,10 @@ id_type!(
     PersonId,
     ApplicationId,
     PermitId,
-    EventId
+    EventId,
+    ResidenceApplicationId,
+    ResidencePermitId,
+    OfficeId,
+    AppointmentId,
+    InsuranceId,
 );

@@ -3,18 +3,21 @@
 //! varies (today's date, new ids) is passed in.
 
 pub mod application;
+pub mod appointment;
 pub mod audit;
 pub mod card;
 pub mod check;
 pub mod city;
 pub mod error;
 pub mod ids;
+pub mod insurance;
 pub mod numbers;
 pub mod party;
 pub mod password;
 pub mod permit;
 pub mod policy;
 pub mod profile;
+pub mod residence;
 pub mod role;
 pub mod simulation;
 pub mod values;

@@ -6,6 +6,7 @@
 //! | application receipt | `A` + date of issue `YYYYMMDD` + serial (8 digits) + check | `A2026112300000042X` |
 //! | work permit | `P` + city code (6 digits) + year of first issue (4) + serial (6) + check | `P1100002026000017` + check |
 //! | social security number | `S` + city code (6 digits) + year of issue (4) + serial (7) + check | `S11000020260000042` + check |
+//! | residence permit | `R` + city code (6 digits) + year of issue (4) + serial (6) + check | `R1100002026000017` + check |
 
 use crate::FieldError;
 use crate::check::mod11_2;
@@ -132,9 +133,49 @@ impl SocialSecurityNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    pub fn from_trusted(s: String) -> Self {
+        SocialSecurityNumber(s)
+    }
 }
 
 impl fmt::Display for SocialSecurityNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The number of a work-type residence permit, printed on the permit immigration issues.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResidencePermitNumber(String);
+
+impl ResidencePermitNumber {
+    pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
+        parse_checked(field, s, 'R', 16, "residence_permit_number_format")
+            .map(ResidencePermitNumber)
+    }
+    /// The `serial`-th residence permit issued in `city_code` in `year`; serials 1 to 999,999.
+    pub fn new(city_code: &str, issued: NaiveDate, serial: u64) -> Option<Self> {
+        if city_code.len() != 6
+            || !city_code.bytes().all(|b| b.is_ascii_digit())
+            || !(1..1_000_000).contains(&serial)
+        {
+            return None;
+        }
+        Some(ResidencePermitNumber(with_check(
+            'R',
+            format!("{city_code}{:04}{serial:06}", issued.year()),
+        )))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn from_trusted(s: String) -> Self {
+        ResidencePermitNumber(s)
+    }
+}
+
+impl fmt::Display for ResidencePermitNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -178,6 +219,25 @@ mod tests {
         assert_eq!(PermitNumber::parse("p", p.as_str()).unwrap(), p);
         assert!(PermitNumber::new("110000", d("2026-01-05"), 0).is_none());
         assert!(PermitNumber::new("11000", d("2026-01-05"), 1).is_none());
+    }
+
+    #[test]
+    fn residence_permits_round_trip_and_catch_typos() {
+        let r = ResidencePermitNumber::new("110000", d("2026-11-24"), 9).unwrap();
+        assert!(r.as_str().starts_with("R1100002026000009"));
+        assert_eq!(ResidencePermitNumber::parse("r", r.as_str()).unwrap(), r);
+        let mut typo = r.as_str().to_string();
+        typo.replace_range(2..3, if &typo[2..3] == "1" { "2" } else { "1" });
+        assert_eq!(
+            ResidencePermitNumber::parse("r", &typo).unwrap_err().code,
+            "check_character"
+        );
+        assert_eq!(
+            ResidencePermitNumber::parse("r", "P11000020260000090")
+                .unwrap_err()
+                .code,
+            "residence_permit_number_format"
+        );
     }
 
     #[test]

@@ -140,6 +140,7 @@ state-pre-reviewed = pre-reviewed
 state-accepted = accepted
 state-under-review = under review
 state-corrections-requested = corrections requested
+state-joint-pending = approved, awaiting the residence permit decision
 state-approved = approved
 state-refused = refused
 state-withdrawn = withdrawn

@@ -140,6 +140,7 @@ state-pre-reviewed = 已预审
 state-accepted = 已受理
 state-under-review = 审查中
 state-corrections-requested = 要求补正
+state-joint-pending = 已批准，待居留许可审批后一并发放
 state-approved = 已批准
 state-refused = 不予许可
 state-withdrawn = 已撤回

@@ -5,6 +5,7 @@
 
 mod common;
 mod migrate;
+pub mod one_stop;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -23,6 +24,7 @@ use domain::permit::{Category, Medium, Permit, PermitStatus};
 use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
+pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -316,7 +318,7 @@ pub struct StoredResponse {
 
 /// The repositories, inside one transaction. Dropping it without `commit` rolls back.
 #[async_trait]
-pub trait Tx: Send {
+pub trait Tx: one_stop::OneStop + Send {
     /// Appends the audit records added so far to the chain, then commits.
     async fn commit(self: Box<Self>) -> Result<()>;
     /// Adds a record to be appended to the audit chain at commit.

@@ -1,6 +1,7 @@
 //! The PostgreSQL store, for deployments with several server processes.
 
 use crate::common::impl_tx;
+use crate::one_stop::impl_one_stop;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
@@ -136,3 +137,5 @@ impl_tx!(PgTx, Postgres, {
         Ok(serials)
     }
 });
+
+impl_one_stop!(PgTx, Postgres);

@@ -4,6 +4,7 @@
 //! read-only connections that WAL lets run beside the writer.
 
 use crate::common::impl_tx;
+use crate::one_stop::impl_one_stop;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
@@ -160,3 +161,5 @@ impl SqliteTx {
         Ok(((last - n + 1) as u64, last as u64))
     }
 }
+
+impl_one_stop!(SqliteTx, Sqlite);

@@ -122,6 +122,9 @@ pub enum Problem {
     MakeUpNotWeekend {
         date: String,
     },
+    UsccInvalid {
+        value: String,
+    },
 }
 
 impl Problem {
@@ -150,6 +153,7 @@ impl Problem {
             Problem::DuplicateDate { .. } => "duplicate_date",
             Problem::HolidayAndMakeUp { .. } => "holiday_and_make_up",
             Problem::MakeUpNotWeekend { .. } => "make_up_not_weekend",
+            Problem::UsccInvalid { .. } => "uscc_invalid",
         }
     }
 }
@@ -223,6 +227,10 @@ impl fmt::Display for Problem {
                 max,
             } => write!(f, "{key} = {value} is outside {min}..={max}"),
             Problem::UnknownRegion { code } => write!(f, "region {code:?} is not a known city"),
+            Problem::UsccInvalid { value } => write!(
+                f,
+                "{value:?} is not a unified social credit code (18 characters with a check character)"
+            ),
             Problem::DuplicateMember { code } => write!(f, "region {code:?} is listed twice"),
             Problem::YearKey { value } => {
                 write!(

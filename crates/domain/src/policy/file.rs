@@ -46,6 +46,26 @@ struct PolicyFile {
     clusters: BTreeMap<Spanned<String>, ClusterFile>,
     #[serde(default)]
     calendars: BTreeMap<Spanned<String>, CalendarFile>,
+    #[serde(default)]
+    residence: ResidenceFile,
+}
+
+/// Work-type residence permits; every key optional, defaulting to the national rule.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ResidenceFile {
+    #[serde(default)]
+    standard_max_months: Option<Num>,
+    #[serde(default)]
+    long_max_months: Option<Num>,
+    #[serde(default)]
+    long_after_consecutive: Option<Num>,
+    #[serde(default)]
+    long_each_min_months: Option<Num>,
+    #[serde(default)]
+    decision_working_days: Option<Num>,
+    #[serde(default)]
+    qualifying_employers: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -438,6 +458,57 @@ fn build(cx: &Ctx, raw: PolicyFile) -> Result<Policy, PolicyError> {
         regions,
         clusters: clusters(cx, raw.clusters)?,
         calendar: calendar(cx, &raw.calendars)?,
+        residence: residence(cx, &raw.residence)?,
+    })
+}
+
+fn residence(cx: &Ctx, r: &ResidenceFile) -> Result<crate::residence::ResidenceRules, PolicyError> {
+    let d = crate::residence::ResidenceRules::default();
+    let months = |n: &Option<Num>, k: &str, default: u32| {
+        cx.opt(n, &format!("residence.{k}"), 3, 120)
+            .map(|v| v.unwrap_or(default))
+    };
+    let mut qualifying = Vec::new();
+    for s in &r.qualifying_employers {
+        let uscc = crate::party::Uscc::parse("uscc", s.get_ref()).map_err(|_| {
+            cx.err(
+                s.span(),
+                Problem::UsccInvalid {
+                    value: s.get_ref().clone(),
+                },
+            )
+        })?;
+        qualifying.push(uscc);
+    }
+    Ok(crate::residence::ResidenceRules {
+        standard_max_months: months(
+            &r.standard_max_months,
+            "standard_max_months",
+            d.standard_max_months,
+        )?,
+        long_max_months: months(&r.long_max_months, "long_max_months", d.long_max_months)?,
+        long_after_consecutive: cx
+            .opt(
+                &r.long_after_consecutive,
+                "residence.long_after_consecutive",
+                0,
+                10,
+            )?
+            .unwrap_or(d.long_after_consecutive),
+        long_each_min_months: months(
+            &r.long_each_min_months,
+            "long_each_min_months",
+            d.long_each_min_months,
+        )?,
+        decision_working_days: cx
+            .opt(
+                &r.decision_working_days,
+                "residence.decision_working_days",
+                1,
+                365,
+            )?
+            .unwrap_or(d.decision_working_days),
+        qualifying_employers: qualifying,
     })
 }
 

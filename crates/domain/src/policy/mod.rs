@@ -279,6 +279,7 @@ pub struct Policy {
     regions: BTreeMap<String, RegionRules>,
     clusters: BTreeMap<String, Cluster>,
     calendar: Calendar,
+    residence: crate::residence::ResidenceRules,
 }
 
 impl Policy {
@@ -340,6 +341,10 @@ impl Policy {
     }
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
+    }
+    /// Work-type residence permits: their limits and who gets the long one.
+    pub fn residence(&self) -> &crate::residence::ResidenceRules {
+        &self.residence
     }
     pub fn region(&self, city: City) -> Option<&RegionRules> {
         self.regions.get(city.code())
