@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "card",
         include_str!("../migrations/sqlite/0004_card.sql"),
     ),
+    (
+        5,
+        "one_stop",
+        include_str!("../migrations/sqlite/0005_one_stop.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
