@@ -204,6 +204,11 @@ impl HttpError {
     /// The message in `locale`, naming the field where there is one.
     pub fn message(&self, catalog: &Catalog, locale: Locale) -> String {
         let mut params = self.params.clone();
+        for (name, value) in params.iter_mut() {
+            if *name == "case_state" {
+                *value = catalog.t(locale, &format!("case-state-{}", value.replace('_', "-")));
+            }
+        }
         if let Some(s) = self.state {
             params.push((
                 "state",
@@ -277,6 +282,11 @@ impl From<ServiceError> for HttpError {
                     "employer" => "employer_not_found",
                     "permit" => "permit_not_found",
                     "account" => "account_not_found",
+                    "residence_application" => "residence_application_not_found",
+                    "residence_permit" => "residence_permit_not_found",
+                    "office" => "office_not_found",
+                    "appointment" => "appointment_not_found",
+                    "insurance" => "insurance_not_found",
                     _ => "route_not_found",
                 },
             ),
@@ -289,6 +299,14 @@ impl From<ServiceError> for HttpError {
                 state: Some(state),
                 version: Some(version),
                 ..HttpError::new(StatusCode::CONFLICT, "version_conflict")
+            },
+            ServiceError::CaseConflict {
+                code,
+                state,
+                version,
+            } => HttpError {
+                version: Some(version),
+                ..HttpError::new(StatusCode::CONFLICT, code).with("case_state", state)
             },
             ServiceError::Conflict(code) => HttpError::new(StatusCode::CONFLICT, code),
             ServiceError::Unavailable(code) => {

@@ -2,7 +2,7 @@
 
 use super::group_commit::{Handoff, Stopped};
 use super::policies::Policies;
-use super::{Created, Ctx, Idempotency, Result, ServiceError, idempotency, new_id};
+use super::{Created, Ctx, Idempotency, Result, ServiceError, idempotency, new_id, residence};
 use crate::clock::Clock;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::FieldError;
@@ -37,6 +37,9 @@ pub struct NewApplication {
     pub submit: bool,
     /// New permits: what the employer declares about the applicant for the classification.
     pub profile: Option<Profile>,
+    /// New permits: also apply for the work-type residence permit (one-stop acceptance), which
+    /// immigration reviews in parallel; both are issued together or neither.
+    pub residence: Option<super::residence::ResidenceRequest>,
 }
 
 /// An application with what its pages show.
@@ -253,6 +256,7 @@ struct Draft {
     person_id: PersonId,
     city: City,
     state: State,
+    residence: Option<super::residence::ResidenceRequest>,
     /// What the policy says of it (its application id is filled in once it has one).
     record: Option<Box<AssessmentRecord>>,
 }
@@ -330,7 +334,12 @@ async fn write_batch(
     }
 
     let fresh = plans.iter().filter(|p| matches!(p, Plan::New(_))).count();
-    let mut serials = tx.next_receipt_serials(fresh).await?.into_iter();
+    let halves = plans
+        .iter()
+        .filter(|p| matches!(p, Plan::New(d) if d.residence.is_some()))
+        .count();
+    let mut serials = tx.next_receipt_serials(fresh + halves).await?.into_iter();
+    let mut residence_halves = Vec::with_capacity(halves);
     let mut apps = Vec::with_capacity(fresh);
     let mut events = Vec::with_capacity(fresh);
     let mut remembered = Vec::with_capacity(fresh);
@@ -384,11 +393,40 @@ async fn write_batch(
                 ..(**record).clone()
             });
         }
+        if let Some(request) = draft.residence {
+            let serial = serials
+                .next()
+                .ok_or_else(|| store::StoreError::Corrupt("too few receipt serials".into()))?;
+            residence_halves.push((
+                super::residence::one_stop_half(&app, request, ReceiptNumber::new(today, serial), now),
+                s.who.clone(),
+            ));
+        }
         index_of.insert(i, apps.len());
         apps.push(app);
     }
     tx.insert_applications(&apps).await?;
     tx.insert_events(&events).await?;
+    for (half, who) in &residence_halves {
+        tx.insert_residence_application(half).await?;
+        tx.insert_case_event(&super::residence::case_event(
+            half.id.0,
+            Some(who),
+            "submit_one_stop",
+            half.state.as_str(),
+            Vec::new(),
+            now,
+        ))
+        .await?;
+        tx.audit(AuditRecord::new(
+            now,
+            Some(who.account_id),
+            "residence.submitted",
+            "residence_application",
+            half.id,
+            serde_json::json!({ "receipt_number": half.receipt_number, "evidence": half.evidence }),
+        ));
+    }
     tx.store_idempotent_responses(&remembered, now).await?;
     tx.upsert_assessments(&assessed).await?;
 
@@ -536,10 +574,22 @@ async fn decide(
             }
         }
     };
+    if let Some(r) = &input.residence {
+        if input.details.kind() != ApplicationKind::New {
+            return Ok(Err(FieldError::new("residence", "one_stop_new_only").into()));
+        }
+        if state != State::Submitted {
+            return Ok(Err(FieldError::new("residence", "one_stop_needs_submit").into()));
+        }
+        if let Err(e) = r.check() {
+            return Ok(Err(e.into()));
+        }
+    }
     Ok(Ok(Draft {
         person_id,
         city: employer.city,
         state,
+        residence: input.residence,
         record,
     }))
 }
@@ -573,7 +623,9 @@ pub async fn transition(
     }
     let now = ctx.clock.now();
     let today = ctx.clock.today();
-    let to = application::apply(&app, &action, seen, today).map_err(|e| match e {
+    // The residence half of a one-stop submission, decided by immigration in parallel.
+    let mut half = residence::open_half(&mut *tx, &app).await?;
+    let mut to = application::apply(&app, &action, seen, today).map_err(|e| match e {
         TransitionError::Illegal { from, action } => ServiceError::IllegalTransition {
             state: from,
             action,
@@ -585,6 +637,14 @@ pub async fn transition(
         },
         TransitionError::Invalid(e) => e.into(),
     })?;
+    // Parallel approval: labour's approval waits for immigration's, unless it came second.
+    let joint_pending = to == State::Approved
+        && half
+            .as_ref()
+            .is_some_and(|h| h.state != domain::residence::RState::JointPending);
+    if joint_pending {
+        to = State::JointPending;
+    }
     if kind == ActionKind::Submit {
         let permit = match app.details.permit_number() {
             Some(n) => tx.permit(n).await?,
@@ -668,12 +728,22 @@ pub async fn transition(
                 "assessed": assessed, "granted": g.category, "reason": reason,
             });
         }
-        if g.category == Category::C && matches!(app.details, Details::New { .. }) {
+        if g.category == Category::C && matches!(app.details, Details::New { .. }) && !joint_pending
+        {
             check_c_quota(&mut *tx, &policy, app.city, today).await?;
         }
     }
-    if let Action::Approve { grant, .. } = &action {
+    if let (Action::Approve { grant: Some(g), .. }, Some(h), true) = (&action, &half, joint_pending)
+    {
+        residence::hold_work_grant(&mut *tx, h, g).await?;
+        audit["joint"] = serde_json::json!("awaiting_immigration");
+    } else if let Action::Approve { grant, .. } = &action {
         let permit = issue(&mut *tx, &next, *grant, today, now).await?;
+        if let (Some(p), Some(h)) = (&permit, half.as_mut()) {
+            // Immigration approved first: both permits are issued now, in this transaction.
+            let rp = residence::complete_half(&mut *tx, &policy, h, p, who, today, now).await?;
+            audit["residence_permit"] = serde_json::json!({ "number": rp.number });
+        }
         if let Some(p) = &permit {
             audit["permit"] = serde_json::json!({ "number": p.number, "revision": p.revision });
             if next.permit_number.as_ref() != Some(&p.number) {
@@ -689,10 +759,22 @@ pub async fn transition(
             }
         }
     }
+    // A refusal or withdrawal of either half ends both, with the reasons shown.
+    if let Some(h) = half.as_mut() {
+        match kind {
+            ActionKind::Refuse => {
+                residence::end_half(&mut *tx, h, domain::residence::RState::Refused, action.notes(), who, now).await?
+            }
+            ActionKind::Withdraw => {
+                residence::end_half(&mut *tx, h, domain::residence::RState::Withdrawn, Vec::new(), who, now).await?
+            }
+            _ => {}
+        }
+    }
     tx.insert_event(&event(
         &next,
         who,
-        kind.as_str(),
+        if joint_pending { "approve_joint_pending" } else { kind.as_str() },
         Some(from),
         action.notes(),
         now,
@@ -712,6 +794,105 @@ pub async fn transition(
         ctx.status_lists.changed();
     }
     Ok(next)
+}
+
+/// Immigration approved the residence half of a one-stop submission after labour approved the
+/// work permit: the work permit is issued now, with the grant labour gave, in immigration's
+/// transaction. Returns the permit issued.
+pub(crate) async fn complete_joint(
+    tx: &mut dyn Tx,
+    work: &mut Application,
+    grant: Grant,
+    who: &Principal,
+    policy: &Policy,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Permit> {
+    if work.state != State::JointPending {
+        return Err(ServiceError::IllegalTransition {
+            state: work.state,
+            action: ActionKind::Approve,
+            version: work.version,
+        });
+    }
+    if grant.category == Category::C {
+        check_c_quota(tx, policy, work.city, today).await?;
+    }
+    let permit = issue(tx, work, Some(grant), today, now)
+        .await?
+        .ok_or(ServiceError::Internal("a new permit issues a permit"))?;
+    let seen = work.version;
+    let from = work.state;
+    work.state = State::Approved;
+    work.version = seen + 1;
+    work.decided_at = Some(now);
+    work.permit_number = Some(permit.number.clone());
+    if !tx.update_application(work, seen).await? {
+        return Err(ServiceError::VersionConflict {
+            state: from,
+            version: seen,
+        });
+    }
+    tx.insert_event(&event(
+        work,
+        who,
+        "issued_with_residence_permit",
+        Some(from),
+        Vec::new(),
+        now,
+    ))
+    .await?;
+    tx.audit(AuditRecord::new(
+        now,
+        Some(who.account_id),
+        "application.approve",
+        "application",
+        work.id,
+        serde_json::json!({ "from": from, "to": work.state, "joint": "issued",
+            "permit": { "number": permit.number, "revision": permit.revision } }),
+    ));
+    Ok(permit)
+}
+
+/// Immigration refused the residence half of a one-stop submission, or it was withdrawn: the
+/// work application ends the same way, with the reasons.
+pub(crate) async fn end_joint(
+    tx: &mut dyn Tx,
+    work: &mut Application,
+    to: State,
+    notes: Vec<String>,
+    who: &Principal,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if work.state.is_final() {
+        return Ok(());
+    }
+    let seen = work.version;
+    let from = work.state;
+    work.state = to;
+    work.version = seen + 1;
+    work.decided_at = Some(now);
+    if !tx.update_application(work, seen).await? {
+        return Err(ServiceError::VersionConflict {
+            state: from,
+            version: seen,
+        });
+    }
+    let action = match to {
+        State::Refused => "refused_with_residence_permit",
+        _ => "withdrawn_with_residence_permit",
+    };
+    tx.insert_event(&event(work, who, action, Some(from), notes.clone(), now))
+        .await?;
+    tx.audit(AuditRecord::new(
+        now,
+        Some(who.account_id),
+        format!("application.{action}"),
+        "application",
+        work.id,
+        serde_json::json!({ "from": from, "to": to, "notes": notes }),
+    ));
+    Ok(())
 }
 
 /// Counts a new Category C permit against the city's yearly quota, refusing it once the quota
@@ -777,6 +958,7 @@ async fn issue(
         (Details::Cancellation { .. }, Some(current), None) => {
             tx.set_permit_status(current.id, PermitStatus::Cancelled, today)
                 .await?;
+            residence::flag_on_cancellation(tx, &current.number, today, now).await?;
             Ok(None)
         }
         (Details::New { position, .. }, None, Some(g)) => {

@@ -11,6 +11,9 @@ pub mod issuer;
 pub mod people;
 pub mod permits;
 pub mod policies;
+pub mod residence;
+pub mod appointments;
+pub mod insurance;
 pub mod status_lists;
 pub mod verification;
 
@@ -95,6 +98,14 @@ pub enum ServiceError {
     /// An idempotency key reused with a different request.
     #[error("idempotency key reused for a different request")]
     IdempotencyKeyReused,
+    /// A step not open to a residence application or insurance registration in its state, or
+    /// one taken on a version that changed meanwhile; `code` says which.
+    #[error("{code}: state {state}, version {version}")]
+    CaseConflict {
+        code: &'static str,
+        state: &'static str,
+        version: i64,
+    },
     /// Something the service needs is not set up (no issuer key, say); the code says what.
     #[error("unavailable: {0}")]
     Unavailable(&'static str),

@@ -263,6 +263,10 @@ struct ApplicationForm {
     passport_number: Option<String>,
     employment_end: Option<String>,
     reason: Option<String>,
+    /// One-stop: also apply for the residence permit.
+    one_stop: Option<String>,
+    residence_role: Option<String>,
+    residence_months: Option<String>,
     #[serde(flatten)]
     profile: super::profile::ProfileForm,
 }
@@ -291,6 +295,15 @@ impl ApplicationForm {
             // Only a new permit is classified; a profile left blank is none.
             profile: (self.kind.as_deref() == Some("new") && !self.profile.is_blank())
                 .then(|| self.profile.input()),
+            residence: (self.one_stop.as_deref() == Some("on")).then(|| {
+                crate::input::ResidenceRequestInput {
+                    role_at_employer: self.residence_role.clone(),
+                    requested_months: self
+                        .residence_months
+                        .clone()
+                        .map(crate::input::Whole::Text),
+                }
+            }),
         }
     }
 }

@@ -19,6 +19,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+mod one_stop;
+pub use one_stop::*;
+
 fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
@@ -251,6 +254,9 @@ pub struct ApplicationInput {
     /// new: what you declare about the applicant for the classification; assessed against
     /// the policy in force when the application is submitted.
     pub profile: Option<ProfileInput>,
+    /// new: also apply for the work-type residence permit (one-stop acceptance); immigration
+    /// reviews it in parallel and both permits are issued together. Needs `submit`.
+    pub residence: Option<ResidenceRequestInput>,
 }
 
 impl ApplicationInput {
@@ -430,8 +436,22 @@ impl ApplicationInput {
                 }
             },
         };
-        match (details, person_id, passport_number, profile) {
-            (Some(details), Some(person_id), Some(passport_number), Some(profile))
+        let residence = match &self.residence {
+            None => Some(None),
+            Some(_) if kind != Some(K::New) => {
+                inv.push(FieldError::new("residence", "one_stop_new_only"));
+                None
+            }
+            Some(r) => match r.parse("residence.") {
+                Ok(r) => Some(Some(r)),
+                Err(e) => {
+                    inv.0.extend(e.0);
+                    None
+                }
+            },
+        };
+        match (details, person_id, passport_number, profile, residence) {
+            (Some(details), Some(person_id), Some(passport_number), Some(profile), Some(residence))
                 if inv.is_empty() =>
             {
                 if let Err(e) = details.check() {
@@ -443,6 +463,7 @@ impl ApplicationInput {
                     passport_number,
                     submit: self.submit.unwrap_or(false),
                     profile,
+                    residence,
                 })
             }
             _ => Err(inv),
