@@ -5,9 +5,11 @@
 use crate::clock::Clock;
 use crate::secrets;
 use chrono::Days;
+use domain::appointment::Office;
 use domain::audit::AuditRecord;
 use domain::check::uscc_check;
 use domain::city::City;
+use domain::ids::OfficeId;
 use domain::ids::*;
 use domain::numbers::PermitNumber;
 use domain::party::{Employer, EmployerKind, Person, Uscc};
@@ -113,6 +115,34 @@ pub async fn seed(store: &dyn Store, clock: &dyn Clock) -> store::Result<bool> {
         application_id: None,
     };
     tx.insert_permit(&legacy, now).await?;
+
+    // Immigration's issuing office in Beijing, where passports are shown and permits collected.
+    tx.insert_office(
+        &Office {
+            id: OfficeId(Uuid::now_v7()),
+            city: beijing,
+            name: Text::parse(
+                "n",
+                "Beijing Exit-Entry Administration Hall 北京市出入境接待大厅",
+                200,
+            )
+            .expect("valid"),
+            address: Text::parse(
+                "a",
+                "2 Andingmen East Street, Dongcheng District 东城区安定门东大街2号",
+                200,
+            )
+            .expect("valid"),
+            opens: chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("time"),
+            closes: chrono::NaiveTime::from_hms_opt(17, 0, 0).expect("time"),
+            slot_minutes: 30,
+            capacity: 10,
+            weekdays: domain::appointment::WEEKDAYS,
+            closed_on: Vec::new(),
+        },
+        now,
+    )
+    .await?;
 
     let mut accounts = vec![
         ("admin", "Administrator", Scope::Administrator),

@@ -2,6 +2,7 @@
 
 pub mod credentials;
 pub mod dto;
+pub mod one_stop;
 
 use crate::explain::{Explained, explain};
 use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang, Via, idempotency};
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/permits", get(list_permits))
         .route("/api/v1/permits/{number}", get(get_permit))
         .merge(credentials::router())
+        .merge(one_stop::router())
 }
 
 fn path_id(s: &str) -> HttpResult<Uuid> {
@@ -518,7 +520,15 @@ async fn get_permit(
           list_employers, create_employer, get_employer, list_people, create_person, get_person,
           list_applications, create_application, get_application, transition, assess, list_policies,
           load_policy, list_permits, get_permit, credentials::verify, credentials::card_qr,
-          credentials::key_set, credentials::status_index, credentials::status_list),
+          credentials::key_set, credentials::status_index, credentials::status_list,
+          one_stop::list_residence, one_stop::apply_residence, one_stop::get_residence,
+          one_stop::residence_step, one_stop::list_residence_permits, one_stop::get_residence_permit,
+          one_stop::review_residence_permit, one_stop::file_residence_permit,
+          one_stop::collect_residence_permit, one_stop::list_offices, one_stop::office_slots,
+          one_stop::office_appointments, one_stop::my_appointments, one_stop::book,
+          one_stop::reschedule, one_stop::cancel_appointment, one_stop::list_insurances,
+          one_stop::request_insurance, one_stop::get_insurance, one_stop::decide_insurance,
+          one_stop::card_step, one_stop::replace_card),
     components(schemas(ErrorOut)),
     modifiers(&Security),
 )]

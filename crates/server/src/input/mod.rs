@@ -451,9 +451,13 @@ impl ApplicationInput {
             },
         };
         match (details, person_id, passport_number, profile, residence) {
-            (Some(details), Some(person_id), Some(passport_number), Some(profile), Some(residence))
-                if inv.is_empty() =>
-            {
+            (
+                Some(details),
+                Some(person_id),
+                Some(passport_number),
+                Some(profile),
+                Some(residence),
+            ) if inv.is_empty() => {
                 if let Err(e) = details.check() {
                     return Err(e.into());
                 }

@@ -32,16 +32,26 @@ impl ResidenceRequestInput {
         let mut inv = Invalid::default();
         let role = match opt(&self.role_at_employer).trim() {
             "" => {
-                inv.push(FieldError::new(format!("{prefix}role_at_employer"), "required"));
+                inv.push(FieldError::new(
+                    format!("{prefix}role_at_employer"),
+                    "required",
+                ));
                 None
             }
-            r => inv.take(RoleAtEmployer::parse(&format!("{prefix}role_at_employer"), r)),
+            r => inv.take(RoleAtEmployer::parse(
+                &format!("{prefix}role_at_employer"),
+                r,
+            )),
         };
         let field = format!("{prefix}requested_months");
         let months = match whole(&field, &self.requested_months) {
             Ok(Some(n)) if (3..=60).contains(&n) => Some(n as u32),
             Ok(Some(_)) => {
-                inv.push(FieldError::new(field, "out_of_range").with("min", 3).with("max", 60));
+                inv.push(
+                    FieldError::new(field, "out_of_range")
+                        .with("min", 3)
+                        .with("max", 60),
+                );
                 None
             }
             Ok(None) => {
@@ -154,7 +164,8 @@ impl ResidenceStepInput {
                 None
             }
             a => inv.take(
-                RActionKind::from_code(a).ok_or_else(|| FieldError::new("action", "unknown_action")),
+                RActionKind::from_code(a)
+                    .ok_or_else(|| FieldError::new("action", "unknown_action")),
             ),
         };
         let items = self.items.clone().unwrap_or_default();
@@ -274,9 +285,9 @@ impl BookingInput {
             ("passport_inspection", Some(s)) => Some(PurposeRequest::PassportInspection(
                 ResidenceApplicationId(s),
             )),
-            ("collect_residence_permit", Some(s)) => Some(
-                PurposeRequest::CollectResidencePermit(ResidencePermitId(s)),
-            ),
+            ("collect_residence_permit", Some(s)) => {
+                Some(PurposeRequest::CollectResidencePermit(ResidencePermitId(s)))
+            }
             ("passport_inspection" | "collect_residence_permit", None) => None,
             _ => {
                 inv.push(FieldError::new("purpose", "purpose_value"));
@@ -358,7 +369,10 @@ impl InsuranceDecisionInput {
         let decision = match opt(&self.decision).trim() {
             "register" => Some(Decision::Register),
             "refuse" => inv
-                .take(parse_items("items", &self.items.clone().unwrap_or_default()))
+                .take(parse_items(
+                    "items",
+                    &self.items.clone().unwrap_or_default(),
+                ))
                 .map(|reasons| Decision::Refuse { reasons }),
             "" => {
                 inv.push(FieldError::new("decision", "required"));

@@ -398,7 +398,12 @@ async fn write_batch(
                 .next()
                 .ok_or_else(|| store::StoreError::Corrupt("too few receipt serials".into()))?;
             residence_halves.push((
-                super::residence::one_stop_half(&app, request, ReceiptNumber::new(today, serial), now),
+                super::residence::one_stop_half(
+                    &app,
+                    request,
+                    ReceiptNumber::new(today, serial),
+                    now,
+                ),
                 s.who.clone(),
             ));
         }
@@ -579,7 +584,9 @@ async fn decide(
             return Ok(Err(FieldError::new("residence", "one_stop_new_only").into()));
         }
         if state != State::Submitted {
-            return Ok(Err(FieldError::new("residence", "one_stop_needs_submit").into()));
+            return Ok(Err(
+                FieldError::new("residence", "one_stop_needs_submit").into()
+            ));
         }
         if let Err(e) = r.check() {
             return Ok(Err(e.into()));
@@ -763,10 +770,26 @@ pub async fn transition(
     if let Some(h) = half.as_mut() {
         match kind {
             ActionKind::Refuse => {
-                residence::end_half(&mut *tx, h, domain::residence::RState::Refused, action.notes(), who, now).await?
+                residence::end_half(
+                    &mut *tx,
+                    h,
+                    domain::residence::RState::Refused,
+                    action.notes(),
+                    who,
+                    now,
+                )
+                .await?
             }
             ActionKind::Withdraw => {
-                residence::end_half(&mut *tx, h, domain::residence::RState::Withdrawn, Vec::new(), who, now).await?
+                residence::end_half(
+                    &mut *tx,
+                    h,
+                    domain::residence::RState::Withdrawn,
+                    Vec::new(),
+                    who,
+                    now,
+                )
+                .await?
             }
             _ => {}
         }
@@ -774,7 +797,11 @@ pub async fn transition(
     tx.insert_event(&event(
         &next,
         who,
-        if joint_pending { "approve_joint_pending" } else { kind.as_str() },
+        if joint_pending {
+            "approve_joint_pending"
+        } else {
+            kind.as_str()
+        },
         Some(from),
         action.notes(),
         now,

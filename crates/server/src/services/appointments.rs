@@ -5,9 +5,7 @@
 use super::{Ctx, Result, ServiceError, new_id};
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use domain::FieldError;
-use domain::appointment::{
-    Appointment, AppointmentState, Office, Purpose, format_slot,
-};
+use domain::appointment::{Appointment, AppointmentState, Office, Purpose, format_slot};
 use domain::audit::AuditRecord;
 use domain::ids::{AppointmentId, OfficeId, PersonId, ResidenceApplicationId, ResidencePermitId};
 use domain::residence::ResidenceStatus;
@@ -54,7 +52,10 @@ pub async fn offices(ctx: &Ctx) -> Result<Vec<Office>> {
 }
 
 async fn is_open(ctx: &Ctx, office: &Office, day: NaiveDate) -> Result<bool> {
-    let policy = ctx.policies.in_force(&*ctx.store, ctx.clock.today()).await?;
+    let policy = ctx
+        .policies
+        .in_force(&*ctx.store, ctx.clock.today())
+        .await?;
     Ok(office.opens_on(day, policy.calendar().is_working_day(day)))
 }
 
@@ -144,12 +145,7 @@ async fn purpose(
 }
 
 /// Takes a place in `slot` at `office`, or says why not; within the caller's transaction.
-async fn take(
-    ctx: &Ctx,
-    tx: &mut dyn Tx,
-    office: &Office,
-    slot: NaiveDateTime,
-) -> Result<()> {
+async fn take(ctx: &Ctx, tx: &mut dyn Tx, office: &Office, slot: NaiveDateTime) -> Result<()> {
     let open = is_open(ctx, office, slot.date()).await?;
     office.check_slot(slot, local_now(ctx.clock.now()), open)?;
     if !tx

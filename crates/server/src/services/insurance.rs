@@ -49,7 +49,10 @@ pub async fn request(
     permit_number: Option<PermitNumber>,
     card_qr: Option<String>,
 ) -> Result<Insurance> {
-    if !matches!(who.scope, Scope::EmployerHr { .. } | Scope::Applicant { .. }) {
+    if !matches!(
+        who.scope,
+        Scope::EmployerHr { .. } | Scope::Applicant { .. }
+    ) {
         return Err(ServiceError::Forbidden("role_not_allowed"));
     }
     let now = ctx.clock.now();
@@ -86,8 +89,15 @@ pub async fn request(
         store::StoreError::Conflict(_) => ServiceError::Conflict("insurance_exists"),
         e => e.into(),
     })?;
-    tx.insert_case_event(&case_event(i.id.0, Some(who), "request", i.state.as_str(), Vec::new(), now))
-        .await?;
+    tx.insert_case_event(&case_event(
+        i.id.0,
+        Some(who),
+        "request",
+        i.state.as_str(),
+        Vec::new(),
+        now,
+    ))
+    .await?;
     tx.audit(AuditRecord::new(
         now,
         Some(who.account_id),
@@ -176,8 +186,15 @@ pub async fn decide(
         Decision::Register => "register",
         Decision::Refuse { .. } => "refuse",
     };
-    tx.insert_case_event(&case_event(id.0, Some(who), action, next.state.as_str(), notes.clone(), now))
-        .await?;
+    tx.insert_case_event(&case_event(
+        id.0,
+        Some(who),
+        action,
+        next.state.as_str(),
+        notes.clone(),
+        now,
+    ))
+    .await?;
     tx.audit(AuditRecord::new(
         now,
         Some(who.account_id),
@@ -244,7 +261,11 @@ pub async fn card(
 
 /// A new card after the last was reported lost or cancelled: the agency makes one under the same
 /// number.
-pub async fn replace_card(ctx: &Ctx, who: &Principal, id: InsuranceId) -> Result<SocialSecurityCard> {
+pub async fn replace_card(
+    ctx: &Ctx,
+    who: &Principal,
+    id: InsuranceId,
+) -> Result<SocialSecurityCard> {
     officer(who)?;
     let now = ctx.clock.now();
     let mut tx = ctx.store.begin().await?;
@@ -346,7 +367,11 @@ pub async fn get(ctx: &Ctx, who: &Principal, id: InsuranceId) -> Result<Insuranc
 }
 
 /// The registrations the actor may see: the officer's queue (oldest first) or their own.
-pub async fn list(ctx: &Ctx, who: &Principal, states: Vec<InsuranceState>) -> Result<Vec<Insurance>> {
+pub async fn list(
+    ctx: &Ctx,
+    who: &Principal,
+    states: Vec<InsuranceState>,
+) -> Result<Vec<Insurance>> {
     let mut f = InsuranceFilter {
         states,
         limit: 500,

@@ -3,17 +3,17 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod appointments;
 pub mod card;
 pub mod employers;
 pub(crate) mod group_commit;
 pub(crate) mod idempotency;
+pub mod insurance;
 pub mod issuer;
 pub mod people;
 pub mod permits;
 pub mod policies;
 pub mod residence;
-pub mod appointments;
-pub mod insurance;
 pub mod status_lists;
 pub mod verification;
 

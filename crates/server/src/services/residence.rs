@@ -147,8 +147,15 @@ pub(crate) async fn standing_permit(
 }
 
 /// Applies for a residence permit on a work permit already issued.
-pub async fn apply(ctx: &Ctx, who: &Principal, input: NewResidence) -> Result<ResidenceApplication> {
-    if !matches!(who.scope, Scope::EmployerHr { .. } | Scope::Applicant { .. }) {
+pub async fn apply(
+    ctx: &Ctx,
+    who: &Principal,
+    input: NewResidence,
+) -> Result<ResidenceApplication> {
+    if !matches!(
+        who.scope,
+        Scope::EmployerHr { .. } | Scope::Applicant { .. }
+    ) {
         return Err(ServiceError::Forbidden("role_not_allowed"));
     }
     input.request.check()?;
@@ -198,8 +205,15 @@ pub async fn apply(ctx: &Ctx, who: &Principal, input: NewResidence) -> Result<Re
         decided_at: None,
     };
     tx.insert_residence_application(&app).await?;
-    tx.insert_case_event(&case_event(app.id.0, Some(who), "submit", app.state.as_str(), Vec::new(), now))
-        .await?;
+    tx.insert_case_event(&case_event(
+        app.id.0,
+        Some(who),
+        "submit",
+        app.state.as_str(),
+        Vec::new(),
+        now,
+    ))
+    .await?;
     tx.audit(AuditRecord::new(
         now,
         Some(who.account_id),
@@ -286,13 +300,14 @@ async fn work_permit_end(
             .ok_or(ServiceError::NotFound("application"))?;
         return match work.details {
             domain::application::Details::New { contract_end, .. } => Ok(contract_end),
-            _ => Err(ServiceError::Internal("one-stop work application is not new")),
+            _ => Err(ServiceError::Internal(
+                "one-stop work application is not new",
+            )),
         };
     }
-    let number = app
-        .permit_number
-        .as_ref()
-        .ok_or(ServiceError::Internal("residence application without permit"))?;
+    let number = app.permit_number.as_ref().ok_or(ServiceError::Internal(
+        "residence application without permit",
+    ))?;
     let permit = tx
         .permit(number)
         .await?
@@ -404,17 +419,17 @@ pub async fn act(
                     .await?
             }
             None => {
-                let number = app
-                    .permit_number
-                    .as_ref()
-                    .ok_or(ServiceError::Internal("residence application without permit"))?;
+                let number = app.permit_number.as_ref().ok_or(ServiceError::Internal(
+                    "residence application without permit",
+                ))?;
                 tx.permit(number)
                     .await?
                     .ok_or(ServiceError::NotFound("permit"))?
             }
         };
         let rp = issue_permit(&mut *tx, &policy, &mut next, &permit, today, now).await?;
-        audit["residence_permit"] = serde_json::json!({ "number": rp.number, "valid_to": rp.valid_to });
+        audit["residence_permit"] =
+            serde_json::json!({ "number": rp.number, "valid_to": rp.valid_to });
     } else if let (Some(mut w), RAction::Refuse { reasons }) = (work.clone(), &action) {
         // A refusal by either agency ends both, with the reasons shown to the applicant.
         let notes = reasons.iter().map(|r| r.to_string()).collect();
@@ -427,8 +442,15 @@ pub async fn act(
     } else {
         kind.as_str()
     };
-    tx.insert_case_event(&case_event(id.0, Some(who), event_action, next.state.as_str(), notes, now))
-        .await?;
+    tx.insert_case_event(&case_event(
+        id.0,
+        Some(who),
+        event_action,
+        next.state.as_str(),
+        notes,
+        now,
+    ))
+    .await?;
     tx.audit(AuditRecord::new(
         now,
         Some(who.account_id),
@@ -580,8 +602,15 @@ pub(crate) async fn end_half(
         RState::Refused => "refused_with_work_permit",
         _ => "withdrawn_with_work_permit",
     };
-    tx.insert_case_event(&case_event(half.id.0, Some(who), action, to.as_str(), notes, now))
-        .await?;
+    tx.insert_case_event(&case_event(
+        half.id.0,
+        Some(who),
+        action,
+        to.as_str(),
+        notes,
+        now,
+    ))
+    .await?;
     Ok(())
 }
 
@@ -712,7 +741,10 @@ pub async fn list(
         Scope::Applicant { person_id } => filter.person_id = Some(person_id),
         _ => return Err(ServiceError::Forbidden("role_not_allowed")),
     }
-    let policy = ctx.policies.in_force(&*ctx.store, ctx.clock.today()).await?;
+    let policy = ctx
+        .policies
+        .in_force(&*ctx.store, ctx.clock.today())
+        .await?;
     let apps = ctx
         .store
         .begin_read()
@@ -754,7 +786,11 @@ pub async fn permits(ctx: &Ctx, who: &Principal) -> Result<Vec<ResidencePermit>>
     })
 }
 
-pub async fn permit(ctx: &Ctx, who: &Principal, id: ResidencePermitId) -> Result<(ResidencePermit, Vec<Filing>)> {
+pub async fn permit(
+    ctx: &Ctx,
+    who: &Principal,
+    id: ResidencePermitId,
+) -> Result<(ResidencePermit, Vec<Filing>)> {
     let mut tx = ctx.store.begin_read().await?;
     let p = tx
         .residence_permit(id)
@@ -815,7 +851,10 @@ pub async fn file(
     filed_on: NaiveDate,
     details: Text,
 ) -> Result<Filing> {
-    if !matches!(who.scope, Scope::EmployerHr { .. } | Scope::Applicant { .. }) {
+    if !matches!(
+        who.scope,
+        Scope::EmployerHr { .. } | Scope::Applicant { .. }
+    ) {
         return Err(ServiceError::Forbidden("role_not_allowed"));
     }
     let today = ctx.clock.today();
@@ -830,9 +869,11 @@ pub async fn file(
         .filter(|p| may_see_permit(who, p))
         .ok_or(ServiceError::NotFound("residence_permit"))?;
     if !p.is_valid_on(today) {
-        return Err(FieldError::new("residence_permit", "residence_permit_not_valid")
-            .with("status", p.status.as_str())
-            .into());
+        return Err(
+            FieldError::new("residence_permit", "residence_permit_not_valid")
+                .with("status", p.status.as_str())
+                .into(),
+        );
     }
     let filing = Filing {
         id: new_id(),
@@ -894,7 +935,11 @@ pub async fn collect(ctx: &Ctx, who: &Principal, id: ResidencePermitId) -> Resul
 
 /// The first day a permit granted today would start, and the end the request asks for: what a
 /// decision form offers by default.
-pub fn suggested_grant(app: &ResidenceApplication, limit: &Limit, today: NaiveDate) -> ResidenceGrant {
+pub fn suggested_grant(
+    app: &ResidenceApplication,
+    limit: &Limit,
+    today: NaiveDate,
+) -> ResidenceGrant {
     let asked = today
         .checked_add_months(Months::new(app.requested_months))
         .unwrap_or(limit.max_valid_to);

@@ -298,10 +298,7 @@ impl ApplicationForm {
             residence: (self.one_stop.as_deref() == Some("on")).then(|| {
                 crate::input::ResidenceRequestInput {
                     role_at_employer: self.residence_role.clone(),
-                    requested_months: self
-                        .residence_months
-                        .clone()
-                        .map(crate::input::Whole::Text),
+                    requested_months: self.residence_months.clone().map(crate::input::Whole::Text),
                 }
             }),
         }

@@ -1,0 +1,821 @@
+//! The one-stop service end to end over HTTP: a work permit and a residence permit asked for in
+//! one submission, decided in parallel by the labour authority and immigration, issued together
+//! or not at all; residence permits alone; appointments; social insurance.
+
+#[macro_use]
+mod common;
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::clock::{Clock, SystemClock};
+
+fn today() -> chrono::NaiveDate {
+    SystemClock.today()
+}
+
+/// Anna's new-permit application with the residence permit asked for beside it.
+async fn submit_one_stop(hr: &Client, role: &str) -> Value {
+    let pid = person_id(hr, "MÜLLER").await;
+    let (s, app) = hr
+        .post(
+            "/api/v1/applications",
+            json!({
+                "kind": "new", "person_id": pid, "position": "Data Scientist", "annual_salary": "480000",
+                "contract_start": "2027-01-01", "contract_end": "2029-12-31", "submit": true,
+                "residence": { "role_at_employer": role, "requested_months": 24 }
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{app}");
+    app
+}
+
+/// The residence half of a one-stop work application, as immigration sees it.
+async fn half_of(immigration: &Client, work: &Value) -> Value {
+    let (s, list) = immigration.get("/api/v1/residence-applications").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["work_application_id"] == work["id"])
+        .cloned()
+        .expect("the residence half is in immigration's queue")
+}
+
+async fn rstep(c: &Client, r: &Value, action: &str, extra: Value) -> (StatusCode, Value) {
+    let id = r["id"].as_str().unwrap();
+    let mut body = json!({ "action": action, "version": r["version"] });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    c.post(&format!("/api/v1/residence-applications/{id}/steps"), body)
+        .await
+}
+
+async fn rstep_ok(c: &Client, r: &Value, action: &str, extra: Value) -> Value {
+    let (s, out) = rstep(c, r, action, extra).await;
+    assert_eq!(s, StatusCode::OK, "{action}: {out}");
+    out
+}
+
+fn residence_grant(days: u64) -> Value {
+    json!({ "valid_from": today().to_string(), "valid_to": (today() + chrono::Days::new(days)).to_string() })
+}
+
+/// Immigration takes a submitted residence application through review and the passport check.
+async fn immigration_reviews(immigration: &Client, r: &Value) -> Value {
+    let r = rstep_ok(immigration, r, "start_review", json!({})).await;
+    rstep_ok(immigration, &r, "inspect_passport", json!({})).await
+}
+
+async fn get(c: &Client, path: &str) -> Value {
+    let (s, v) = c.get(path).await;
+    assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    v
+}
+
+async fn residence_permits(c: &Client) -> Vec<Value> {
+    get(c, "/api/v1/residence-permits")
+        .await
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn work_permits(c: &Client) -> Vec<Value> {
+    get(c, "/api/v1/permits").await.as_array().unwrap().clone()
+}
+
+async fn immigration_first_then_labour(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    let work = submit_one_stop(&hr, "other").await;
+    let half = half_of(&immigration, &work).await;
+    assert_eq!(half["state"], "submitted");
+    assert_eq!(half["evidence"], "one_stop");
+    assert!(half["due"].is_string(), "immigration's deadline: {half}");
+
+    // Immigration approves first: nothing is issued while labour has not.
+    let half = immigration_reviews(&immigration, &half).await;
+    assert!(half["passport_inspected_at"].is_string());
+    let half = rstep_ok(&immigration, &half, "approve", residence_grant(300)).await;
+    assert_eq!(half["state"], "joint_pending");
+    assert!(residence_permits(&anna).await.is_empty());
+    assert!(work_permits(&anna).await.is_empty());
+
+    // Labour approves second: both permits are issued, in one transaction.
+    let work = approve(&labour, &work, grant_b()).await;
+    assert_eq!(work["state"], "approved");
+    let number = work["permit_number"]
+        .as_str()
+        .expect("a work permit")
+        .to_string();
+    let rps = residence_permits(&anna).await;
+    assert_eq!(rps.len(), 1, "{rps:?}");
+    assert_eq!(rps[0]["work_permit_number"], number.as_str());
+    assert_eq!(rps[0]["status"], "valid");
+    assert!(rps[0]["collected_at"].is_null(), "waits to be collected");
+    // A standard permit never outlasts the work permit.
+    let work_to = (today() + chrono::Days::new(365)).to_string();
+    let rp_to = rps[0]["valid_to"].as_str().unwrap().to_string();
+    assert!(rp_to <= work_to, "{rp_to} after {work_to}");
+    let id = half["id"].as_str().unwrap();
+    let detail = get(&hr, &format!("/api/v1/residence-applications/{id}")).await;
+    assert_eq!(detail["application"]["state"], "approved");
+    assert_eq!(detail["work_application_state"], "approved");
+    let actions: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"approve_joint_pending"), "{actions:?}");
+    assert!(actions.contains(&"issued_with_work_permit"), "{actions:?}");
+    audit_records(&srv).await;
+    srv.stop().await;
+}
+on_both!(
+    immigration_first_then_labour,
+    sqlite_immigration_first_then_labour,
+    postgres_immigration_first_then_labour
+);
+
+async fn labour_first_then_immigration(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    // A manager of a qualifying employer (the demo employer is listed in the policy).
+    let work = submit_one_stop(&hr, "manager").await;
+    let half = half_of(&immigration, &work).await;
+
+    let work = approve(&labour, &work, grant_b()).await;
+    assert_eq!(work["state"], "joint_pending");
+    assert!(work["permit_number"].is_null());
+    assert!(work_permits(&anna).await.is_empty());
+
+    let half = immigration_reviews(&immigration, &half).await;
+    let id = half["id"].as_str().unwrap().to_string();
+    let detail = get(
+        &immigration,
+        &format!("/api/v1/residence-applications/{id}"),
+    )
+    .await;
+    assert_eq!(detail["limit"]["long_reason"], "qualifying_employer");
+    // Five years, not bound by the one-year work permit.
+    let half = rstep_ok(&immigration, &half, "approve", residence_grant(4 * 365)).await;
+    assert_eq!(half["state"], "approved");
+    let wid = work["id"].as_str().unwrap();
+    let work = get(&hr, &format!("/api/v1/applications/{wid}")).await;
+    assert_eq!(work["application"]["state"], "approved");
+    let permits = work_permits(&anna).await;
+    assert_eq!(permits.len(), 1);
+    let rps = residence_permits(&anna).await;
+    assert_eq!(rps.len(), 1);
+    assert_eq!(rps[0]["long_reason"], "qualifying_employer");
+    assert_eq!(rps[0]["work_permit_number"], permits[0]["number"]);
+    srv.stop().await;
+}
+on_both!(
+    labour_first_then_immigration,
+    sqlite_labour_first_then_immigration,
+    postgres_labour_first_then_immigration
+);
+
+async fn a_refusal_by_either_ends_both(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+
+    // Immigration refuses: the work application ends too, with the reasons.
+    let work = submit_one_stop(&hr, "other").await;
+    let half = half_of(&immigration, &work).await;
+    let half = rstep_ok(&immigration, &half, "start_review", json!({})).await;
+    let half = rstep_ok(
+        &immigration,
+        &half,
+        "refuse",
+        json!({ "items": ["Accommodation registration does not match the address given"] }),
+    )
+    .await;
+    assert_eq!(half["state"], "refused");
+    let wid = work["id"].as_str().unwrap();
+    let w = get(&hr, &format!("/api/v1/applications/{wid}")).await;
+    assert_eq!(w["application"]["state"], "refused");
+    let last = w["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "refused_with_residence_permit");
+    assert_eq!(
+        last["notes"][0],
+        "Accommodation registration does not match the address given"
+    );
+    // Labour can decide it no more.
+    let (s, e) = step(
+        &labour,
+        wid,
+        "pass_pre_review",
+        w["application"]["version"].as_i64().unwrap(),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("illegal_transition"))
+    );
+
+    // Labour refuses: the residence half ends too.
+    let work = submit_one_stop(&hr, "other").await;
+    let v = to_review(&labour, &work).await;
+    let (s, w) = step(
+        &labour,
+        work["id"].as_str().unwrap(),
+        "refuse",
+        v,
+        json!({ "items": ["Degree not authenticated"] }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    let half = half_of(&immigration, &work).await;
+    assert_eq!(half["state"], "refused");
+    let id = half["id"].as_str().unwrap();
+    let d = get(&hr, &format!("/api/v1/residence-applications/{id}")).await;
+    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "refused_with_work_permit");
+    assert_eq!(last["notes"][0], "Degree not authenticated");
+    let (s, e) = rstep(&immigration, &half, "start_review", json!({})).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("case_step_not_open"))
+    );
+    srv.stop().await;
+}
+on_both!(
+    a_refusal_by_either_ends_both,
+    sqlite_a_refusal_by_either_ends_both,
+    postgres_a_refusal_by_either_ends_both
+);
+
+async fn both_ask_for_corrections(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    let work = submit_one_stop(&hr, "other").await;
+    let wid = work["id"].as_str().unwrap().to_string();
+    let half = half_of(&immigration, &work).await;
+
+    let v = to_review(&labour, &work).await;
+    let (s, w) = step(
+        &labour,
+        &wid,
+        "request_corrections",
+        v,
+        json!({ "items": ["Contract unsigned"] }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    let half = immigration_reviews(&immigration, &half).await;
+    let half = rstep_ok(
+        &immigration,
+        &half,
+        "request_corrections",
+        json!({ "items": ["Photo too old"] }),
+    )
+    .await;
+    assert_eq!(half["state"], "corrections_requested");
+
+    // The employer answers both; both then approve; both permits are issued.
+    let (s, w) = step(
+        &hr,
+        &wid,
+        "resubmit",
+        w["version"].as_i64().unwrap(),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    let half = rstep_ok(&hr, &half, "resubmit", json!({})).await;
+    assert_eq!(half["state"], "under_review");
+    let (s, w) = step(
+        &labour,
+        &wid,
+        "approve",
+        w["version"].as_i64().unwrap(),
+        grant_b(),
+    )
+    .await;
+    assert_eq!(
+        (s, w["state"].as_str()),
+        (StatusCode::OK, Some("joint_pending")),
+        "{w}"
+    );
+    let half = rstep_ok(&immigration, &half, "approve", residence_grant(200)).await;
+    assert_eq!(half["state"], "approved");
+    assert_eq!(work_permits(&anna).await.len(), 1);
+    assert_eq!(residence_permits(&anna).await.len(), 1);
+    srv.stop().await;
+}
+on_both!(
+    both_ask_for_corrections,
+    sqlite_both_ask_for_corrections,
+    postgres_both_ask_for_corrections
+);
+
+/// Makes every insert of a residence permit fail, as a crash in the middle of the transaction
+/// that issues both permits would; or lifts that.
+async fn crash_on_residence_insert(srv: &TestServer, on: bool) {
+    if srv.db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&srv.db.url).await.unwrap();
+        let sql = if on {
+            "CREATE TRIGGER crash BEFORE INSERT ON residence_permits BEGIN SELECT RAISE(ABORT, 'simulated crash'); END"
+        } else {
+            "DROP TRIGGER crash"
+        };
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&srv.db.url).await.unwrap();
+        if on {
+            sqlx::query("CREATE FUNCTION crash() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated crash'; END $$ LANGUAGE plpgsql")
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query("CREATE TRIGGER crash BEFORE INSERT ON residence_permits FOR EACH ROW EXECUTE FUNCTION crash()")
+                .execute(&pool)
+                .await
+                .unwrap();
+        } else {
+            sqlx::query("DROP TRIGGER crash ON residence_permits")
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+    }
+}
+
+async fn a_crash_between_the_approvals_issues_nothing(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    let work = submit_one_stop(&hr, "other").await;
+    let wid = work["id"].as_str().unwrap().to_string();
+    let half = half_of(&immigration, &work).await;
+    let work = approve(&labour, &work, grant_b()).await;
+    assert_eq!(work["state"], "joint_pending");
+    let half = immigration_reviews(&immigration, &half).await;
+
+    // The second approval fails after the work permit's row is written: all of it rolls back.
+    crash_on_residence_insert(&srv, true).await;
+    let (s, e) = rstep(&immigration, &half, "approve", residence_grant(300)).await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{e}");
+    assert!(
+        work_permits(&anna).await.is_empty(),
+        "no work permit without its residence permit"
+    );
+    assert!(residence_permits(&anna).await.is_empty());
+    let w = get(&hr, &format!("/api/v1/applications/{wid}")).await;
+    assert_eq!(w["application"]["state"], "joint_pending");
+    let id = half["id"].as_str().unwrap();
+    let d = get(&hr, &format!("/api/v1/residence-applications/{id}")).await;
+    assert_eq!(d["application"]["state"], "under_review");
+    assert_eq!(d["application"]["version"], half["version"]);
+
+    // The retry, on the same version, completes both.
+    crash_on_residence_insert(&srv, false).await;
+    let done = rstep_ok(&immigration, &half, "approve", residence_grant(300)).await;
+    assert_eq!(done["state"], "approved");
+    assert_eq!(work_permits(&anna).await.len(), 1);
+    assert_eq!(residence_permits(&anna).await.len(), 1);
+    let w = get(&hr, &format!("/api/v1/applications/{wid}")).await;
+    assert_eq!(w["application"]["state"], "approved");
+    audit_records(&srv).await;
+    srv.stop().await;
+}
+on_both!(
+    a_crash_between_the_approvals_issues_nothing,
+    sqlite_a_crash_between_the_approvals_issues_nothing,
+    postgres_a_crash_between_the_approvals_issues_nothing
+);
+
+/// Anna with a work permit of her own (approved alone); returns its number.
+async fn anna_with_a_permit(hr: &Client, labour: &Client) -> String {
+    let app = submit_new(hr).await;
+    let a = approve(labour, &app, grant_b()).await;
+    a["permit_number"].as_str().unwrap().to_string()
+}
+
+async fn residence_alone_and_after_cancellation(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    let number = anna_with_a_permit(&hr, &labour).await;
+
+    // Never by a typed-in claim: a number that is not a permit of the caller's is refused.
+    let (s, e) = hr
+        .post("/api/v1/residence-applications", json!({ "permit_number": "P11000020269999990", "role_at_employer": "other", "requested_months": 12 }))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, e) = anna
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "chief", "requested_months": 99 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["errors"].as_array().map(|a| a.len()), Some(2), "{e}");
+
+    // The holder applies with the number on her Notification Letter.
+    let (s, r) = anna
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["evidence"], "shared_record");
+    let (s, e) = anna
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("residence_application_open"))
+    );
+    let r = immigration_reviews(&immigration, &r).await;
+    // The permit may not outlast the work permit (a year) for a standard holder.
+    let (s, e) = rstep(&immigration, &r, "approve", residence_grant(500)).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("residence_too_long")),
+        "{e}"
+    );
+    let (s, e) = rstep(&immigration, &r, "approve", residence_grant(30)).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("residence_too_short")
+        ),
+        "{e}"
+    );
+    let r = rstep_ok(&immigration, &r, "approve", residence_grant(365)).await;
+    assert_eq!(r["state"], "approved");
+    let rp = residence_permits(&anna).await[0].clone();
+    let rp_id = rp["id"].as_str().unwrap().to_string();
+
+    // A filing keeps the permit.
+    let (s, f) = anna
+        .post(&format!("/api/v1/residence-permits/{rp_id}/filings"), json!({ "kind": "degree_study", "filed_on": today().to_string(), "details": "Part-time MBA, Tsinghua University" }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+
+    // The employer cancels the work permit: the residence permit goes under review.
+    let (s, c) = hr
+        .post(
+            "/api/v1/applications",
+            json!({ "kind": "cancellation", "permit_number": number,
+            "employment_end": today().to_string(), "reason": "Contract ended", "submit": true }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let v = to_review(&labour, &c).await;
+    let (s, out) = step(&labour, c["id"].as_str().unwrap(), "approve", v, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let flagged = residence_permits(&immigration).await;
+    assert_eq!(flagged.len(), 1, "immigration's review queue: {flagged:?}");
+    assert_eq!(flagged[0]["status"], "under_review");
+
+    // A residence permit asked for on a cancelled work permit is refused, nothing made.
+    let (s, e) = anna
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("permit_not_valid")),
+        "{e}"
+    );
+    assert_eq!(e["field"], "permit_number");
+
+    let (s, p) = immigration
+        .post(
+            &format!("/api/v1/residence-permits/{rp_id}/review"),
+            json!({ "keep": false, "note": "Employment ended" }),
+        )
+        .await;
+    assert_eq!(
+        (s, p["status"].as_str()),
+        (StatusCode::OK, Some("cancelled")),
+        "{p}"
+    );
+    let (s, e) = anna
+        .post(&format!("/api/v1/residence-permits/{rp_id}/filings"), json!({ "kind": "region_move", "filed_on": today().to_string(), "details": "Shanghai branch" }))
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("residence_permit_not_valid")
+        ),
+        "{e}"
+    );
+    audit_records(&srv).await;
+    srv.stop().await;
+}
+on_both!(
+    residence_alone_and_after_cancellation,
+    sqlite_residence_alone_and_after_cancellation,
+    postgres_residence_alone_and_after_cancellation
+);
+
+/// The first day from tomorrow on which the office has free slots; its slots.
+async fn next_open_day(c: &Client, office: &str) -> Vec<Value> {
+    for d in 1..15 {
+        let date = today() + chrono::Days::new(d);
+        let day = get(c, &format!("/api/v1/offices/{office}/slots?date={date}")).await;
+        if day["open"] == true && !day["slots"].as_array().unwrap().is_empty() {
+            return day["slots"].as_array().unwrap().clone();
+        }
+    }
+    panic!("no open day in two weeks");
+}
+
+async fn appointments_to_collect(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    let work = submit_one_stop(&hr, "other").await;
+    let half = half_of(&immigration, &work).await;
+    let half = immigration_reviews(&immigration, &half).await;
+    rstep_ok(&immigration, &half, "approve", residence_grant(300)).await;
+    approve(&labour, &work, grant_b()).await;
+    let rp = residence_permits(&anna).await[0].clone();
+    let rp_id = rp["id"].as_str().unwrap();
+
+    let offices = get(&anna, "/api/v1/offices").await;
+    let office = offices[0]["id"].as_str().unwrap().to_string();
+    let slots = next_open_day(&anna, &office).await;
+    let first = slots[0]["slot"].as_str().unwrap().to_string();
+    let second = slots[1]["slot"].as_str().unwrap().to_string();
+    let booking = |slot: &str| json!({ "office_id": office, "slot": slot, "purpose": "collect_residence_permit", "subject_id": rp_id });
+
+    // Bad bookings: none changes anything.
+    for (body, code) in [
+        (
+            json!({ "office_id": office, "slot": "2020-01-01T09:00", "purpose": "collect_residence_permit", "subject_id": rp_id }),
+            "slot_in_past",
+        ),
+        (
+            json!({ "office_id": office, "slot": first.replace(":00", ":07"), "purpose": "collect_residence_permit", "subject_id": rp_id }),
+            "not_a_slot",
+        ),
+        (
+            json!({ "office_id": office, "slot": "soon", "purpose": "collect_residence_permit", "subject_id": rp_id }),
+            "slot_format",
+        ),
+        (
+            json!({ "office_id": office, "slot": first, "purpose": "lunch", "subject_id": rp_id }),
+            "purpose_value",
+        ),
+    ] {
+        let (s, e) = anna.post("/api/v1/appointments", body).await;
+        assert_eq!(
+            (s, e["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{e}"
+        );
+    }
+    // A Sunday far from any make-up working day is closed.
+    let mut sunday = today() + chrono::Days::new(1);
+    while chrono::Datelike::weekday(&sunday) != chrono::Weekday::Sun {
+        sunday = sunday + chrono::Days::new(1);
+    }
+    let (s, e) = anna
+        .post("/api/v1/appointments", booking(&format!("{sunday}T09:00")))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(matches!(e["code"].as_str(), Some("office_closed")), "{e}");
+    // Someone else's permit is not found.
+    let jean = srv.sign_in("jean").await;
+    let (s, _) = jean.post("/api/v1/appointments", booking(&first)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(
+        get(&anna, "/api/v1/appointments")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let (s, a) = anna.post("/api/v1/appointments", booking(&first)).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let aid = a["id"].as_str().unwrap().to_string();
+    let (s, e) = anna.post("/api/v1/appointments", booking(&second)).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("appointment_exists"))
+    );
+    let free = |slots: &[Value], slot: &str| {
+        slots
+            .iter()
+            .find(|s| s["slot"] == slot)
+            .map(|s| s["free"].as_i64().unwrap())
+    };
+    let date = &first[..10];
+    let day = get(
+        &anna,
+        &format!("/api/v1/offices/{office}/slots?date={date}"),
+    )
+    .await;
+    assert_eq!(free(day["slots"].as_array().unwrap(), &first), Some(9));
+
+    // Moved: the first place comes free, the second is taken.
+    let (s, m) = anna
+        .post(
+            &format!("/api/v1/appointments/{aid}/slot"),
+            json!({ "slot": second }),
+        )
+        .await;
+    assert_eq!(
+        (s, m["slot"].as_str()),
+        (StatusCode::OK, Some(second.as_str())),
+        "{m}"
+    );
+    let day = get(
+        &anna,
+        &format!("/api/v1/offices/{office}/slots?date={date}"),
+    )
+    .await;
+    assert_eq!(free(day["slots"].as_array().unwrap(), &first), Some(10));
+    assert_eq!(free(day["slots"].as_array().unwrap(), &second), Some(9));
+    let booked = get(
+        &immigration,
+        &format!("/api/v1/offices/{office}/appointments?date={date}"),
+    )
+    .await;
+    assert_eq!(booked.as_array().unwrap().len(), 1);
+
+    // Collected at the office: the appointment is attended.
+    let (s, p) = immigration
+        .post(
+            &format!("/api/v1/residence-permits/{rp_id}/collection"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert!(p["collected_at"].is_string());
+    let (s, e) = immigration
+        .post(
+            &format!("/api/v1/residence-permits/{rp_id}/collection"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("already_collected"))
+    );
+    let mine = get(&anna, "/api/v1/appointments").await;
+    assert_eq!(mine[0]["state"], "attended");
+    let (s, e) = anna.delete(&format!("/api/v1/appointments/{aid}")).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("appointment_not_booked"))
+    );
+    srv.stop().await;
+}
+on_both!(
+    appointments_to_collect,
+    sqlite_appointments_to_collect,
+    postgres_appointments_to_collect
+);
+
+async fn social_insurance(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let social = srv.sign_in("social.beijing").await;
+    let anna = srv.sign_in("anna").await;
+
+    // Nobody is insured without a valid permit.
+    let (s, e) = hr
+        .post(
+            "/api/v1/insurances",
+            json!({ "permit_number": "P11000020269999990" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, e) = hr.post("/api/v1/insurances", json!({})).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("permit_number")),
+        "{e}"
+    );
+    assert!(
+        get(&social, "/api/v1/insurances")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let number = anna_with_a_permit(&hr, &labour).await;
+    let (s, i) = hr
+        .post("/api/v1/insurances", json!({ "permit_number": number }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{i}");
+    assert_eq!(i["state"], "requested");
+    let (s, e) = anna
+        .post("/api/v1/insurances", json!({ "permit_number": number }))
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("insurance_exists"))
+    );
+    let id = i["id"].as_str().unwrap().to_string();
+
+    let (s, e) = social
+        .post(
+            &format!("/api/v1/insurances/{id}/decision"),
+            json!({ "decision": "register", "version": 7 }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("case_changed")),
+        "{e}"
+    );
+    let (s, r) = social
+        .post(
+            &format!("/api/v1/insurances/{id}/decision"),
+            json!({ "decision": "register", "version": 1 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let ssn = r["social_security_number"]
+        .as_str()
+        .expect("a number")
+        .to_string();
+    domain::numbers::SocialSecurityNumber::parse("ssn", &ssn).expect("a well-formed number");
+    assert!(ssn.starts_with("S110000"), "{ssn}");
+
+    // The card through its states, the holder reporting it lost, a replacement.
+    let card = |c: &Client, to: &str| {
+        let c = c.clone();
+        let path = format!("/api/v1/insurances/{id}/card");
+        let body = json!({ "state": to });
+        async move { c.post(&path, body).await }
+    };
+    let (s, e) = card(&anna, "ready").await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("card_step_not_allowed")
+        )
+    );
+    for to in ["ready", "issued"] {
+        let (s, c) = card(&social, to).await;
+        assert_eq!((s, c["state"].as_str()), (StatusCode::OK, Some(to)), "{c}");
+    }
+    let (s, c) = card(&anna, "reported_lost").await;
+    assert_eq!(
+        (s, c["state"].as_str()),
+        (StatusCode::OK, Some("reported_lost")),
+        "{c}"
+    );
+    let (s, c) = social
+        .post(
+            &format!("/api/v1/insurances/{id}/card/replacement"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, c["serial"].as_i64()),
+        (StatusCode::CREATED, Some(2)),
+        "{c}"
+    );
+    let d = get(&anna, &format!("/api/v1/insurances/{id}")).await;
+    let states: Vec<&str> = d["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["cancelled", "being_made"]);
+    assert_eq!(d["insurance"]["social_security_number"], ssn.as_str());
+    audit_records(&srv).await;
+    srv.stop().await;
+}
+on_both!(
+    social_insurance,
+    sqlite_social_insurance,
+    postgres_social_insurance
+);
