@@ -36,5 +36,7 @@ id_type!(
     PersonId,
     ApplicationId,
     PermitId,
-    EventId
+    EventId,
+    NoticeId,
+    DeliveryId
 );

@@ -9,6 +9,7 @@ pub mod check;
 pub mod city;
 pub mod error;
 pub mod ids;
+pub mod notice;
 pub mod numbers;
 pub mod party;
 pub mod password;

@@ -146,6 +146,12 @@ pub const ERROR_CODES: &[&str] = &[
     "policy_invalid",
     "policy_version_taken",
     "c_quota_exhausted",
+    "notice_not_found",
+    "webhook_url_format",
+    "webhook_https_unsupported",
+    "webhook_secret_unavailable",
+    "topic_format",
+    "site_path_format",
 ];
 
 /// An error on its way to the client. It is put on the response as an extension and rendered
@@ -277,6 +283,7 @@ impl From<ServiceError> for HttpError {
                     "employer" => "employer_not_found",
                     "permit" => "permit_not_found",
                     "account" => "account_not_found",
+                    "notice" => "notice_not_found",
                     _ => "route_not_found",
                 },
             ),

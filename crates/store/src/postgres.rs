@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "card",
         include_str!("../migrations/postgres/0004_card.sql"),
     ),
+    (
+        6,
+        "notifications",
+        include_str!("../migrations/postgres/0006_notifications.sql"),
+    ),
 ];
 
 pub struct PgStore {
@@ -108,6 +113,9 @@ impl PgTx {
     /// The head's row lock, held until commit, orders the appends of concurrent transactions;
     /// once it is granted, the row read is the one the previous holder committed.
     const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+    /// Concurrent claimers pass over the rows another is claiming, rather than wait for them
+    /// and then find them taken.
+    const CLAIM_LOCK: &str = " FOR UPDATE SKIP LOCKED";
 }
 
 impl_tx!(PgTx, Postgres, {

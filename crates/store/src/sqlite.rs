@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "card",
         include_str!("../migrations/sqlite/0004_card.sql"),
     ),
+    (
+        6,
+        "notifications",
+        include_str!("../migrations/sqlite/0006_notifications.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
@@ -130,6 +135,8 @@ pub struct SqliteTx {
 impl SqliteTx {
     /// The writer connection holds SQLite's write lock for the whole transaction.
     const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+    /// One writer: no other transaction claims at the same time.
+    const CLAIM_LOCK: &str = "";
 }
 
 impl_tx!(SqliteTx, Sqlite, {

@@ -2,6 +2,7 @@
 
 pub mod credentials;
 pub mod dto;
+pub mod inbox;
 
 use crate::explain::{Explained, explain};
 use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang, Via, idempotency};
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/permits", get(list_permits))
         .route("/api/v1/permits/{number}", get(get_permit))
         .merge(credentials::router())
+        .merge(inbox::router())
 }
 
 fn path_id(s: &str) -> HttpResult<Uuid> {
@@ -518,7 +520,8 @@ async fn get_permit(
           list_employers, create_employer, get_employer, list_people, create_person, get_person,
           list_applications, create_application, get_application, transition, assess, list_policies,
           load_policy, list_permits, get_permit, credentials::verify, credentials::card_qr,
-          credentials::key_set, credentials::status_index, credentials::status_list),
+          credentials::key_set, credentials::status_index, credentials::status_list,
+          inbox::list_inbox, inbox::read_notice, inbox::put_settings),
     components(schemas(ErrorOut)),
     modifiers(&Security),
 )]

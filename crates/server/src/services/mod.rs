@@ -8,6 +8,7 @@ pub mod employers;
 pub(crate) mod group_commit;
 pub(crate) mod idempotency;
 pub mod issuer;
+pub mod notifications;
 pub mod people;
 pub mod permits;
 pub mod policies;
