@@ -146,6 +146,11 @@ const MATRIX: &[Row] = &[
     route("GET",    "/.well-known/onecard/keys",        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/.well-known/onecard/status-lists", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/status/{n}",                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // The inbox: the holder's and the employer's own; a notice of Anna's, whom the Beijing
+    // officer returned an application to.
+    route("GET",    "/api/v1/inbox",                    [401, 200, 200, 200, 200, 403, 403, 403, 403, 403]),
+    route("POST",   "/api/v1/inbox/{id}/read",          [401, 204, 404, 404, 404, 403, 403, 403, 403, 403]),
+    route("PUT",    "/api/v1/employer/notifications",   [401, 403, 403, 200, 200, 403, 403, 403, 403, 403]),
 ];
 
 /// Every `(METHOD, path)` that `api::router` declares, read from its sources.
@@ -153,7 +158,8 @@ fn declared_routes() -> BTreeSet<(String, String)> {
     const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
     let src = concat!(
         include_str!("../src/api/mod.rs"),
-        include_str!("../src/api/credentials.rs")
+        include_str!("../src/api/credentials.rs"),
+        include_str!("../src/api/inbox.rs")
     );
     let mut out = BTreeSet::new();
     let mut rest = src;
@@ -222,6 +228,8 @@ struct World {
     /// Anna's application, submitted by the demo employer in Beijing.
     application: String,
     jean_permit: String,
+    /// A notice in Anna's inbox.
+    anna_notice: String,
     serial: u32,
 }
 
@@ -327,6 +335,24 @@ async fn setup() -> World {
     let approved = approve(&shanghai, &other, grant_b()).await;
     assert_eq!(approved["state"], "approved");
 
+    // An application of Anna's returned with an item missing leaves a notice in her inbox.
+    let (s, returned) = hr
+        .post("/api/v1/applications", new_application(&anna, true))
+        .await;
+    ok(s, &returned, "Anna's application to return");
+    let (s, out) = common::step(
+        &clients[5],
+        returned["id"].as_str().unwrap(),
+        "return",
+        returned["version"].as_i64().unwrap(),
+        json!({ "items": ["Medical report"] }),
+    )
+    .await;
+    ok(s, &out, "return");
+    let (s, inbox) = clients[1].get("/api/v1/inbox").await;
+    ok(s, &inbox, "Anna's inbox");
+    let anna_notice = inbox["notices"][0]["id"].as_str().unwrap().to_string();
+
     World {
         srv,
         clients,
@@ -336,6 +362,7 @@ async fn setup() -> World {
         hr2_person,
         application,
         jean_permit,
+        anna_notice,
         serial: 100,
     }
 }
@@ -404,6 +431,7 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
             "date_of_birth": "1985-01-01", "nationality": "FRA"
         }),
         ("POST", "/api/v1/verify") => json!({ "text": "OC1:not a credential" }),
+        ("PUT", "/api/v1/employer/notifications") => json!({ "contact_email": "hr@example.com" }),
         ("POST", "/api/v1/policies") => json!({
             "file_name": "matrix.toml",
             "source": include_str!("../../../policies/national-2017.toml")
@@ -491,6 +519,7 @@ async fn authorization_matrix() {
                     "/api/v1/people/{id}" => Some(("{id}", w.anna.clone())),
                     "/api/v1/applications/{id}" => Some(("{id}", w.application.clone())),
                     "/api/v1/permits/{number}" => Some(("{number}", w.jean_permit.clone())),
+                    "/api/v1/inbox/{id}/read" => Some(("{id}", w.anna_notice.clone())),
                     "/status/{n}" => Some(("{n}", "0".to_string())),
                     _ => None,
                 };
