@@ -150,14 +150,29 @@ mod tests {
         let s = SealingKey::parse(HEX).unwrap();
         let sealed = s.seal_secret([3; 12], b"webhook:a", b"top secret value");
         assert!(!sealed.windows(6).any(|w| w == b"secret"), "not in clear");
-        assert_eq!(s.open_secret(b"webhook:a", &sealed).unwrap(), b"top secret value");
-        assert_eq!(s.open_secret(b"webhook:b", &sealed), Err(SealError::DoesNotOpen));
+        assert_eq!(
+            s.open_secret(b"webhook:a", &sealed).unwrap(),
+            b"top secret value"
+        );
+        assert_eq!(
+            s.open_secret(b"webhook:b", &sealed),
+            Err(SealError::DoesNotOpen)
+        );
         let other = SealingKey::parse(&"ab".repeat(32)).unwrap();
-        assert_eq!(other.open_secret(b"webhook:a", &sealed), Err(SealError::DoesNotOpen));
-        assert_eq!(s.open_secret(b"webhook:a", &sealed[..12]), Err(SealError::DoesNotOpen));
+        assert_eq!(
+            other.open_secret(b"webhook:a", &sealed),
+            Err(SealError::DoesNotOpen)
+        );
+        assert_eq!(
+            s.open_secret(b"webhook:a", &sealed[..12]),
+            Err(SealError::DoesNotOpen)
+        );
         let mut tampered = sealed.clone();
         tampered[14] ^= 1;
-        assert_eq!(s.open_secret(b"webhook:a", &tampered), Err(SealError::DoesNotOpen));
+        assert_eq!(
+            s.open_secret(b"webhook:a", &tampered),
+            Err(SealError::DoesNotOpen)
+        );
     }
 
     #[test]

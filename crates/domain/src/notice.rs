@@ -60,8 +60,7 @@ impl Topic {
             && s.starts_with(|c: char| c.is_ascii_lowercase())
             && !s.ends_with('_')
             && !s.contains("__")
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if ok {
             Ok(Topic(s.to_string()))
@@ -240,7 +239,11 @@ mod tests {
             "日本",
             &"a".repeat(65),
         ] {
-            assert_eq!(Topic::parse("t", bad).unwrap_err().code, "topic_format", "{bad}");
+            assert_eq!(
+                Topic::parse("t", bad).unwrap_err().code,
+                "topic_format",
+                "{bad}"
+            );
         }
         assert_eq!(
             Topic::parse("t", "corrections_requested")
@@ -255,15 +258,29 @@ mod tests {
         for good in ["/", "/applications/0190", "/inbox?x=1"] {
             assert!(SitePath::parse("l", good).is_ok(), "{good}");
         }
-        for bad in ["", "https://evil.example", "//evil.example", "/a b", "/\\x", "a/b"] {
-            assert_eq!(SitePath::parse("l", bad).unwrap_err().code, "site_path_format", "{bad}");
+        for bad in [
+            "",
+            "https://evil.example",
+            "//evil.example",
+            "/a b",
+            "/\\x",
+            "a/b",
+        ] {
+            assert_eq!(
+                SitePath::parse("l", bad).unwrap_err().code,
+                "site_path_format",
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn recipients_and_channels_round_trip() {
         let u = uuid::Uuid::nil();
-        for r in [Recipient::Person(PersonId(u)), Recipient::Employer(EmployerId(u))] {
+        for r in [
+            Recipient::Person(PersonId(u)),
+            Recipient::Employer(EmployerId(u)),
+        ] {
             assert_eq!(Recipient::from_parts(r.kind(), r.id()), Some(r));
         }
         assert_eq!(Recipient::from_parts("officer", u), None);
@@ -284,6 +301,9 @@ mod tests {
         let e = Recipient::Employer(EmployerId(uuid::Uuid::max()));
         let m = n.to(e);
         assert_eq!(m.recipient, e);
-        assert_eq!((m.topic, m.params, m.dedupe_key), (n.topic, n.params, n.dedupe_key));
+        assert_eq!(
+            (m.topic, m.params, m.dedupe_key),
+            (n.topic, n.params, n.dedupe_key)
+        );
     }
 }

@@ -62,9 +62,11 @@ impl Smtp {
             .ok_or("the SMTP URL must start with smtp:// (TLS is not supported yet)")?;
         let rest = rest.trim_end_matches('/');
         let (host, port) = match rest.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => {
-                (h, p.parse::<u16>().map_err(|_| "the SMTP port is not a number")?)
-            }
+            Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| "the SMTP port is not a number")?,
+            ),
             _ => (rest, 25),
         };
         if host.is_empty() || host.contains(['/', '@', ' ']) {
@@ -73,7 +75,10 @@ impl Smtp {
         let from = domain::values::Email::parse("smtp_from", from)
             .map_err(|_| "the sender address is not an e-mail address")?;
         Ok(Smtp {
-            host: host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
             port,
             from,
         })

@@ -212,7 +212,10 @@ async fn decide_four(hr: &Client, officer: &Client) {
     .await;
     assert_eq!(s, StatusCode::OK, "{out}");
     for (action, extra) in [
-        ("request_corrections", json!({ "items": ["Contract signature"] })),
+        (
+            "request_corrections",
+            json!({ "items": ["Contract signature"] }),
+        ),
         ("approve", grant_b()),
         ("refuse", json!({ "items": ["Salary below the threshold"] })),
     ] {
@@ -250,8 +253,14 @@ async fn decisions_reach_both_inboxes(srv: TestServer) {
             .find(|n| n["topic"] == "corrections_requested")
             .unwrap_or_else(|| panic!("a notice: {b}"));
         assert!(n["title"].as_str().unwrap().contains(receipt), "{n}");
-        assert!(n["body"].as_str().unwrap().contains("Employment contract"), "{n}");
-        assert_eq!(n["link"], format!("/applications/{}", app["id"].as_str().unwrap()));
+        assert!(
+            n["body"].as_str().unwrap().contains("Employment contract"),
+            "{n}"
+        );
+        assert_eq!(
+            n["link"],
+            format!("/applications/{}", app["id"].as_str().unwrap())
+        );
         assert_eq!(n["read_at"], Value::Null);
         assert!(b["unread"].as_i64().unwrap() >= 1);
     }
@@ -300,10 +309,17 @@ async fn decisions_reach_both_inboxes(srv: TestServer) {
     let page = browser.post(&format!("/inbox/{id}/read"), &[]).await;
     assert_eq!(page.location.as_deref(), Some("/inbox"), "{}", page.body);
     let b = inbox(&anna).await;
-    let n = b["notices"].as_array().unwrap().iter().find(|n| n["id"] == id.as_str()).unwrap();
+    let n = b["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == id.as_str())
+        .unwrap();
     assert_ne!(n["read_at"], Value::Null);
     // Someone else's notice is not found, whoever asks.
-    let (s, _) = jean.post(&format!("/api/v1/inbox/{id}/read"), json!({})).await;
+    let (s, _) = jean
+        .post(&format!("/api/v1/inbox/{id}/read"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Links from the holder's pages.
     assert!(browser.get("/me").await.body.contains("href=\"/inbox\""));
@@ -340,7 +356,10 @@ async fn delivery(db: TestDb) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{out}");
-    assert!(out["webhook_secret"].is_string(), "made with the first URL: {out}");
+    assert!(
+        out["webhook_secret"].is_string(),
+        "made with the first URL: {out}"
+    );
     // Set again with a new secret, read from the answer this time.
     let (s, out) = Client::send(
         hr.request(reqwest::Method::PUT, "/api/v1/employer/notifications")
@@ -348,7 +367,10 @@ async fn delivery(db: TestDb) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{out}");
-    let secret = out["webhook_secret"].as_str().expect("a new secret").to_string();
+    let secret = out["webhook_secret"]
+        .as_str()
+        .expect("a new secret")
+        .to_string();
     assert!(out["has_webhook_secret"].as_bool().unwrap());
     *hook.secret.lock().unwrap() = secret;
 
@@ -387,14 +409,22 @@ async fn delivery(db: TestDb) {
         passes += 1;
         let mut tx = srv.store.begin().await.unwrap();
         let left = tx
-            .claim_deliveries("probe", clock.now() + Duration::days(365), clock.now(), 1000)
+            .claim_deliveries(
+                "probe",
+                clock.now() + Duration::days(365),
+                clock.now(),
+                1000,
+            )
             .await
             .unwrap();
         drop(tx);
         if left.is_empty() && pass.failed == 0 {
             break;
         }
-        assert!(passes < 10, "still undelivered after {passes} passes: {left:?}");
+        assert!(
+            passes < 10,
+            "still undelivered after {passes} passes: {left:?}"
+        );
     }
 
     assert_eq!(hook.bad_signatures.load(Ordering::SeqCst), 0);
@@ -413,7 +443,11 @@ async fn delivery(db: TestDb) {
     let got: HashSet<String> = mailbox
         .ids()
         .into_iter()
-        .map(|m| m.trim_start_matches('<').trim_end_matches("@onecard>").to_string())
+        .map(|m| {
+            m.trim_start_matches('<')
+                .trim_end_matches("@onecard>")
+                .to_string()
+        })
         .collect();
     assert_eq!(got, emails, "each e-mail arrived");
     let messages = mailbox.messages.lock().unwrap();
@@ -453,7 +487,10 @@ async fn restart(db: TestDb) {
     let (emails, _) = outbox_rows(&srv, &[&hr, &anna]).await;
     assert!(emails.len() >= 4);
     srv.stop_serving().await;
-    assert!(mailbox.ids().is_empty(), "nothing sent by a server without a worker");
+    assert!(
+        mailbox.ids().is_empty(),
+        "nothing sent by a server without a worker"
+    );
 
     let next = srv
         .peer_with(Arc::new(move |c: &mut Config| {
@@ -465,11 +502,18 @@ async fn restart(db: TestDb) {
     let sent = |m: &Mailbox| -> HashSet<String> {
         m.ids()
             .into_iter()
-            .map(|m| m.trim_start_matches('<').trim_end_matches("@onecard>").to_string())
+            .map(|m| {
+                m.trim_start_matches('<')
+                    .trim_end_matches("@onecard>")
+                    .to_string()
+            })
             .collect()
     };
     while !emails.is_subset(&sent(&mailbox)) {
-        assert!(std::time::Instant::now() < deadline, "the next server did not deliver");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the next server did not deliver"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     next.stop().await;
@@ -496,18 +540,33 @@ async fn settings_page(srv: TestServer) {
     let page = b
         .post(
             "/employer/notifications",
-            &[("contact_email", "not an address"), ("webhook_url", "https://x.example/h")],
+            &[
+                ("contact_email", "not an address"),
+                ("webhook_url", "https://x.example/h"),
+            ],
         )
         .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
     let page = b
         .post(
             "/employer/notifications",
-            &[("contact_email", "hr@example.com"), ("webhook_url", "http://127.0.0.1:9/h")],
+            &[
+                ("contact_email", "hr@example.com"),
+                ("webhook_url", "http://127.0.0.1:9/h"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("id=\"webhook-secret\">whsec_"), "{}", page.body);
+    assert!(
+        page.body.contains("id=\"webhook-secret\">whsec_"),
+        "{}",
+        page.body
+    );
     let page = b.get("/employer/notifications").await;
     assert!(!page.body.contains("whsec_"), "never shown again");
     assert!(page.body.contains("hr@example.com"));

@@ -29,8 +29,7 @@ pub(crate) const API_TOKEN_ACCOUNT: &str = "SELECT id, username, display_name, p
 
 pub(crate) const ASSESSMENT_SELECT: &str = "SELECT application_id, policy_version, pre_review_due, decision_due, profile, facts, result FROM assessments";
 
-pub(crate) const NOTICE_COLUMNS: &str =
-    "n.id, n.recipient_kind, n.recipient_id, n.topic, n.params, n.link, n.dedupe_key, n.created_at, n.read_at";
+pub(crate) const NOTICE_COLUMNS: &str = "n.id, n.recipient_kind, n.recipient_id, n.topic, n.params, n.link, n.dedupe_key, n.created_at, n.read_at";
 pub(crate) const DELIVERY_SELECT: &str = "SELECT o.id AS delivery_id, o.channel, o.target, o.attempts, o.next_attempt_at, \
      o.claimed_by, o.claimed_until, o.delivered_at, o.last_error, o.failing, \
      n.id, n.recipient_kind, n.recipient_id, n.topic, n.params, n.link, n.dedupe_key, n.created_at, n.read_at \

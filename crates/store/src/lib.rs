@@ -19,7 +19,6 @@ use domain::ids::{
     AccountId, ApplicationId, DeliveryId, EmployerId, EventId, NoticeId, PermitId, PersonId,
 };
 use domain::notice::{Channel, Recipient, SitePath, Topic};
-use domain::values::Email;
 use domain::numbers::PermitNumber;
 use domain::numbers::ReceiptNumber;
 use domain::party::{Employer, Person};
@@ -27,6 +26,7 @@ use domain::permit::{Category, Medium, Permit, PermitStatus};
 use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
+use domain::values::Email;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -561,8 +561,11 @@ pub trait Tx: Send {
 
     /// Puts a notice in its recipient's inbox with its outbox rows, unless a notice with the same
     /// recipient and dedupe key is there already: then nothing is written and the answer is false.
-    async fn insert_notice(&mut self, notice: &StoredNotice, deliveries: &[NewDelivery])
-    -> Result<bool>;
+    async fn insert_notice(
+        &mut self,
+        notice: &StoredNotice,
+        deliveries: &[NewDelivery],
+    ) -> Result<bool>;
     /// A recipient's notices: unread first, then the newest first; at most `limit`.
     async fn notices(&mut self, recipient: Recipient, limit: i64) -> Result<Vec<StoredNotice>>;
     /// How many notices of the recipient are unread.

@@ -367,7 +367,8 @@ impl TryFrom<NoticeRow> for crate::StoredNotice {
         let corrupt = |what: &str| StoreError::Corrupt(format!("notice {}: {what}", r.id));
         let recipient = domain::notice::Recipient::from_parts(&r.recipient_kind, r.recipient_id)
             .ok_or_else(|| corrupt("recipient"))?;
-        let topic = domain::notice::Topic::parse("topic", &r.topic).map_err(|_| corrupt("topic"))?;
+        let topic =
+            domain::notice::Topic::parse("topic", &r.topic).map_err(|_| corrupt("topic"))?;
         let params: Vec<(String, String)> =
             serde_json::from_str(&r.params).map_err(|_| corrupt("params"))?;
         let link = r

@@ -12,6 +12,8 @@ use domain::audit::{AuditRecord, BrokenLink, GENESIS, chain_hash};
 use domain::check::uscc_check;
 use domain::city::City;
 use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, PersonId};
+use domain::ids::{DeliveryId, NoticeId};
+use domain::notice::{Channel, Recipient, SitePath, Topic};
 use domain::numbers::{PermitNumber, ReceiptNumber};
 use domain::party::{Employer, EmployerKind, Person, Uscc};
 use domain::permit::{Category, Medium, Permit, PermitStatus};
@@ -22,8 +24,6 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use store::testing::TestDb;
-use domain::ids::{DeliveryId, NoticeId};
-use domain::notice::{Channel, Recipient, SitePath, Topic};
 use store::{
     Account, ApiToken, ApplicationFilter, Backend, Event, NewDelivery, NotificationSettings,
     PermitFilter, Session, Store, StoreError, StoredNotice, StoredResponse,
@@ -2473,16 +2473,36 @@ async fn inbox(store: Arc<dyn Store>) {
     tx.commit().await.unwrap();
 
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.notices(holder, 50).await.unwrap(), vec![second.clone(), first.clone()]);
+    assert_eq!(
+        tx.notices(holder, 50).await.unwrap(),
+        vec![second.clone(), first.clone()]
+    );
     assert_eq!(tx.notices(hr, 50).await.unwrap(), vec![for_hr.clone()]);
-    assert!(tx.notices(Recipient::Employer(other.id), 50).await.unwrap().is_empty());
+    assert!(
+        tx.notices(Recipient::Employer(other.id), 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(tx.unread_notices(holder).await.unwrap(), 2);
     // Another recipient cannot mark it; its recipient can, and it stays read at the first time.
     assert!(!tx.mark_notice_read(hr, second.id, t0).await.unwrap());
-    assert!(!tx.mark_notice_read(Recipient::Employer(other.id), for_hr.id, t0).await.unwrap());
+    assert!(
+        !tx.mark_notice_read(Recipient::Employer(other.id), for_hr.id, t0)
+            .await
+            .unwrap()
+    );
     let read_at = t0 + Duration::seconds(10);
-    assert!(tx.mark_notice_read(holder, second.id, read_at).await.unwrap());
-    assert!(tx.mark_notice_read(holder, second.id, read_at + Duration::hours(1)).await.unwrap());
+    assert!(
+        tx.mark_notice_read(holder, second.id, read_at)
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.mark_notice_read(holder, second.id, read_at + Duration::hours(1))
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
 
     let mut tx = store.begin_read().await.unwrap();
@@ -2505,27 +2525,57 @@ async fn notice_dedupe(store: Arc<dyn Store>) {
     let holder = Recipient::Person(p.id);
     let mut tx = store.begin().await.unwrap();
     let n = keyed(holder);
-    assert!(tx.insert_notice(&n, &deliveries(&[Channel::Email])).await.unwrap());
+    assert!(
+        tx.insert_notice(&n, &deliveries(&[Channel::Email]))
+            .await
+            .unwrap()
+    );
     // The same key again, from a second sweep: nothing is written, not even its outbox rows.
-    assert!(!tx.insert_notice(&keyed(holder), &deliveries(&[Channel::Email])).await.unwrap());
+    assert!(
+        !tx.insert_notice(&keyed(holder), &deliveries(&[Channel::Email]))
+            .await
+            .unwrap()
+    );
     // The same key for another recipient is another notice.
-    assert!(tx.insert_notice(&keyed(Recipient::Employer(e.id)), &[]).await.unwrap());
+    assert!(
+        tx.insert_notice(&keyed(Recipient::Employer(e.id)), &[])
+            .await
+            .unwrap()
+    );
     // Notices without a key never collide.
-    assert!(tx.insert_notice(&notice(holder, "permit_expiring", t0), &[]).await.unwrap());
-    assert!(tx.insert_notice(&notice(holder, "permit_expiring", t0), &[]).await.unwrap());
+    assert!(
+        tx.insert_notice(&notice(holder, "permit_expiring", t0), &[])
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.insert_notice(&notice(holder, "permit_expiring", t0), &[])
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     assert_eq!(tx.notices(holder, 50).await.unwrap().len(), 3);
     assert_eq!(tx.deliveries_of(n.id).await.unwrap().len(), 1);
-    let claimed = tx.claim_deliveries("w", t0, t0 + Duration::seconds(60), 100).await.unwrap();
-    assert_eq!(claimed.len(), 1, "one outbox row for the deduplicated notice");
+    let claimed = tx
+        .claim_deliveries("w", t0, t0 + Duration::seconds(60), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed.len(),
+        1,
+        "one outbox row for the deduplicated notice"
+    );
     drop(tx);
 
     // Two transactions racing with the same key (two servers sweeping): one notice.
     let (a, b) = (store.clone(), store.clone());
     let insert = |s: Arc<dyn Store>| async move {
         let mut tx = s.begin().await.unwrap();
-        let n = StoredNotice { dedupe_key: Some("race".into()), ..notice(holder, "permit_expiring", now()) };
+        let n = StoredNotice {
+            dedupe_key: Some("race".into()),
+            ..notice(holder, "permit_expiring", now())
+        };
         let fresh = tx.insert_notice(&n, &deliveries(&[Channel::Email])).await;
         match fresh {
             Ok(fresh) => {
@@ -2554,12 +2604,18 @@ async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
         let store = store.clone();
         async move {
             let mut tx = store.begin().await.unwrap();
-            let c = tx.claim_deliveries(worker, at, at + lease, 10).await.unwrap();
+            let c = tx
+                .claim_deliveries(worker, at, at + lease, 10)
+                .await
+                .unwrap();
             tx.commit().await.unwrap();
             c
         }
     };
-    assert!(claim("a", t0 - Duration::seconds(1)).await.is_empty(), "not due yet");
+    assert!(
+        claim("a", t0 - Duration::seconds(1)).await.is_empty(),
+        "not due yet"
+    );
     let got = claim("a", t0).await;
     assert_eq!(got.len(), 2);
     for d in &got {
@@ -2571,24 +2627,42 @@ async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
     }
     let ids: HashSet<DeliveryId> = got.iter().map(|d| d.id).collect();
     assert_eq!(ids, rows.iter().map(|d| d.id).collect());
-    assert!(claim("b", t0 + Duration::seconds(30)).await.is_empty(), "under a's lease");
+    assert!(
+        claim("b", t0 + Duration::seconds(30)).await.is_empty(),
+        "under a's lease"
+    );
 
     // Worker a died: once its lease has run out, b takes the rows, and a's late answer is refused.
     let later = t0 + lease;
     let again = claim("b", later).await;
     assert_eq!(again.len(), 2);
     let (email, hook) = {
-        let e = again.iter().find(|d| d.channel == Channel::Email).unwrap().clone();
-        let w = again.iter().find(|d| d.channel == Channel::Webhook).unwrap().clone();
+        let e = again
+            .iter()
+            .find(|d| d.channel == Channel::Email)
+            .unwrap()
+            .clone();
+        let w = again
+            .iter()
+            .find(|d| d.channel == Channel::Webhook)
+            .unwrap()
+            .clone();
         (e, w)
     };
     assert_eq!(email.target, "hr@example.com");
     let mut tx = store.begin().await.unwrap();
     assert!(!tx.delivery_done(email.id, "a", later).await.unwrap());
     assert!(tx.delivery_done(email.id, "b", later).await.unwrap());
-    assert!(!tx.delivery_done(email.id, "b", later).await.unwrap(), "once");
+    assert!(
+        !tx.delivery_done(email.id, "b", later).await.unwrap(),
+        "once"
+    );
     let retry_at = later + Duration::seconds(10);
-    assert!(tx.delivery_failed(hook.id, "b", retry_at, "HTTP 503", false).await.unwrap());
+    assert!(
+        tx.delivery_failed(hook.id, "b", retry_at, "HTTP 503", false)
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
 
     assert!(claim("c", retry_at - Duration::seconds(1)).await.is_empty());
@@ -2599,7 +2673,11 @@ async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
     assert_eq!(retried[0].last_error.as_deref(), Some("HTTP 503"));
     let mut tx = store.begin().await.unwrap();
     let far = retry_at + Duration::hours(6);
-    assert!(tx.delivery_failed(hook.id, "c", far, "connection refused", true).await.unwrap());
+    assert!(
+        tx.delivery_failed(hook.id, "c", far, "connection refused", true)
+            .await
+            .unwrap()
+    );
     let failing = tx.failing_deliveries(10).await.unwrap();
     assert_eq!(failing.len(), 1);
     assert!(failing[0].failing);
@@ -2621,7 +2699,10 @@ async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
     }
     assert_eq!(all.iter().map(|d| d.attempts).sum::<u32>(), 1 + 3);
     tx.commit().await.unwrap();
-    assert!(claim("d", far + Duration::days(30)).await.is_empty(), "delivered rows stay delivered");
+    assert!(
+        claim("d", far + Duration::days(30)).await.is_empty(),
+        "delivered rows stay delivered"
+    );
 }
 
 async fn concurrent_claimers(store: Arc<dyn Store>) {
@@ -2653,7 +2734,10 @@ async fn concurrent_claimers(store: Arc<dyn Store>) {
                 if got.is_empty() {
                     break;
                 }
-                assert!(got.iter().all(|d| d.claimed_by.as_deref() == Some(worker.as_str())));
+                assert!(
+                    got.iter()
+                        .all(|d| d.claimed_by.as_deref() == Some(worker.as_str()))
+                );
                 mine.extend(got.into_iter().map(|d| d.id));
                 tokio::task::yield_now().await;
             }
@@ -2684,7 +2768,10 @@ async fn notification_settings(store: Arc<dyn Store>) {
         updated_at: now(),
     };
     tx.upsert_notification_settings(&s).await.unwrap();
-    assert_eq!(tx.notification_settings(e.id).await.unwrap(), Some(s.clone()));
+    assert_eq!(
+        tx.notification_settings(e.id).await.unwrap(),
+        Some(s.clone())
+    );
     let cleared = NotificationSettings {
         contact_email: None,
         webhook_url: None,
@@ -2696,13 +2783,22 @@ async fn notification_settings(store: Arc<dyn Store>) {
     tx.commit().await.unwrap();
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.notification_settings(e.id).await.unwrap(), Some(cleared));
-    assert!(!format!("{s:?}").contains("[1, 2, 3]"), "the sealed secret is not printed");
+    assert!(
+        !format!("{s:?}").contains("[1, 2, 3]"),
+        "the sealed secret is not printed"
+    );
 }
 
 async fn permits_expiring(store: Arc<dyn Store>) {
     let (e, p) = seed_party(&store, "110000").await;
-    let soon = Permit { valid_to: date("2031-03-01"), ..permit(&permit_number("110000"), 1, &p, &e) };
-    let later = Permit { valid_to: date("2031-05-30"), ..permit(&permit_number("110000"), 1, &p, &e) };
+    let soon = Permit {
+        valid_to: date("2031-03-01"),
+        ..permit(&permit_number("110000"), 1, &p, &e)
+    };
+    let later = Permit {
+        valid_to: date("2031-05-30"),
+        ..permit(&permit_number("110000"), 1, &p, &e)
+    };
     let cancelled = Permit {
         valid_to: date("2031-03-02"),
         status: PermitStatus::Cancelled,
@@ -2715,9 +2811,20 @@ async fn permits_expiring(store: Arc<dyn Store>) {
     }
     tx.commit().await.unwrap();
     let mut tx = store.begin_read().await.unwrap();
-    let got = tx.permits_expiring(date("2031-03-01"), date("2031-05-30"), 10).await.unwrap();
+    let got = tx
+        .permits_expiring(date("2031-03-01"), date("2031-05-30"), 10)
+        .await
+        .unwrap();
     assert_eq!(got, vec![soon.clone(), later.clone()]);
-    let got = tx.permits_expiring(date("2031-03-02"), date("2031-05-29"), 10).await.unwrap();
+    let got = tx
+        .permits_expiring(date("2031-03-02"), date("2031-05-29"), 10)
+        .await
+        .unwrap();
     assert!(got.is_empty(), "{got:?}");
-    assert_eq!(tx.permits_expiring(date("2031-01-01"), date("2031-12-31"), 1).await.unwrap(), vec![soon]);
+    assert_eq!(
+        tx.permits_expiring(date("2031-01-01"), date("2031-12-31"), 1)
+            .await
+            .unwrap(),
+        vec![soon]
+    );
 }

@@ -106,7 +106,8 @@ pub async fn read_notice(
     Auth(who, _): Auth,
     Path(id): Path<String>,
 ) -> HttpResult<Response> {
-    let id = Uuid::parse_str(&id).map_err(|_| HttpError::new(StatusCode::NOT_FOUND, "invalid_path"))?;
+    let id =
+        Uuid::parse_str(&id).map_err(|_| HttpError::new(StatusCode::NOT_FOUND, "invalid_path"))?;
     notifications::mark_read(&app.ctx, &who, NoticeId(id)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -123,7 +124,8 @@ pub async fn put_settings(
     let i = body.value;
     // The role first: a caller who may not set these learns nothing of the input's rules.
     notifications::settings(&app.ctx, &who).await?;
-    let (email, url) = crate::web::parse_settings(i.contact_email.as_deref(), i.webhook_url.as_deref())?;
+    let (email, url) =
+        crate::web::parse_settings(i.contact_email.as_deref(), i.webhook_url.as_deref())?;
     let (view, secret) = notifications::update_settings(
         &app.ctx,
         &who,

@@ -146,11 +146,14 @@ pub async fn sweep_expiring(ctx: &Ctx, today: NaiveDate) -> Result<usize> {
         let now = ctx.clock.now();
         for p in permits {
             let key = format!("permit_expiring:{threshold}:{}:{}", p.number, p.revision);
-            let base = Notice::new(Recipient::Person(p.holder_id), topic(Topic::PERMIT_EXPIRING))
-                .param("permit", &p.number)
-                .param("date", p.valid_to)
-                .param("days", ahead)
-                .dedupe(key);
+            let base = Notice::new(
+                Recipient::Person(p.holder_id),
+                topic(Topic::PERMIT_EXPIRING),
+            )
+            .param("permit", &p.number)
+            .param("date", p.valid_to)
+            .param("days", ahead)
+            .dedupe(key);
             let holder = base.clone().link(SitePath::parse("link", "/me")?);
             let employer = base
                 .to(Recipient::Employer(p.employer_id))
@@ -682,7 +685,10 @@ pub fn email_message(
     if let Some(l) = link {
         text.push_str(&format!("\r\n{l}\r\n"));
     }
-    text.push_str(&format!("\r\n----\r\n\r\n{}\r\n\r\n{}\r\n", en.title, en.body));
+    text.push_str(&format!(
+        "\r\n----\r\n\r\n{}\r\n\r\n{}\r\n",
+        en.title, en.body
+    ));
     if let Some(l) = link {
         text.push_str(&format!("\r\n{l}\r\n"));
     }
@@ -752,7 +758,13 @@ pub async fn smtp_send(smtp: &Smtp, to: &str, message: &str) -> Result<(), Strin
     let mut r = BufReader::new(r);
     reply(&mut r, b'2').await?;
     say(&mut w, &mut r, "EHLO onecard\r\n".into(), b'2').await?;
-    say(&mut w, &mut r, format!("MAIL FROM:<{}>\r\n", smtp.from), b'2').await?;
+    say(
+        &mut w,
+        &mut r,
+        format!("MAIL FROM:<{}>\r\n", smtp.from),
+        b'2',
+    )
+    .await?;
     say(&mut w, &mut r, format!("RCPT TO:<{to}>\r\n"), b'2').await?;
     say(&mut w, &mut r, "DATA\r\n".into(), b'3').await?;
     let mut data = String::with_capacity(message.len() + 8);
@@ -797,20 +809,39 @@ mod tests {
         let s = webhook_signature("whsec_x", 1_700_000_000, b"{}");
         let mut msg = b"1700000000.".to_vec();
         msg.extend(b"{}");
-        assert_eq!(s, format!("v1={}", hex::encode(hmac_sha256(b"whsec_x", &msg))));
+        assert_eq!(
+            s,
+            format!("v1={}", hex::encode(hmac_sha256(b"whsec_x", &msg)))
+        );
     }
 
     #[test]
     fn webhook_urls() {
-        for good in ["http://hooks.example.com/onecard", "http://127.0.0.1:8080/x?y=1"] {
+        for good in [
+            "http://hooks.example.com/onecard",
+            "http://127.0.0.1:8080/x?y=1",
+        ] {
             assert!(WebhookUrl::parse("u", good).is_ok(), "{good}");
         }
         assert_eq!(
-            WebhookUrl::parse("u", "https://x.example/h").unwrap_err().code,
+            WebhookUrl::parse("u", "https://x.example/h")
+                .unwrap_err()
+                .code,
             "webhook_https_unsupported"
         );
-        for bad in ["", "ftp://x", "http://", "http:///x", "http://u:p@x/", "http://x/a b"] {
-            assert_eq!(WebhookUrl::parse("u", bad).unwrap_err().code, "webhook_url_format", "{bad}");
+        for bad in [
+            "",
+            "ftp://x",
+            "http://",
+            "http:///x",
+            "http://u:p@x/",
+            "http://x/a b",
+        ] {
+            assert_eq!(
+                WebhookUrl::parse("u", bad).unwrap_err().code,
+                "webhook_url_format",
+                "{bad}"
+            );
         }
     }
 
@@ -833,7 +864,11 @@ mod tests {
             let key = topic(t).message_key();
             for l in Locale::ALL {
                 assert!(c.has(l, &key), "{} lacks {key}", l.tag());
-                assert!(c.has(l, &format!("{key}-body")), "{} lacks {key}-body", l.tag());
+                assert!(
+                    c.has(l, &format!("{key}-body")),
+                    "{} lacks {key}-body",
+                    l.tag()
+                );
             }
         }
     }
@@ -851,7 +886,15 @@ mod tests {
         };
         let from = Email::parse("f", "onecard@example.com").unwrap();
         let id = DeliveryId(uuid::Uuid::nil());
-        let m = email_message(&from, "a@example.com", id, Utc::now(), &zh, &en, Some("http://x/y"));
+        let m = email_message(
+            &from,
+            "a@example.com",
+            id,
+            Utc::now(),
+            &zh,
+            &en,
+            Some("http://x/y"),
+        );
         assert!(m.contains("Subject: =?UTF-8?B?"));
         assert!(m.contains(&format!("Message-ID: <{id}@onecard>")));
         let (_, body) = m.split_once("\r\n\r\n").unwrap();

@@ -233,18 +233,20 @@ async fn save_settings(
     check_csrf(&headers, f.csrf.as_deref())?;
     let who = require(user, &[Role::EmployerHr])?;
     let result = match parse_settings(f.contact_email.as_deref(), f.webhook_url.as_deref()) {
-        Ok((email, url)) => notifications::update_settings(
-            &app.ctx,
-            &who,
-            email,
-            url,
-            f.regenerate.is_some(),
-        )
-        .await
-        .map_err(HttpError::from),
+        Ok((email, url)) => {
+            notifications::update_settings(&app.ctx, &who, email, url, f.regenerate.is_some())
+                .await
+                .map_err(HttpError::from)
+        }
         Err(inv) => Err(HttpError::invalid(inv)),
     };
-    let page = page_ctx(&app, &headers, Some(who.clone()), &csrf, "/employer/notifications");
+    let page = page_ctx(
+        &app,
+        &headers,
+        Some(who.clone()),
+        &csrf,
+        "/employer/notifications",
+    );
     match result {
         // The new secret is shown on this answer, never again: no redirect.
         Ok((view, Some(secret))) => {
@@ -260,7 +262,14 @@ async fn save_settings(
         other => {
             let err = form_outcome(other, |_| "/employer/notifications?saved=1".into())?;
             let has_secret = notifications::settings(&app.ctx, &who).await?.has_secret;
-            Ok(settings_form(page, &f, has_secret, String::new(), String::new(), Some(&err)))
+            Ok(settings_form(
+                page,
+                &f,
+                has_secret,
+                String::new(),
+                String::new(),
+                Some(&err),
+            ))
         }
     }
 }
