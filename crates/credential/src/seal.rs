@@ -77,6 +77,42 @@ impl SealingKey {
         out
     }
 
+    /// `nonce ‖ ciphertext ‖ tag` of any secret (a webhook secret), bound to `context` (what
+    /// the secret belongs to), so that it does not open when moved to another row.
+    pub fn seal_secret(&self, nonce: [u8; NONCE_LEN], context: &[u8], secret: &[u8]) -> Vec<u8> {
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: secret,
+                    aad: context,
+                },
+            )
+            .expect("ChaCha20-Poly1305 seals any short message");
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        out
+    }
+
+    /// The secret `seal_secret` sealed with the same `context`.
+    pub fn open_secret(&self, context: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealError> {
+        if sealed.len() <= NONCE_LEN {
+            return Err(SealError::DoesNotOpen);
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| SealError::DoesNotOpen)?;
+        self.cipher()
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: body,
+                    aad: context,
+                },
+            )
+            .map_err(|_| SealError::DoesNotOpen)
+    }
+
     /// The issuer key sealed under `kid`.
     pub fn open(&self, kid: &Kid, sealed: &[u8]) -> Result<IssuerKey, SealError> {
         if sealed.len() <= NONCE_LEN {
@@ -108,6 +144,36 @@ mod tests {
     use super::*;
 
     const HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    #[test]
+    fn secrets_seal_and_open_only_in_their_context() {
+        let s = SealingKey::parse(HEX).unwrap();
+        let sealed = s.seal_secret([3; 12], b"webhook:a", b"top secret value");
+        assert!(!sealed.windows(6).any(|w| w == b"secret"), "not in clear");
+        assert_eq!(
+            s.open_secret(b"webhook:a", &sealed).unwrap(),
+            b"top secret value"
+        );
+        assert_eq!(
+            s.open_secret(b"webhook:b", &sealed),
+            Err(SealError::DoesNotOpen)
+        );
+        let other = SealingKey::parse(&"ab".repeat(32)).unwrap();
+        assert_eq!(
+            other.open_secret(b"webhook:a", &sealed),
+            Err(SealError::DoesNotOpen)
+        );
+        assert_eq!(
+            s.open_secret(b"webhook:a", &sealed[..12]),
+            Err(SealError::DoesNotOpen)
+        );
+        let mut tampered = sealed.clone();
+        tampered[14] ^= 1;
+        assert_eq!(
+            s.open_secret(b"webhook:a", &tampered),
+            Err(SealError::DoesNotOpen)
+        );
+    }
 
     #[test]
     fn seals_and_opens() {

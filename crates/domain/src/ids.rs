@@ -42,4 +42,6 @@ id_type!(
     OfficeId,
     AppointmentId,
     InsuranceId,
+    NoticeId,
+    DeliveryId,
 );

@@ -11,6 +11,7 @@ pub mod city;
 pub mod error;
 pub mod ids;
 pub mod insurance;
+pub mod notice;
 pub mod numbers;
 pub mod party;
 pub mod password;

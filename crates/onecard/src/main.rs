@@ -65,6 +65,16 @@ enum Command {
         /// The issuer named in credentials and the key set.
         #[arg(long, env = "ONECARD_ISSUER", default_value = "CN-MOHRSS")]
         issuer: String,
+        /// An SMTP relay for e-mail notices, `smtp://host[:port]` (no TLS, no login: a local
+        /// relay). Without it notices go to the inbox and webhooks only.
+        #[arg(long, env = "ONECARD_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender address of e-mail notices.
+        #[arg(long, env = "ONECARD_SMTP_FROM", default_value = "onecard@example.org")]
+        smtp_from: String,
+        /// Seconds between passes of the notification worker; 0 runs no worker in this process.
+        #[arg(long, env = "ONECARD_DELIVERY_POLL_SECS", default_value_t = 5)]
+        delivery_poll_secs: u64,
     },
     /// Apply pending schema migrations and exit.
     Migrate,
@@ -168,7 +178,21 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             sealing_key,
             public_url,
             issuer,
+            smtp_url,
+            smtp_from,
+            delivery_poll_secs,
         } => {
+            let smtp = match smtp_url
+                .as_deref()
+                .map(|u| server::config::Smtp::parse(u, &smtp_from))
+            {
+                Some(Err(e)) => {
+                    eprintln!("onecard: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+                Some(Ok(s)) => Some(s),
+                None => None,
+            };
             let sealing_key = match (sealing_key, demo) {
                 (Some(k), _) => match credential::SealingKey::parse(&k) {
                     Ok(k) => Some(k),
@@ -200,6 +224,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 sealing_key,
                 public_url,
                 issuer,
+                smtp,
+                delivery_poll: (delivery_poll_secs > 0)
+                    .then(|| Duration::from_secs(delivery_poll_secs)),
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");

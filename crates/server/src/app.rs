@@ -91,18 +91,32 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = state.config.shutdown_grace;
+    // The notification worker runs beside the server and stops with it.
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let worker = state.config.delivery_poll.map(|poll| {
+        crate::services::notifications::Worker::new(state.ctx.clone(), state.catalog.clone())
+            .spawn(poll, worker_stop)
+    });
     let app = router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
+        let _ = stop_worker.send(true);
         let _ = tx.send(());
     });
     let server = tokio::spawn(async move { server.await });
-    tokio::select! {
+    let served = tokio::select! {
         r = server => r.map_err(std::io::Error::other)?,
         _ = async { let _ = rx.await; tokio::time::sleep(grace).await } => {
             tracing::warn!("requests still running after the shutdown grace; stopping anyway");
             Ok(())
         }
+    };
+    if let Some(w) = worker {
+        // A delivery cut off here is retried after its lease, by this server or another.
+        if tokio::time::timeout(grace, w).await.is_err() {
+            tracing::warn!("the notification worker did not stop within the grace");
+        }
     }
+    served
 }

@@ -32,6 +32,57 @@ pub struct Config {
     pub qr_lifetime: Duration,
     /// How long verifiers may rely on a fetched status list before fetching it again.
     pub status_list_ttl: Duration,
+    /// Where e-mail notices are sent; without it no e-mail is queued (the inbox and webhooks
+    /// still work).
+    pub smtp: Option<Smtp>,
+    /// How often the delivery worker looks for due notices; `None` starts no worker (a test
+    /// that runs passes itself, or a process that only serves pages).
+    pub delivery_poll: Option<Duration>,
+    /// How long one e-mail or webhook attempt may take before it counts as failed.
+    pub delivery_timeout: Duration,
+    /// How long a claimed delivery stays with its worker; a worker killed mid-delivery leaves it
+    /// to another after this. Longer than `delivery_timeout`.
+    pub delivery_lease: Duration,
+}
+
+/// An SMTP relay without authentication or TLS (a local relay or a mail gateway on the same
+/// network), and the sender address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub from: domain::values::Email,
+}
+
+impl Smtp {
+    /// `smtp://host[:port]` (port 25 by default) and the sender address.
+    pub fn parse(url: &str, from: &str) -> Result<Smtp, String> {
+        let rest = url
+            .strip_prefix("smtp://")
+            .ok_or("the SMTP URL must start with smtp:// (TLS is not supported yet)")?;
+        let rest = rest.trim_end_matches('/');
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| "the SMTP port is not a number")?,
+            ),
+            _ => (rest, 25),
+        };
+        if host.is_empty() || host.contains(['/', '@', ' ']) {
+            return Err("the SMTP URL names no host".into());
+        }
+        let from = domain::values::Email::parse("smtp_from", from)
+            .map_err(|_| "the sender address is not an e-mail address")?;
+        Ok(Smtp {
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+            port,
+            from,
+        })
+    }
 }
 
 /// The sealing key of the demo data and the tests. Demo only: never on a real deployment.
@@ -57,6 +108,10 @@ impl Config {
             // An offline verifier may go a working day without fetching; a cancellation reaches
             // online checks at once and fetched lists within this.
             status_list_ttl: Duration::from_secs(6 * 3600),
+            smtp: None,
+            delivery_poll: Some(Duration::from_secs(5)),
+            delivery_timeout: Duration::from_secs(10),
+            delivery_lease: Duration::from_secs(120),
         }
     }
 }
@@ -89,12 +144,28 @@ impl fmt::Debug for Config {
             .field("issuer", &self.issuer)
             .field("qr_lifetime", &self.qr_lifetime)
             .field("status_list_ttl", &self.status_list_ttl)
+            .field("smtp", &self.smtp)
+            .field("delivery_poll", &self.delivery_poll)
+            .field("delivery_timeout", &self.delivery_timeout)
+            .field("delivery_lease", &self.delivery_lease)
             .finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn smtp_urls() {
+        let s = super::Smtp::parse("smtp://mail.example.com:2525", "onecard@example.com").unwrap();
+        assert_eq!((s.host.as_str(), s.port), ("mail.example.com", 2525));
+        let s = super::Smtp::parse("smtp://127.0.0.1", "a@example.com").unwrap();
+        assert_eq!((s.host.as_str(), s.port), ("127.0.0.1", 25));
+        assert!(super::Smtp::parse("smtps://x:465", "a@example.com").is_err());
+        assert!(super::Smtp::parse("smtp://x:port", "a@example.com").is_err());
+        assert!(super::Smtp::parse("smtp://", "a@example.com").is_err());
+        assert!(super::Smtp::parse("smtp://x", "not an address").is_err());
+    }
+
     #[test]
     fn passwords_never_show() {
         let c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");

@@ -146,6 +146,12 @@ pub const ERROR_CODES: &[&str] = &[
     "policy_invalid",
     "policy_version_taken",
     "c_quota_exhausted",
+    "notice_not_found",
+    "webhook_url_format",
+    "webhook_https_unsupported",
+    "webhook_secret_unavailable",
+    "topic_format",
+    "site_path_format",
 ];
 
 /// An error on its way to the client. It is put on the response as an extension and rendered
@@ -287,6 +293,7 @@ impl From<ServiceError> for HttpError {
                     "office" => "office_not_found",
                     "appointment" => "appointment_not_found",
                     "insurance" => "insurance_not_found",
+                    "notice" => "notice_not_found",
                     _ => "route_not_found",
                 },
             ),

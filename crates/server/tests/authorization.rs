@@ -146,6 +146,40 @@ const MATRIX: &[Row] = &[
     route("GET",    "/.well-known/onecard/keys",        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/.well-known/onecard/status-lists", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/status/{n}",                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // The inbox: the holder's and the employer's own; a notice of Anna's, whom the Beijing
+    // officer returned an application to.
+    route("GET",    "/api/v1/inbox",                    [401, 200, 200, 200, 200, 403, 403, 403, 403, 403]),
+    route("POST",   "/api/v1/inbox/{id}/read",          [401, 204, 404, 404, 404, 403, 403, 403, 403, 403]),
+    route("PUT",    "/api/v1/employer/notifications",   [401, 403, 403, 200, 200, 403, 403, 403, 403, 403]),
+    // Residence: immigration of Beijing, and the employer's and the holder's own. Jean has an
+    // application open (so applying again is a conflict), Anna a permit waiting to be collected.
+    route("GET",    "/api/v1/residence-applications",   [401, 200, 200, 200, 200, 403, 403, 200, 403, 403]),
+    route("POST",   "/api/v1/residence-applications",   [401, 422, 409, 409, 422, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/residence-applications/{id}", [401, 404, 200, 200, 404, 403, 403, 200, 403, 403]),
+    route("POST",   "/api/v1/residence-applications/{id}/steps", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    route("GET",    "/api/v1/residence-permits",        [401, 200, 200, 200, 200, 403, 403, 200, 403, 403]),
+    route("GET",    "/api/v1/residence-permits/{id}",   [401, 200, 404, 200, 404, 403, 403, 200, 403, 403]),
+    route("POST",   "/api/v1/residence-permits/{id}/review", [401, 403, 403, 403, 403, 403, 403, 409, 403, 403]),
+    route("POST",   "/api/v1/residence-permits/{id}/filings", [401, 201, 404, 201, 404, 403, 403, 403, 403, 403]),
+    // Appointments: offices are for everyone signed in; bookings are the holder's. Anna has one.
+    route("GET",    "/api/v1/offices",                  [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/api/v1/offices/{id}/slots",       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/api/v1/offices/{id}/appointments", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    route("GET",    "/api/v1/appointments",             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+    route("POST",   "/api/v1/appointments",             [401, 409, 404, 403, 403, 403, 403, 403, 403, 403]),
+    route("POST",   "/api/v1/appointments/{id}/slot",   [401, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+    route("DELETE", "/api/v1/appointments/{id}",        [401, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+    // After the appointment rows: collecting the permit marks Anna's booking attended.
+    route("POST",   "/api/v1/residence-permits/{id}/collection", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    // Social insurance: the agency of Beijing, and the employer's and the holder's own. Jean's
+    // request is open (so asking again is a conflict).
+    route("GET",    "/api/v1/insurances",               [401, 200, 200, 200, 200, 403, 403, 403, 200, 403]),
+    route("POST",   "/api/v1/insurances",               [401, 422, 409, 409, 422, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/insurances/{id}",          [401, 404, 200, 200, 404, 403, 403, 403, 200, 403]),
+    route("POST",   "/api/v1/insurances/{id}/decision", [401, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    // The holder may only report an issued card lost: Jean's is being made.
+    route("POST",   "/api/v1/insurances/{id}/card",     [401, 404, 422, 403, 403, 403, 403, 403, 200, 403]),
+    route("POST",   "/api/v1/insurances/{id}/card/replacement", [401, 403, 403, 403, 403, 403, 403, 403, 422, 403]),
 ];
 
 /// Every `(METHOD, path)` that `api::router` declares, read from its sources.
@@ -153,7 +187,9 @@ fn declared_routes() -> BTreeSet<(String, String)> {
     const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
     let src = concat!(
         include_str!("../src/api/mod.rs"),
-        include_str!("../src/api/credentials.rs")
+        include_str!("../src/api/credentials.rs"),
+        include_str!("../src/api/inbox.rs"),
+        include_str!("../src/api/one_stop.rs")
     );
     let mut out = BTreeSet::new();
     let mut rest = src;
@@ -222,6 +258,19 @@ struct World {
     /// Anna's application, submitted by the demo employer in Beijing.
     application: String,
     jean_permit: String,
+    /// A notice in Anna's inbox.
+    anna_notice: String,
+    /// Jean's residence application, filed by the demo employer on his permit.
+    jean_residence: String,
+    /// Anna's residence permit, issued in Beijing, waiting to be collected.
+    anna_residence_permit: String,
+    /// The demo office in Beijing, and two of its slots on the next day it opens.
+    office: String,
+    slots: [String; 2],
+    /// Anna's booking to collect her permit.
+    anna_appointment: String,
+    /// Jean's insurance request.
+    jean_insurance: String,
     serial: u32,
 }
 
@@ -327,6 +376,58 @@ async fn setup() -> World {
     let approved = approve(&shanghai, &other, grant_b()).await;
     assert_eq!(approved["state"], "approved");
 
+    // An application of Anna's returned with an item missing leaves a notice in her inbox.
+    let (s, returned) = hr
+        .post("/api/v1/applications", new_application(&anna, true))
+        .await;
+    ok(s, &returned, "Anna's application to return");
+    let (s, out) = common::step(
+        &clients[5],
+        returned["id"].as_str().unwrap(),
+        "return",
+        returned["version"].as_i64().unwrap(),
+        json!({ "items": ["Medical report"] }),
+    )
+    .await;
+    ok(s, &out, "return");
+    let (s, inbox) = clients[1].get("/api/v1/inbox").await;
+    ok(s, &inbox, "Anna's inbox");
+    let anna_notice = inbox["notices"][0]["id"].as_str().unwrap().to_string();
+
+    // Residence and insurance for Jean, on his permit; a residence permit for Anna, written to
+    // the store directly (the flows that issue one are tested in one_stop.rs); her booking.
+    let (s, r) = hr
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": jean_permit,
+            "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    ok(s, &r, "Jean's residence application");
+    let jean_residence = r["id"].as_str().unwrap().to_string();
+    let (s, i) = hr
+        .post(
+            "/api/v1/insurances",
+            json!({ "permit_number": jean_permit }),
+        )
+        .await;
+    ok(s, &i, "Jean's insurance request");
+    let jean_insurance = i["id"].as_str().unwrap().to_string();
+    let anna_residence_permit = residence_permit_for(&srv, &anna, &employer).await;
+    let (s, offices) = clients[1].get("/api/v1/offices").await;
+    ok(s, &offices, "offices");
+    let office = offices[0]["id"].as_str().unwrap().to_string();
+    let slots = open_slots(&clients[1], &office).await;
+    let (s, a) = clients[1]
+        .post(
+            "/api/v1/appointments",
+            json!({ "office_id": office, "slot": slots[0],
+            "purpose": "collect_residence_permit", "subject_id": anna_residence_permit }),
+        )
+        .await;
+    ok(s, &a, "Anna's appointment");
+    let anna_appointment = a["id"].as_str().unwrap().to_string();
+
     World {
         srv,
         clients,
@@ -336,8 +437,85 @@ async fn setup() -> World {
         hr2_person,
         application,
         jean_permit,
+        anna_notice,
+        jean_residence,
+        anna_residence_permit,
+        office,
+        slots,
+        anna_appointment,
+        jean_insurance,
         serial: 100,
     }
+}
+
+/// A valid residence permit for `person` of `employer` in Beijing, with the application it
+/// came from; its id.
+async fn residence_permit_for(srv: &TestServer, person: &str, employer: &str) -> String {
+    use domain::ids::*;
+    use domain::residence::*;
+    let now = chrono::Utc::now();
+    let today = today();
+    let person = PersonId(person.parse().unwrap());
+    let employer = EmployerId(employer.parse().unwrap());
+    let beijing = domain::city::City::parse("city", "110000").unwrap();
+    let work = domain::numbers::PermitNumber::new("110000", today, 999_001).unwrap();
+    let app = ResidenceApplication {
+        id: ResidenceApplicationId(uuid::Uuid::now_v7()),
+        receipt_number: domain::numbers::ReceiptNumber::new(today, 99_999_001),
+        person_id: person,
+        employer_id: employer,
+        city: beijing,
+        permit_number: Some(work.clone()),
+        evidence: PermitEvidence::SharedRecord,
+        role_at_employer: RoleAtEmployer::Other,
+        requested_months: 12,
+        state: RState::Approved,
+        version: 5,
+        passport_inspected_at: Some(now),
+        grant: None,
+        residence_permit_id: None,
+        created_at: now,
+        decided_at: Some(now),
+    };
+    let permit = ResidencePermit {
+        id: ResidencePermitId(uuid::Uuid::now_v7()),
+        number: domain::numbers::ResidencePermitNumber::new("110000", today, 999_001).unwrap(),
+        holder_id: person,
+        employer_id: employer,
+        work_permit_number: work,
+        city: beijing,
+        valid_from: today,
+        valid_to: today + chrono::Days::new(300),
+        status: ResidenceStatus::Valid,
+        status_changed_on: None,
+        long_reason: None,
+        application_id: app.id,
+        collected_at: None,
+    };
+    let mut tx = srv.store.begin().await.unwrap();
+    tx.insert_residence_application(&app).await.unwrap();
+    tx.insert_residence_permit(&permit, now).await.unwrap();
+    tx.commit().await.unwrap();
+    permit.id.to_string()
+}
+
+/// Two slots with places on the next day the office opens.
+async fn open_slots(c: &Client, office: &str) -> [String; 2] {
+    for d in 1..15 {
+        let date = today() + chrono::Days::new(d);
+        let (s, day) = c
+            .get(&format!("/api/v1/offices/{office}/slots?date={date}"))
+            .await;
+        ok(s, &day, "slots");
+        let slots = day["slots"].as_array().unwrap();
+        if slots.len() >= 2 {
+            return [
+                slots[0]["slot"].as_str().unwrap().to_string(),
+                slots[1]["slot"].as_str().unwrap().to_string(),
+            ];
+        }
+    }
+    panic!("the office opens on no day in two weeks");
 }
 
 /// A new application of the demo employer for Anna, brought to the state in which `action` may be
@@ -404,11 +582,36 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
             "date_of_birth": "1985-01-01", "nationality": "FRA"
         }),
         ("POST", "/api/v1/verify") => json!({ "text": "OC1:not a credential" }),
+        ("PUT", "/api/v1/employer/notifications") => json!({ "contact_email": "hr@example.com" }),
         ("POST", "/api/v1/policies") => json!({
             "file_name": "matrix.toml",
             "source": include_str!("../../../policies/national-2017.toml")
                 .replace("version = \"national-2017.1\"", &format!("version = \"matrix-{n}\""))
         }),
+        ("POST", "/api/v1/residence-applications") => json!({
+            "permit_number": w.jean_permit, "role_at_employer": "other", "requested_months": 12
+        }),
+        ("POST", "/api/v1/residence-applications/{id}/steps") => {
+            json!({ "action": "start_review", "version": 1 })
+        }
+        ("POST", "/api/v1/residence-permits/{id}/review") => {
+            json!({ "keep": true, "note": "Matrix" })
+        }
+        ("POST", "/api/v1/residence-permits/{id}/filings") => json!({
+            "kind": "degree_study", "filed_on": today().to_string(), "details": format!("Course {n}")
+        }),
+        ("POST", "/api/v1/appointments") => json!({
+            "office_id": w.office, "slot": w.slots[1], "purpose": "collect_residence_permit",
+            "subject_id": w.anna_residence_permit
+        }),
+        ("POST", "/api/v1/appointments/{id}/slot") => json!({ "slot": w.slots[1] }),
+        ("POST", "/api/v1/insurances") => json!({ "permit_number": w.jean_permit }),
+        ("POST", "/api/v1/insurances/{id}/decision") => {
+            json!({ "decision": "register", "version": 1 })
+        }
+        ("POST", "/api/v1/insurances/{id}/card") => json!({ "state": "ready" }),
+        ("POST", "/api/v1/residence-permits/{id}/collection")
+        | ("POST", "/api/v1/insurances/{id}/card/replacement") => json!({}),
         ("POST", "/api/v1/applications") => {
             let person = if who == Who::Hr2 {
                 w.hr2_person.clone()
@@ -491,6 +694,29 @@ async fn authorization_matrix() {
                     "/api/v1/people/{id}" => Some(("{id}", w.anna.clone())),
                     "/api/v1/applications/{id}" => Some(("{id}", w.application.clone())),
                     "/api/v1/permits/{number}" => Some(("{number}", w.jean_permit.clone())),
+                    "/api/v1/inbox/{id}/read" => Some(("{id}", w.anna_notice.clone())),
+                    "/api/v1/residence-applications/{id}"
+                    | "/api/v1/residence-applications/{id}/steps" => {
+                        Some(("{id}", w.jean_residence.clone()))
+                    }
+                    "/api/v1/residence-permits/{id}"
+                    | "/api/v1/residence-permits/{id}/review"
+                    | "/api/v1/residence-permits/{id}/filings"
+                    | "/api/v1/residence-permits/{id}/collection" => {
+                        Some(("{id}", w.anna_residence_permit.clone()))
+                    }
+                    "/api/v1/offices/{id}/slots" | "/api/v1/offices/{id}/appointments" => {
+                        Some(("{id}", w.office.clone()))
+                    }
+                    "/api/v1/appointments/{id}" | "/api/v1/appointments/{id}/slot" => {
+                        Some(("{id}", w.anna_appointment.clone()))
+                    }
+                    "/api/v1/insurances/{id}"
+                    | "/api/v1/insurances/{id}/decision"
+                    | "/api/v1/insurances/{id}/card"
+                    | "/api/v1/insurances/{id}/card/replacement" => {
+                        Some(("{id}", w.jean_insurance.clone()))
+                    }
                     "/status/{n}" => Some(("{n}", "0".to_string())),
                     _ => None,
                 };

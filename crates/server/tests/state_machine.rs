@@ -227,6 +227,7 @@ async fn setup() -> Case {
             passport_number: None,
             submit: false,
             profile: None,
+            residence: None,
         },
         NewApplication {
             details: Details::Extension {
@@ -237,6 +238,7 @@ async fn setup() -> Case {
             passport_number: None,
             submit: true,
             profile: None,
+            residence: None,
         },
         NewApplication {
             details: Details::Cancellation {
@@ -248,6 +250,7 @@ async fn setup() -> Case {
             passport_number: None,
             submit: true,
             profile: None,
+            residence: None,
         },
     ];
     let mut apps = Vec::new();

@@ -29,6 +29,12 @@ pub(crate) const API_TOKEN_ACCOUNT: &str = "SELECT id, username, display_name, p
 
 pub(crate) const ASSESSMENT_SELECT: &str = "SELECT application_id, policy_version, pre_review_due, decision_due, profile, facts, result FROM assessments";
 
+pub(crate) const NOTICE_COLUMNS: &str = "n.id, n.recipient_kind, n.recipient_id, n.topic, n.params, n.link, n.dedupe_key, n.created_at, n.read_at";
+pub(crate) const DELIVERY_SELECT: &str = "SELECT o.id AS delivery_id, o.channel, o.target, o.attempts, o.next_attempt_at, \
+     o.claimed_by, o.claimed_until, o.delivered_at, o.last_error, o.failing, \
+     n.id, n.recipient_kind, n.recipient_id, n.topic, n.params, n.link, n.dedupe_key, n.created_at, n.read_at \
+     FROM outbox o JOIN notices n ON n.id = o.notice_id";
+
 /// Rows per multi-row statement at most: well under both databases' limits on bound values.
 const MAX_ROWS: usize = 64;
 
@@ -894,6 +900,243 @@ macro_rules! impl_tx {
                         loaded_by: loaded_by.map(domain::ids::AccountId),
                     })
                     .collect())
+            }
+
+            async fn insert_notice(&mut self, n: &crate::StoredNotice, deliveries: &[crate::NewDelivery]) -> crate::Result<bool> {
+                let params = serde_json::to_string(&n.params).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                let inserted: Option<(uuid::Uuid,)> = sqlx::query_as(
+                    "INSERT INTO notices (id, recipient_kind, recipient_id, topic, params, link, dedupe_key, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (recipient_kind, recipient_id, dedupe_key) DO NOTHING RETURNING id",
+                )
+                .bind(n.id.0)
+                .bind(n.recipient.kind())
+                .bind(n.recipient.id())
+                .bind(n.topic.as_str())
+                .bind(params)
+                .bind(n.link.as_ref().map(|l| l.as_str()))
+                .bind(n.dedupe_key.as_deref())
+                .bind(n.created_at)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                if inserted.is_none() {
+                    return Ok(false);
+                }
+                for run in crate::common::runs(deliveries) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO outbox (id, notice_id, channel, target, next_attempt_at, created_at) ",
+                    );
+                    q.push_values(run, |mut b, d| {
+                        b.push_bind(d.id.0)
+                            .push_bind(n.id.0)
+                            .push_bind(d.channel.as_str())
+                            .push_bind(d.target.clone())
+                            .push_bind(n.created_at)
+                            .push_bind(n.created_at);
+                    });
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                Ok(true)
+            }
+
+            async fn notices(&mut self, recipient: domain::notice::Recipient, limit: i64) -> crate::Result<Vec<crate::StoredNotice>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM notices n WHERE n.recipient_kind = $1 AND n.recipient_id = $2 \
+                     ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.created_at DESC, n.id DESC LIMIT $3",
+                    crate::common::NOTICE_COLUMNS
+                ));
+                let rows: Vec<crate::rows::NoticeRow> = sqlx::query_as(sql)
+                    .bind(recipient.kind())
+                    .bind(recipient.id())
+                    .bind(limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn unread_notices(&mut self, recipient: domain::notice::Recipient) -> crate::Result<i64> {
+                let (n,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM notices WHERE recipient_kind = $1 AND recipient_id = $2 AND read_at IS NULL",
+                )
+                .bind(recipient.kind())
+                .bind(recipient.id())
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(n)
+            }
+
+            async fn mark_notice_read(
+                &mut self,
+                recipient: domain::notice::Recipient,
+                id: domain::ids::NoticeId,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> crate::Result<bool> {
+                let r = sqlx::query(
+                    "UPDATE notices SET read_at = COALESCE(read_at, $4) \
+                     WHERE id = $1 AND recipient_kind = $2 AND recipient_id = $3",
+                )
+                .bind(id.0)
+                .bind(recipient.kind())
+                .bind(recipient.id())
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn claim_deliveries(
+                &mut self,
+                worker: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                lease_until: chrono::DateTime<chrono::Utc>,
+                limit: i64,
+            ) -> crate::Result<Vec<crate::Delivery>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN \
+                     (SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $3 \
+                      AND (claimed_until IS NULL OR claimed_until <= $3) \
+                      ORDER BY next_attempt_at, id LIMIT $4{}) RETURNING id",
+                    Self::CLAIM_LOCK
+                ));
+                let ids: Vec<(uuid::Uuid,)> = sqlx::query_as(sql)
+                    .bind(worker)
+                    .bind(lease_until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let ids: Vec<uuid::Uuid> = ids.into_iter().map(|(i,)| i).collect();
+                let mut out: Vec<crate::Delivery> = Vec::with_capacity(ids.len());
+                for list in crate::common::in_lists(&ids) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(crate::common::DELIVERY_SELECT);
+                    q.push(" WHERE o.id IN (");
+                    let mut sep = q.separated(", ");
+                    for i in &list {
+                        sep.push_bind(*i);
+                    }
+                    q.push(")");
+                    let rows: Vec<crate::rows::DeliveryRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for r in rows {
+                        out.push(r.try_into()?);
+                    }
+                }
+                out.sort_by(|a, b| (a.next_attempt_at, a.id).cmp(&(b.next_attempt_at, b.id)));
+                Ok(out)
+            }
+
+            async fn delivery_done(
+                &mut self,
+                id: domain::ids::DeliveryId,
+                worker: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> crate::Result<bool> {
+                let r = sqlx::query(
+                    "UPDATE outbox SET delivered_at = $3, attempts = attempts + 1, claimed_by = NULL, \
+                     claimed_until = NULL, last_error = NULL, failing = FALSE \
+                     WHERE id = $1 AND claimed_by = $2 AND delivered_at IS NULL",
+                )
+                .bind(id.0)
+                .bind(worker)
+                .bind(at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn delivery_failed(
+                &mut self,
+                id: domain::ids::DeliveryId,
+                worker: &str,
+                next_attempt_at: chrono::DateTime<chrono::Utc>,
+                error: &str,
+                failing: bool,
+            ) -> crate::Result<bool> {
+                let r = sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4, \
+                     failing = $5, claimed_by = NULL, claimed_until = NULL \
+                     WHERE id = $1 AND claimed_by = $2 AND delivered_at IS NULL",
+                )
+                .bind(id.0)
+                .bind(worker)
+                .bind(next_attempt_at)
+                .bind(error)
+                .bind(failing)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn deliveries_of(&mut self, notice: domain::ids::NoticeId) -> crate::Result<Vec<crate::Delivery>> {
+                let sql = sqlx::AssertSqlSafe(format!("{} WHERE o.notice_id = $1 ORDER BY o.channel, o.id", crate::common::DELIVERY_SELECT));
+                let rows: Vec<crate::rows::DeliveryRow> = sqlx::query_as(sql).bind(notice.0).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn failing_deliveries(&mut self, limit: i64) -> crate::Result<Vec<crate::Delivery>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "{} WHERE o.failing = TRUE AND o.delivered_at IS NULL ORDER BY o.created_at, o.id LIMIT $1",
+                    crate::common::DELIVERY_SELECT
+                ));
+                let rows: Vec<crate::rows::DeliveryRow> = sqlx::query_as(sql).bind(limit).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn notification_settings(
+                &mut self,
+                employer: domain::ids::EmployerId,
+            ) -> crate::Result<Option<crate::NotificationSettings>> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(Option<String>, Option<String>, Option<Vec<u8>>, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+                    "SELECT contact_email, webhook_url, webhook_secret_sealed, updated_at \
+                     FROM employer_notification_settings WHERE employer_id = $1",
+                )
+                .bind(employer.0)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                Ok(row.map(|(email, url, secret, updated_at)| crate::NotificationSettings {
+                    employer_id: employer,
+                    contact_email: email.map(domain::values::Email::from_trusted),
+                    webhook_url: url,
+                    webhook_secret_sealed: secret,
+                    updated_at,
+                }))
+            }
+
+            async fn upsert_notification_settings(&mut self, s: &crate::NotificationSettings) -> crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO employer_notification_settings \
+                     (employer_id, contact_email, webhook_url, webhook_secret_sealed, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (employer_id) DO UPDATE SET \
+                     contact_email = $2, webhook_url = $3, webhook_secret_sealed = $4, updated_at = $5",
+                )
+                .bind(s.employer_id.0)
+                .bind(s.contact_email.as_ref().map(|e| e.as_str()))
+                .bind(s.webhook_url.as_deref())
+                .bind(s.webhook_secret_sealed.as_deref())
+                .bind(s.updated_at)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn permits_expiring(
+                &mut self,
+                from: chrono::NaiveDate,
+                to: chrono::NaiveDate,
+                limit: i64,
+            ) -> crate::Result<Vec<domain::permit::Permit>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM permits WHERE status = 'valid' AND valid_to >= $1 AND valid_to <= $2 \
+                     ORDER BY valid_to, number LIMIT $3",
+                    crate::common::PERMIT_COLUMNS
+                ));
+                let rows: Vec<crate::rows::PermitRow> = sqlx::query_as(sql)
+                    .bind(from)
+                    .bind(to)
+                    .bind(limit)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn audit_links(&mut self, after: i64, limit: i64) -> crate::Result<Vec<domain::audit::Link>> {

@@ -16,7 +16,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::application::{Application, State};
 use domain::audit::{AuditRecord, Link};
 use domain::city::City;
-use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, PersonId};
+use domain::ids::{
+    AccountId, ApplicationId, DeliveryId, EmployerId, EventId, NoticeId, PermitId, PersonId,
+};
+use domain::notice::{Channel, Recipient, SitePath, Topic};
 use domain::numbers::PermitNumber;
 use domain::numbers::ReceiptNumber;
 use domain::party::{Employer, Person};
@@ -24,6 +27,7 @@ use domain::permit::{Category, Medium, Permit, PermitStatus};
 use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
+use domain::values::Email;
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
 
@@ -316,6 +320,66 @@ pub struct StoredResponse {
     pub body: String,
 }
 
+/// A notice as stored in its recipient's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredNotice {
+    pub id: NoticeId,
+    pub recipient: Recipient,
+    pub topic: Topic,
+    pub params: Vec<(String, String)>,
+    pub link: Option<SitePath>,
+    pub dedupe_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// An outbox row to write with a notice: a channel and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    pub id: DeliveryId,
+    pub channel: Channel,
+    /// The e-mail address, or the webhook URL.
+    pub target: String,
+}
+
+/// An outbox row, with its notice, as a worker claimed it or an administrator reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: DeliveryId,
+    pub channel: Channel,
+    pub target: String,
+    /// Attempts made before this one.
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub failing: bool,
+    pub notice: StoredNotice,
+}
+
+/// Where an employer wants its notices besides the inbox. The webhook secret only sealed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NotificationSettings {
+    pub employer_id: EmployerId,
+    pub contact_email: Option<Email>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret_sealed: Option<Vec<u8>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for NotificationSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationSettings")
+            .field("employer_id", &self.employer_id)
+            .field("contact_email", &self.contact_email)
+            .field("webhook_url", &self.webhook_url)
+            .field("updated_at", &self.updated_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The repositories, inside one transaction. Dropping it without `commit` rolls back.
 #[async_trait]
 pub trait Tx: one_stop::OneStop + Send {
@@ -496,6 +560,70 @@ pub trait Tx: one_stop::OneStop + Send {
     async fn insert_policy(&mut self, policy: &StoredPolicy) -> Result<()>;
     /// Every policy version loaded, by effective date.
     async fn policies(&mut self) -> Result<Vec<StoredPolicy>>;
+
+    /// Puts a notice in its recipient's inbox with its outbox rows, unless a notice with the same
+    /// recipient and dedupe key is there already: then nothing is written and the answer is false.
+    async fn insert_notice(
+        &mut self,
+        notice: &StoredNotice,
+        deliveries: &[NewDelivery],
+    ) -> Result<bool>;
+    /// A recipient's notices: unread first, then the newest first; at most `limit`.
+    async fn notices(&mut self, recipient: Recipient, limit: i64) -> Result<Vec<StoredNotice>>;
+    /// How many notices of the recipient are unread.
+    async fn unread_notices(&mut self, recipient: Recipient) -> Result<i64>;
+    /// Marks a notice of this recipient read (it stays read); false if the recipient has no
+    /// such notice.
+    async fn mark_notice_read(
+        &mut self,
+        recipient: Recipient,
+        id: NoticeId,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Claims up to `limit` undelivered rows that are due at `now` and not under another
+    /// worker's lease, for `worker` until `lease_until`, oldest due first. On PostgreSQL
+    /// concurrent claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`); SQLite has one writer.
+    async fn claim_deliveries(
+        &mut self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Delivery>>;
+    /// Records a delivery made under `worker`'s claim; false if the claim was lost meanwhile
+    /// (the lease ran out and another worker took the row).
+    async fn delivery_done(
+        &mut self,
+        id: DeliveryId,
+        worker: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Records a failed attempt and when to try again; false if the claim was lost meanwhile.
+    async fn delivery_failed(
+        &mut self,
+        id: DeliveryId,
+        worker: &str,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+        failing: bool,
+    ) -> Result<bool>;
+    /// The outbox rows of a notice.
+    async fn deliveries_of(&mut self, notice: NoticeId) -> Result<Vec<Delivery>>;
+    /// Undelivered rows flagged as failing, oldest first, at most `limit`.
+    async fn failing_deliveries(&mut self, limit: i64) -> Result<Vec<Delivery>>;
+    async fn notification_settings(
+        &mut self,
+        employer: EmployerId,
+    ) -> Result<Option<NotificationSettings>>;
+    async fn upsert_notification_settings(&mut self, s: &NotificationSettings) -> Result<()>;
+    /// The valid permits (their latest revisions) whose validity ends within `from..=to`,
+    /// for the expiry reminders.
+    async fn permits_expiring(
+        &mut self,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<Permit>>;
 
     /// Links of the audit chain with sequence numbers above `after`, at most `limit`, in order.
     async fn audit_links(&mut self, after: i64, limit: i64) -> Result<Vec<Link>>;

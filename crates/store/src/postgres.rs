@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "one_stop",
         include_str!("../migrations/postgres/0005_one_stop.sql"),
     ),
+    (
+        6,
+        "notifications",
+        include_str!("../migrations/postgres/0006_notifications.sql"),
+    ),
 ];
 
 pub struct PgStore {
@@ -114,6 +119,9 @@ impl PgTx {
     /// The head's row lock, held until commit, orders the appends of concurrent transactions;
     /// once it is granted, the row read is the one the previous holder committed.
     const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+    /// Concurrent claimers pass over the rows another is claiming, rather than wait for them
+    /// and then find them taken.
+    const CLAIM_LOCK: &str = " FOR UPDATE SKIP LOCKED";
 }
 
 impl_tx!(PgTx, Postgres, {

@@ -347,3 +347,82 @@ impl TryFrom<AssessedRow> for crate::Assessed {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: Uuid,
+    pub recipient_kind: String,
+    pub recipient_id: Uuid,
+    pub topic: String,
+    pub params: String,
+    pub link: Option<String>,
+    pub dedupe_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<NoticeRow> for crate::StoredNotice {
+    type Error = StoreError;
+    fn try_from(r: NoticeRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("notice {}: {what}", r.id));
+        let recipient = domain::notice::Recipient::from_parts(&r.recipient_kind, r.recipient_id)
+            .ok_or_else(|| corrupt("recipient"))?;
+        let topic =
+            domain::notice::Topic::parse("topic", &r.topic).map_err(|_| corrupt("topic"))?;
+        let params: Vec<(String, String)> =
+            serde_json::from_str(&r.params).map_err(|_| corrupt("params"))?;
+        let link = r
+            .link
+            .as_deref()
+            .map(|l| domain::notice::SitePath::parse("link", l))
+            .transpose()
+            .map_err(|_| corrupt("link"))?;
+        Ok(crate::StoredNotice {
+            id: domain::ids::NoticeId(r.id),
+            recipient,
+            topic,
+            params,
+            link,
+            dedupe_key: r.dedupe_key,
+            created_at: r.created_at,
+            read_at: r.read_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub delivery_id: Uuid,
+    pub channel: String,
+    pub target: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub failing: bool,
+    #[sqlx(flatten)]
+    pub notice: NoticeRow,
+}
+
+impl TryFrom<DeliveryRow> for crate::Delivery {
+    type Error = StoreError;
+    fn try_from(r: DeliveryRow) -> Result<Self, StoreError> {
+        let channel = domain::notice::Channel::parse(&r.channel)
+            .ok_or_else(|| StoreError::Corrupt(format!("outbox {}: channel", r.delivery_id)))?;
+        Ok(crate::Delivery {
+            id: domain::ids::DeliveryId(r.delivery_id),
+            channel,
+            target: r.target,
+            attempts: r.attempts.max(0) as u32,
+            next_attempt_at: r.next_attempt_at,
+            claimed_by: r.claimed_by,
+            claimed_until: r.claimed_until,
+            delivered_at: r.delivered_at,
+            last_error: r.last_error,
+            failing: r.failing,
+            notice: r.notice.try_into()?,
+        })
+    }
+}

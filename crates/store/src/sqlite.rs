@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "one_stop",
         include_str!("../migrations/sqlite/0005_one_stop.sql"),
     ),
+    (
+        6,
+        "notifications",
+        include_str!("../migrations/sqlite/0006_notifications.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
@@ -136,6 +141,8 @@ pub struct SqliteTx {
 impl SqliteTx {
     /// The writer connection holds SQLite's write lock for the whole transaction.
     const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+    /// One writer: no other transaction claims at the same time.
+    const CLAIM_LOCK: &str = "";
 }
 
 impl_tx!(SqliteTx, Sqlite, {

@@ -12,6 +12,8 @@ use domain::audit::{AuditRecord, BrokenLink, GENESIS, chain_hash};
 use domain::check::uscc_check;
 use domain::city::City;
 use domain::ids::{AccountId, ApplicationId, EmployerId, EventId, PermitId, PersonId};
+use domain::ids::{DeliveryId, NoticeId};
+use domain::notice::{Channel, Recipient, SitePath, Topic};
 use domain::numbers::{PermitNumber, ReceiptNumber};
 use domain::party::{Employer, EmployerKind, Person, Uscc};
 use domain::permit::{Category, Medium, Permit, PermitStatus};
@@ -23,8 +25,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use store::testing::TestDb;
 use store::{
-    Account, ApiToken, ApplicationFilter, Backend, Event, PermitFilter, Session, Store, StoreError,
-    StoredResponse,
+    Account, ApiToken, ApplicationFilter, Backend, Event, NewDelivery, NotificationSettings,
+    PermitFilter, Session, Store, StoreError, StoredNotice, StoredResponse,
 };
 use uuid::Uuid;
 
@@ -109,6 +111,14 @@ conformance! {
         => sqlite_audit_tampering_is_found, postgres_audit_tampering_is_found;
     #[tokio::test] audit_truncation_is_found(url)
         => sqlite_audit_truncation_is_found, postgres_audit_truncation_is_found;
+    #[tokio::test] inbox => sqlite_inbox, postgres_inbox;
+    #[tokio::test] notice_dedupe => sqlite_notice_dedupe, postgres_notice_dedupe;
+    #[tokio::test] outbox_claims_and_leases
+        => sqlite_outbox_claims_and_leases, postgres_outbox_claims_and_leases;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)] concurrent_claimers
+        => sqlite_concurrent_claimers, postgres_concurrent_claimers;
+    #[tokio::test] notification_settings => sqlite_notification_settings, postgres_notification_settings;
+    #[tokio::test] permits_expiring => sqlite_permits_expiring, postgres_permits_expiring;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -2411,5 +2421,410 @@ async fn audit_truncation_is_found(store: Arc<dyn Store>, url: String) {
             seq: 2,
             expected: 1
         })
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Notifications: the inbox, the outbox and its claims.
+
+fn notice(recipient: Recipient, topic: &str, at: DateTime<Utc>) -> StoredNotice {
+    StoredNotice {
+        id: NoticeId(Uuid::now_v7()),
+        recipient,
+        topic: Topic::parse("topic", topic).unwrap(),
+        params: vec![
+            ("receipt".into(), "R-1".into()),
+            ("items".into(), "Medical report; 体检报告".into()),
+        ],
+        link: Some(SitePath::parse("link", "/applications/1").unwrap()),
+        dedupe_key: None,
+        created_at: at,
+        read_at: None,
+    }
+}
+
+fn deliveries(channels: &[Channel]) -> Vec<NewDelivery> {
+    channels
+        .iter()
+        .map(|c| NewDelivery {
+            id: DeliveryId(Uuid::now_v7()),
+            channel: *c,
+            target: match c {
+                Channel::Email => "hr@example.com".into(),
+                Channel::Webhook => "http://127.0.0.1:9/hook".into(),
+            },
+        })
+        .collect()
+}
+
+async fn inbox(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let (other, _) = seed_party(&store, "110000").await;
+    let holder = Recipient::Person(p.id);
+    let hr = Recipient::Employer(e.id);
+    let t0 = now();
+    let first = notice(holder, "corrections_requested", t0);
+    let second = notice(holder, "application_approved", t0 + Duration::seconds(5));
+    let for_hr = notice(hr, "application_approved", t0 + Duration::seconds(5));
+    let mut tx = store.begin().await.unwrap();
+    for n in [&first, &second, &for_hr] {
+        assert!(tx.insert_notice(n, &[]).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.notices(holder, 50).await.unwrap(),
+        vec![second.clone(), first.clone()]
+    );
+    assert_eq!(tx.notices(hr, 50).await.unwrap(), vec![for_hr.clone()]);
+    assert!(
+        tx.notices(Recipient::Employer(other.id), 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(tx.unread_notices(holder).await.unwrap(), 2);
+    // Another recipient cannot mark it; its recipient can, and it stays read at the first time.
+    assert!(!tx.mark_notice_read(hr, second.id, t0).await.unwrap());
+    assert!(
+        !tx.mark_notice_read(Recipient::Employer(other.id), for_hr.id, t0)
+            .await
+            .unwrap()
+    );
+    let read_at = t0 + Duration::seconds(10);
+    assert!(
+        tx.mark_notice_read(holder, second.id, read_at)
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.mark_notice_read(holder, second.id, read_at + Duration::hours(1))
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let listed = tx.notices(holder, 50).await.unwrap();
+    // Unread first, then the newest.
+    assert_eq!(listed[0].id, first.id);
+    assert_eq!(listed[1].id, second.id);
+    assert_eq!(listed[1].read_at, Some(read_at));
+    assert_eq!(tx.unread_notices(holder).await.unwrap(), 1);
+    assert_eq!(tx.notices(holder, 1).await.unwrap().len(), 1);
+}
+
+async fn notice_dedupe(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let t0 = now();
+    let keyed = |r| StoredNotice {
+        dedupe_key: Some("permit_expiring:90:X".into()),
+        ..notice(r, "permit_expiring", t0)
+    };
+    let holder = Recipient::Person(p.id);
+    let mut tx = store.begin().await.unwrap();
+    let n = keyed(holder);
+    assert!(
+        tx.insert_notice(&n, &deliveries(&[Channel::Email]))
+            .await
+            .unwrap()
+    );
+    // The same key again, from a second sweep: nothing is written, not even its outbox rows.
+    assert!(
+        !tx.insert_notice(&keyed(holder), &deliveries(&[Channel::Email]))
+            .await
+            .unwrap()
+    );
+    // The same key for another recipient is another notice.
+    assert!(
+        tx.insert_notice(&keyed(Recipient::Employer(e.id)), &[])
+            .await
+            .unwrap()
+    );
+    // Notices without a key never collide.
+    assert!(
+        tx.insert_notice(&notice(holder, "permit_expiring", t0), &[])
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.insert_notice(&notice(holder, "permit_expiring", t0), &[])
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.notices(holder, 50).await.unwrap().len(), 3);
+    assert_eq!(tx.deliveries_of(n.id).await.unwrap().len(), 1);
+    let claimed = tx
+        .claim_deliveries("w", t0, t0 + Duration::seconds(60), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed.len(),
+        1,
+        "one outbox row for the deduplicated notice"
+    );
+    drop(tx);
+
+    // Two transactions racing with the same key (two servers sweeping): one notice.
+    let (a, b) = (store.clone(), store.clone());
+    let insert = |s: Arc<dyn Store>| async move {
+        let mut tx = s.begin().await.unwrap();
+        let n = StoredNotice {
+            dedupe_key: Some("race".into()),
+            ..notice(holder, "permit_expiring", now())
+        };
+        let fresh = tx.insert_notice(&n, &deliveries(&[Channel::Email])).await;
+        match fresh {
+            Ok(fresh) => {
+                tx.commit().await.unwrap();
+                fresh
+            }
+            // PostgreSQL may report the loser as a serialization failure; it wrote nothing.
+            Err(_) => false,
+        }
+    };
+    let (x, y) = tokio::join!(insert(a), insert(b));
+    assert!(x ^ y, "exactly one insert wins: {x} {y}");
+}
+
+async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
+    let (e, _) = seed_party(&store, "110000").await;
+    let t0 = now();
+    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
+    let rows = deliveries(&[Channel::Email, Channel::Webhook]);
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.insert_notice(&n, &rows).await.unwrap());
+    tx.commit().await.unwrap();
+
+    let lease = Duration::seconds(60);
+    let claim = |worker: &'static str, at: DateTime<Utc>| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            let c = tx
+                .claim_deliveries(worker, at, at + lease, 10)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            c
+        }
+    };
+    assert!(
+        claim("a", t0 - Duration::seconds(1)).await.is_empty(),
+        "not due yet"
+    );
+    let got = claim("a", t0).await;
+    assert_eq!(got.len(), 2);
+    for d in &got {
+        assert_eq!(d.notice, n);
+        assert_eq!(d.attempts, 0);
+        assert_eq!(d.claimed_by.as_deref(), Some("a"));
+        assert_eq!(d.claimed_until, Some(t0 + lease));
+        assert_eq!(d.delivered_at, None);
+    }
+    let ids: HashSet<DeliveryId> = got.iter().map(|d| d.id).collect();
+    assert_eq!(ids, rows.iter().map(|d| d.id).collect());
+    assert!(
+        claim("b", t0 + Duration::seconds(30)).await.is_empty(),
+        "under a's lease"
+    );
+
+    // Worker a died: once its lease has run out, b takes the rows, and a's late answer is refused.
+    let later = t0 + lease;
+    let again = claim("b", later).await;
+    assert_eq!(again.len(), 2);
+    let (email, hook) = {
+        let e = again
+            .iter()
+            .find(|d| d.channel == Channel::Email)
+            .unwrap()
+            .clone();
+        let w = again
+            .iter()
+            .find(|d| d.channel == Channel::Webhook)
+            .unwrap()
+            .clone();
+        (e, w)
+    };
+    assert_eq!(email.target, "hr@example.com");
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.delivery_done(email.id, "a", later).await.unwrap());
+    assert!(tx.delivery_done(email.id, "b", later).await.unwrap());
+    assert!(
+        !tx.delivery_done(email.id, "b", later).await.unwrap(),
+        "once"
+    );
+    let retry_at = later + Duration::seconds(10);
+    assert!(
+        tx.delivery_failed(hook.id, "b", retry_at, "HTTP 503", false)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+
+    assert!(claim("c", retry_at - Duration::seconds(1)).await.is_empty());
+    let retried = claim("c", retry_at).await;
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].id, hook.id);
+    assert_eq!(retried[0].attempts, 1);
+    assert_eq!(retried[0].last_error.as_deref(), Some("HTTP 503"));
+    let mut tx = store.begin().await.unwrap();
+    let far = retry_at + Duration::hours(6);
+    assert!(
+        tx.delivery_failed(hook.id, "c", far, "connection refused", true)
+            .await
+            .unwrap()
+    );
+    let failing = tx.failing_deliveries(10).await.unwrap();
+    assert_eq!(failing.len(), 1);
+    assert!(failing[0].failing);
+    assert_eq!(failing[0].attempts, 2);
+    tx.commit().await.unwrap();
+
+    let done = claim("c", far).await;
+    assert_eq!(done.len(), 1);
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.delivery_done(hook.id, "c", far).await.unwrap());
+    assert!(tx.failing_deliveries(10).await.unwrap().is_empty());
+    let all = tx.deliveries_of(n.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    for d in &all {
+        assert!(d.delivered_at.is_some());
+        assert_eq!(d.claimed_by, None);
+        assert_eq!(d.last_error, None);
+        assert!(!d.failing);
+    }
+    assert_eq!(all.iter().map(|d| d.attempts).sum::<u32>(), 1 + 3);
+    tx.commit().await.unwrap();
+    assert!(
+        claim("d", far + Duration::days(30)).await.is_empty(),
+        "delivered rows stay delivered"
+    );
+}
+
+async fn concurrent_claimers(store: Arc<dyn Store>) {
+    let (e, _) = seed_party(&store, "110000").await;
+    let t0 = now();
+    let mut tx = store.begin().await.unwrap();
+    let mut all = HashSet::new();
+    for _ in 0..20 {
+        let n = notice(Recipient::Employer(e.id), "application_approved", t0);
+        let rows = deliveries(&[Channel::Email, Channel::Webhook]);
+        all.extend(rows.iter().map(|d| d.id));
+        tx.insert_notice(&n, &rows).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let worker = format!("worker-{w}");
+            let mut mine = Vec::new();
+            loop {
+                let mut tx = store.begin().await.unwrap();
+                let got = tx
+                    .claim_deliveries(&worker, t0, t0 + Duration::minutes(5), 3)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                if got.is_empty() {
+                    break;
+                }
+                assert!(
+                    got.iter()
+                        .all(|d| d.claimed_by.as_deref() == Some(worker.as_str()))
+                );
+                mine.extend(got.into_iter().map(|d| d.id));
+                tokio::task::yield_now().await;
+            }
+            mine
+        }));
+    }
+    let mut seen = HashSet::new();
+    let mut total = 0;
+    for t in tasks {
+        for id in t.await.unwrap() {
+            total += 1;
+            assert!(seen.insert(id), "{id:?} claimed twice");
+        }
+    }
+    assert_eq!(total, all.len());
+    assert_eq!(seen, all);
+}
+
+async fn notification_settings(store: Arc<dyn Store>) {
+    let (e, _) = seed_party(&store, "110000").await;
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.notification_settings(e.id).await.unwrap(), None);
+    let s = NotificationSettings {
+        employer_id: e.id,
+        contact_email: Some(Email::parse("e", "hr@example.com").unwrap()),
+        webhook_url: Some("http://hooks.example.com/onecard".into()),
+        webhook_secret_sealed: Some(vec![1, 2, 3]),
+        updated_at: now(),
+    };
+    tx.upsert_notification_settings(&s).await.unwrap();
+    assert_eq!(
+        tx.notification_settings(e.id).await.unwrap(),
+        Some(s.clone())
+    );
+    let cleared = NotificationSettings {
+        contact_email: None,
+        webhook_url: None,
+        webhook_secret_sealed: None,
+        updated_at: now() + Duration::seconds(1),
+        ..s.clone()
+    };
+    tx.upsert_notification_settings(&cleared).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.notification_settings(e.id).await.unwrap(), Some(cleared));
+    assert!(
+        !format!("{s:?}").contains("[1, 2, 3]"),
+        "the sealed secret is not printed"
+    );
+}
+
+async fn permits_expiring(store: Arc<dyn Store>) {
+    let (e, p) = seed_party(&store, "110000").await;
+    let soon = Permit {
+        valid_to: date("2031-03-01"),
+        ..permit(&permit_number("110000"), 1, &p, &e)
+    };
+    let later = Permit {
+        valid_to: date("2031-05-30"),
+        ..permit(&permit_number("110000"), 1, &p, &e)
+    };
+    let cancelled = Permit {
+        valid_to: date("2031-03-02"),
+        status: PermitStatus::Cancelled,
+        status_changed_on: Some(date("2030-01-01")),
+        ..permit(&permit_number("110000"), 1, &p, &e)
+    };
+    let mut tx = store.begin().await.unwrap();
+    for x in [&soon, &later, &cancelled] {
+        tx.insert_permit(x, now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let got = tx
+        .permits_expiring(date("2031-03-01"), date("2031-05-30"), 10)
+        .await
+        .unwrap();
+    assert_eq!(got, vec![soon.clone(), later.clone()]);
+    let got = tx
+        .permits_expiring(date("2031-03-02"), date("2031-05-29"), 10)
+        .await
+        .unwrap();
+    assert!(got.is_empty(), "{got:?}");
+    assert_eq!(
+        tx.permits_expiring(date("2031-01-01"), date("2031-12-31"), 1)
+            .await
+            .unwrap(),
+        vec![soon]
     );
 }

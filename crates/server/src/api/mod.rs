@@ -2,6 +2,7 @@
 
 pub mod credentials;
 pub mod dto;
+pub mod inbox;
 pub mod one_stop;
 
 use crate::explain::{Explained, explain};
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/permits/{number}", get(get_permit))
         .merge(credentials::router())
         .merge(one_stop::router())
+        .merge(inbox::router())
 }
 
 fn path_id(s: &str) -> HttpResult<Uuid> {
@@ -528,7 +530,9 @@ async fn get_permit(
           one_stop::office_appointments, one_stop::my_appointments, one_stop::book,
           one_stop::reschedule, one_stop::cancel_appointment, one_stop::list_insurances,
           one_stop::request_insurance, one_stop::get_insurance, one_stop::decide_insurance,
-          one_stop::card_step, one_stop::replace_card),
+          one_stop::card_step, one_stop::replace_card,
+          inbox::list_inbox, inbox::read_notice, inbox::put_settings),
+
     components(schemas(ErrorOut)),
     modifiers(&Security),
 )]

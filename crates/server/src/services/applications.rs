@@ -807,6 +807,7 @@ pub async fn transition(
         now,
     ))
     .await?;
+    super::notifications::on_transition(&mut *tx, &ctx.config, now, &next, &action).await?;
     tx.audit(AuditRecord::new(
         now,
         Some(who.account_id),

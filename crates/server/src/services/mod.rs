@@ -10,6 +10,7 @@ pub(crate) mod group_commit;
 pub(crate) mod idempotency;
 pub mod insurance;
 pub mod issuer;
+pub mod notifications;
 pub mod people;
 pub mod permits;
 pub mod policies;

@@ -6,6 +6,8 @@ mod applications;
 mod assessment;
 mod card;
 mod employer;
+mod inbox;
+pub use inbox::parse_settings;
 mod me;
 mod officer;
 mod pages;

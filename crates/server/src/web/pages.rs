@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::admin::router())
         .merge(super::assessment::router())
         .merge(super::card::router())
+        .merge(super::inbox::router())
 }
 
 /// Where each role starts.

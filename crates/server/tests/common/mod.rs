@@ -31,11 +31,15 @@ macro_rules! on_both {
     };
 }
 
+/// Changes made to a test server's configuration before it starts.
+pub type Tweak = Arc<dyn Fn(&mut Config) + Send + Sync>;
+
 pub struct TestServer {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     running: Running,
+    tweak: Tweak,
     // Last, so that the database outlives the server.
     pub db: TestDb,
 }
@@ -51,6 +55,11 @@ impl TestServer {
     }
 
     pub async fn start(db: TestDb, clock: Arc<dyn Clock>) -> TestServer {
+        TestServer::start_with(db, clock, Arc::new(|_: &mut Config| {})).await
+    }
+
+    /// A server whose configuration `tweak` changes (SMTP, the delivery worker…).
+    pub async fn start_with(db: TestDb, clock: Arc<dyn Clock>, tweak: Tweak) -> TestServer {
         let store = db.open().await;
         server::demo::seed(&*store, &*clock)
             .await
@@ -59,13 +68,39 @@ impl TestServer {
         server::services::issuer::ensure_keys(&*store, &sealing, clock.now())
             .await
             .expect("issuer keys");
-        let (base, running) = serve(store.clone(), clock.clone(), &db.url).await;
+        let (base, running) = serve(store.clone(), clock.clone(), &db.url, &tweak).await;
         TestServer {
             base,
             store,
             clock,
             running,
+            tweak,
             db,
+        }
+    }
+
+    /// The configuration this server runs with.
+    pub fn config(&self) -> Config {
+        let mut c = Config::for_url(self.db.url.clone());
+        (self.tweak)(&mut c);
+        c
+    }
+
+    /// Stops serving, as a process that exits would, but keeps the database.
+    pub async fn stop_serving(&mut self) {
+        self.running.stop().await;
+    }
+
+    /// A second server on the same database with another configuration.
+    pub async fn peer_with(&self, tweak: Tweak) -> Peer {
+        let store = store::open(&self.db.url, &store::OpenOptions::default())
+            .await
+            .expect("open the database again");
+        let (base, running) = serve(store.clone(), self.clock.clone(), &self.db.url, &tweak).await;
+        Peer {
+            base,
+            store,
+            running,
         }
     }
 
@@ -75,7 +110,8 @@ impl TestServer {
         let store = store::open(&self.db.url, &store::OpenOptions::default())
             .await
             .expect("open the database again");
-        let (base, running) = serve(store.clone(), self.clock.clone(), &self.db.url).await;
+        let (base, running) =
+            serve(store.clone(), self.clock.clone(), &self.db.url, &self.tweak).await;
         Peer {
             base,
             store,
@@ -134,8 +170,14 @@ impl Drop for Running {
 }
 
 /// Serves `store` on a free loopback port until stopped.
-async fn serve(store: Arc<dyn Store>, clock: Arc<dyn Clock>, url: &str) -> (String, Running) {
-    let config = Config::for_url(url.to_string());
+async fn serve(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    url: &str,
+    tweak: &Tweak,
+) -> (String, Running) {
+    let mut config = Config::for_url(url.to_string());
+    tweak(&mut config);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .expect("bind");
