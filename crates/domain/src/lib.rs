@@ -15,6 +15,7 @@ pub mod password;
 pub mod permit;
 pub mod policy;
 pub mod profile;
+pub mod registers;
 pub mod role;
 pub mod simulation;
 pub mod values;
