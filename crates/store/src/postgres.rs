@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "card",
         include_str!("../migrations/postgres/0004_card.sql"),
     ),
+    (
+        7,
+        "register_checks",
+        include_str!("../migrations/postgres/0007_register_checks.sql"),
+    ),
 ];
 
 pub struct PgStore {

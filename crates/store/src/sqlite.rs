@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "card",
         include_str!("../migrations/sqlite/0004_card.sql"),
     ),
+    (
+        7,
+        "register_checks",
+        include_str!("../migrations/sqlite/0007_register_checks.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
