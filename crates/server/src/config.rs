@@ -1,8 +1,10 @@
 //! The service's configuration: one typed value, loaded by the binary and passed down.
 
 use credential::SealingKey;
+use domain::registers::RegisterKind;
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -32,6 +34,79 @@ pub struct Config {
     pub qr_lifetime: Duration,
     /// How long verifiers may rely on a fetched status list before fetching it again.
     pub status_list_ttl: Duration,
+    /// Other departments' registers asked to confirm facts instead of paper, one a kind of
+    /// fact; a kind with none falls back to paper.
+    pub registers: Vec<RegisterSource>,
+    /// How long a register may take to answer before its document falls back to paper.
+    pub register_timeout: Duration,
+}
+
+/// Where the register of one kind of fact is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RegisterSource {
+    pub kind: RegisterKind,
+    pub location: RegisterLocation,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum RegisterLocation {
+    /// The HTTP contract of `docs/registers.md` at this URL.
+    Http(String),
+    /// A TOML file of facts, read at start-up.
+    File(PathBuf),
+    /// The built-in demo file (`demo/registers.toml`).
+    Demo,
+}
+
+impl RegisterSource {
+    /// Reads `KIND=LOCATION`: a kind (`business_licence`, `accommodation`) and an `http://`
+    /// URL, `file:PATH`, or `demo`.
+    pub fn parse(s: &str) -> Result<RegisterSource, String> {
+        let (kind, location) = s
+            .split_once('=')
+            .ok_or_else(|| format!("register {s:?}: expected KIND=URL or KIND=file:PATH"))?;
+        let kind = RegisterKind::from_code(kind.trim()).ok_or_else(|| {
+            format!("register kind {kind:?}: expected business_licence or accommodation")
+        })?;
+        let location = location.trim();
+        let location = if let Some(path) = location.strip_prefix("file:") {
+            RegisterLocation::File(PathBuf::from(path))
+        } else if location == "demo" {
+            RegisterLocation::Demo
+        } else if location.starts_with("http://") {
+            RegisterLocation::Http(location.to_string())
+        } else {
+            // This build has no TLS client: a register outside the trusted network is reached
+            // through a local TLS proxy.
+            return Err(format!(
+                "register location {location:?}: expected http://…, file:PATH or demo"
+            ));
+        };
+        Ok(RegisterSource { kind, location })
+    }
+
+    /// The demo's registers: the built-in file for every kind of fact.
+    pub fn demo() -> Vec<RegisterSource> {
+        RegisterKind::ALL
+            .into_iter()
+            .map(|kind| RegisterSource {
+                kind,
+                location: RegisterLocation::Demo,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Debug for RegisterSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A URL may carry credentials: shown redacted.
+        let location = match &self.location {
+            RegisterLocation::Http(url) => redact_url(url),
+            RegisterLocation::File(p) => format!("file:{}", p.display()),
+            RegisterLocation::Demo => "demo".to_string(),
+        };
+        write!(f, "{}={location}", self.kind.as_str())
+    }
 }
 
 /// The sealing key of the demo data and the tests. Demo only: never on a real deployment.
@@ -57,6 +132,8 @@ impl Config {
             // An offline verifier may go a working day without fetching; a cancellation reaches
             // online checks at once and fetched lists within this.
             status_list_ttl: Duration::from_secs(6 * 3600),
+            registers: Vec::new(),
+            register_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -89,6 +166,8 @@ impl fmt::Debug for Config {
             .field("issuer", &self.issuer)
             .field("qr_lifetime", &self.qr_lifetime)
             .field("status_list_ttl", &self.status_list_ttl)
+            .field("registers", &self.registers)
+            .field("register_timeout", &self.register_timeout)
             .finish()
     }
 }
@@ -96,8 +175,32 @@ impl fmt::Debug for Config {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn register_sources() {
+        use super::{RegisterLocation, RegisterSource};
+        let s = RegisterSource::parse("business_licence=http://amr.example/licences").unwrap();
+        assert_eq!(
+            s.location,
+            RegisterLocation::Http("http://amr.example/licences".into())
+        );
+        let s = RegisterSource::parse("accommodation=file:demo/registers.toml").unwrap();
+        assert_eq!(s.location, RegisterLocation::File("demo/registers.toml".into()));
+        assert_eq!(format!("{s:?}"), "accommodation=file:demo/registers.toml");
+        for bad in [
+            "business_licence",
+            "visa=demo",
+            "accommodation=https://x",
+            "accommodation=",
+        ] {
+            assert!(RegisterSource::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn passwords_never_show() {
-        let c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");
+        let mut c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");
+        c.registers = vec![
+            super::RegisterSource::parse("business_licence=http://u:s3cret@amr.example/x").unwrap(),
+        ];
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(!shown.contains(super::DEMO_SEALING_KEY), "{shown}");
