@@ -51,6 +51,15 @@ impl TestServer {
     }
 
     pub async fn start(db: TestDb, clock: Arc<dyn Clock>) -> TestServer {
+        TestServer::start_with(db, clock, |_| {}).await
+    }
+
+    /// A server whose configuration `configure` changes first (registers, say).
+    pub async fn start_with(
+        db: TestDb,
+        clock: Arc<dyn Clock>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let store = db.open().await;
         server::demo::seed(&*store, &*clock)
             .await
@@ -59,7 +68,9 @@ impl TestServer {
         server::services::issuer::ensure_keys(&*store, &sealing, clock.now())
             .await
             .expect("issuer keys");
-        let (base, running) = serve(store.clone(), clock.clone(), &db.url).await;
+        let mut config = Config::for_url(db.url.clone());
+        configure(&mut config);
+        let (base, running) = serve(store.clone(), clock.clone(), config).await;
         TestServer {
             base,
             store,
@@ -75,7 +86,8 @@ impl TestServer {
         let store = store::open(&self.db.url, &store::OpenOptions::default())
             .await
             .expect("open the database again");
-        let (base, running) = serve(store.clone(), self.clock.clone(), &self.db.url).await;
+        let (base, running) =
+            serve(store.clone(), self.clock.clone(), Config::for_url(self.db.url.clone())).await;
         Peer {
             base,
             store,
@@ -134,8 +146,7 @@ impl Drop for Running {
 }
 
 /// Serves `store` on a free loopback port until stopped.
-async fn serve(store: Arc<dyn Store>, clock: Arc<dyn Clock>, url: &str) -> (String, Running) {
-    let config = Config::for_url(url.to_string());
+async fn serve(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> (String, Running) {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .expect("bind");
