@@ -188,12 +188,12 @@ pub fn read_reply(kind: RegisterKind, body: &[u8]) -> Result<Reply, &'static str
                 return Err("bad_reference");
             }
             let record = match kind {
-                RegisterKind::BusinessLicence => {
-                    Record::BusinessLicence(serde_json::from_value(record).map_err(|_| "wrong_shape")?)
-                }
-                RegisterKind::Accommodation => {
-                    Record::Accommodation(serde_json::from_value(record).map_err(|_| "wrong_shape")?)
-                }
+                RegisterKind::BusinessLicence => Record::BusinessLicence(
+                    serde_json::from_value(record).map_err(|_| "wrong_shape")?,
+                ),
+                RegisterKind::Accommodation => Record::Accommodation(
+                    serde_json::from_value(record).map_err(|_| "wrong_shape")?,
+                ),
             };
             Ok(Reply::Found {
                 reference,
@@ -280,7 +280,12 @@ impl Outcome {
 
 /// Names compared as people read them: case and runs of white space do not count.
 fn same_name(a: &str, b: &str) -> bool {
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     fold(a) == fold(b)
 }
 
@@ -318,8 +323,14 @@ pub fn judge(fact: &Fact, reply: &Reply, today: NaiveDate) -> Outcome {
             },
             Record::Accommodation(r),
         ) => {
-            if !r.nationality.trim().eq_ignore_ascii_case(nationality.as_str())
-                || !r.passport_number.trim().eq_ignore_ascii_case(passport_number.as_str())
+            if !r
+                .nationality
+                .trim()
+                .eq_ignore_ascii_case(nationality.as_str())
+                || !r
+                    .passport_number
+                    .trim()
+                    .eq_ignore_ascii_case(passport_number.as_str())
             {
                 return Outcome::garbage("other_subject");
             }
@@ -480,14 +491,20 @@ mod tests {
     #[test]
     fn a_licence_in_force_under_the_name_is_confirmed() {
         assert_eq!(
-            outcome(&licence(), &licence_answer("in_force", "example technology co., ltd.")),
+            outcome(
+                &licence(),
+                &licence_answer("in_force", "example technology co., ltd.")
+            ),
             Outcome::Confirmed {
                 reference: "BL-1".into(),
                 as_of: d("2026-03-01")
             }
         );
         assert_eq!(
-            outcome(&licence(), &licence_answer("revoked", "Example Technology Co., Ltd.")),
+            outcome(
+                &licence(),
+                &licence_answer("revoked", "Example Technology Co., Ltd.")
+            ),
             Outcome::not_confirmed("licence_not_in_force")
         );
         assert_eq!(
@@ -539,28 +556,63 @@ mod tests {
             assert_eq!(outcome(&f, body), Outcome::garbage(why), "{body}");
         }
         let with = |k: &str, v: serde_json::Value| {
-            let mut a: serde_json::Value = serde_json::from_str(&licence_answer("in_force", "Example Technology Co., Ltd.")).unwrap();
+            let mut a: serde_json::Value =
+                serde_json::from_str(&licence_answer("in_force", "Example Technology Co., Ltd."))
+                    .unwrap();
             a[k] = v;
             a.to_string()
         };
-        assert_eq!(outcome(&f, &with("reference", "".into())), Outcome::garbage("bad_reference"));
-        assert_eq!(outcome(&f, &with("reference", "a\nb".into())), Outcome::garbage("bad_reference"));
-        assert_eq!(outcome(&f, &with("as_of", "2027-01-01".into())), Outcome::garbage("as_of_in_future"));
-        assert_eq!(outcome(&f, &with("as_of", "soon".into())), Outcome::garbage("wrong_shape"));
         assert_eq!(
-            outcome(&f, &with("record", serde_json::json!({ "uscc": "91110000600037341X", "name": "x", "status": "in_force" }))),
+            outcome(&f, &with("reference", "".into())),
+            Outcome::garbage("bad_reference")
+        );
+        assert_eq!(
+            outcome(&f, &with("reference", "a\nb".into())),
+            Outcome::garbage("bad_reference")
+        );
+        assert_eq!(
+            outcome(&f, &with("as_of", "2027-01-01".into())),
+            Outcome::garbage("as_of_in_future")
+        );
+        assert_eq!(
+            outcome(&f, &with("as_of", "soon".into())),
+            Outcome::garbage("wrong_shape")
+        );
+        assert_eq!(
+            outcome(
+                &f,
+                &with(
+                    "record",
+                    serde_json::json!({ "uscc": "91110000600037341X", "name": "x", "status": "in_force" })
+                )
+            ),
             Outcome::garbage("other_subject")
         );
         assert_eq!(
-            outcome(&f, &with("record", serde_json::json!({ "uscc": uscc().as_str(), "name": "x", "status": "in_force", "more": 1 }))),
+            outcome(
+                &f,
+                &with(
+                    "record",
+                    serde_json::json!({ "uscc": uscc().as_str(), "name": "x", "status": "in_force", "more": 1 })
+                )
+            ),
             Outcome::garbage("wrong_shape")
         );
         // An accommodation record where a licence was asked for.
         assert_eq!(
-            outcome(&f, &with("record", serde_json::json!({ "nationality": "DEU", "passport_number": "C01X00T47", "city": "110000", "address": "x", "registered_on": "2026-01-01" }))),
+            outcome(
+                &f,
+                &with(
+                    "record",
+                    serde_json::json!({ "nationality": "DEU", "passport_number": "C01X00T47", "city": "110000", "address": "x", "registered_on": "2026-01-01" })
+                )
+            ),
             Outcome::garbage("wrong_shape")
         );
-        let huge = format!(r#"{{"found": false, "pad": "{}"}}"#, "x".repeat(MAX_ANSWER_BYTES));
+        let huge = format!(
+            r#"{{"found": false, "pad": "{}"}}"#,
+            "x".repeat(MAX_ANSWER_BYTES)
+        );
         assert_eq!(outcome(&f, &huge), Outcome::garbage("too_large"));
     }
 
@@ -577,7 +629,10 @@ mod tests {
     #[test]
     fn outcomes_round_trip_through_their_columns() {
         for o in [
-            Outcome::Confirmed { reference: "R".into(), as_of: d("2026-01-01") },
+            Outcome::Confirmed {
+                reference: "R".into(),
+                as_of: d("2026-01-01"),
+            },
             Outcome::not_confirmed("name_mismatch"),
             Outcome::no_answer("timeout"),
             Outcome::garbage("not_json"),
@@ -585,8 +640,14 @@ mod tests {
             let back = Outcome::from_parts(
                 o.as_str(),
                 o.reason().map(str::to_string),
-                match &o { Outcome::Confirmed { reference, .. } => Some(reference.clone()), _ => None },
-                match &o { Outcome::Confirmed { as_of, .. } => Some(*as_of), _ => None },
+                match &o {
+                    Outcome::Confirmed { reference, .. } => Some(reference.clone()),
+                    _ => None,
+                },
+                match &o {
+                    Outcome::Confirmed { as_of, .. } => Some(*as_of),
+                    _ => None,
+                },
             );
             assert_eq!(back, Some(o));
         }

@@ -195,7 +195,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let register_timeout = Duration::from_millis(register_timeout_ms.max(1));
             // Read register files now, so that a bad one stops the start rather than leaving
             // every document to paper.
-            if let Err(e) = server::services::registers::Registers::open(&sources, register_timeout) {
+            if let Err(e) = server::services::registers::Registers::open(&sources, register_timeout)
+            {
                 eprintln!("onecard: {e}");
                 return Ok(ExitCode::from(2));
             }

@@ -97,15 +97,20 @@ impl RegisterSource {
     }
 }
 
-impl fmt::Debug for RegisterSource {
+impl fmt::Debug for RegisterLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A URL may carry credentials: shown redacted.
-        let location = match &self.location {
-            RegisterLocation::Http(url) => redact_url(url),
-            RegisterLocation::File(p) => format!("file:{}", p.display()),
-            RegisterLocation::Demo => "demo".to_string(),
-        };
-        write!(f, "{}={location}", self.kind.as_str())
+        match self {
+            RegisterLocation::Http(url) => f.write_str(&redact_url(url)),
+            RegisterLocation::File(p) => write!(f, "file:{}", p.display()),
+            RegisterLocation::Demo => f.write_str("demo"),
+        }
+    }
+}
+
+impl fmt::Debug for RegisterSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:?}", self.kind.as_str(), self.location)
     }
 }
 
@@ -183,7 +188,10 @@ mod tests {
             RegisterLocation::Http("http://amr.example/licences".into())
         );
         let s = RegisterSource::parse("accommodation=file:demo/registers.toml").unwrap();
-        assert_eq!(s.location, RegisterLocation::File("demo/registers.toml".into()));
+        assert_eq!(
+            s.location,
+            RegisterLocation::File("demo/registers.toml".into())
+        );
         assert_eq!(format!("{s:?}"), "accommodation=file:demo/registers.toml");
         for bad in [
             "business_licence",

@@ -519,7 +519,11 @@ impl Words<'_> {
         let text = match (&reference, as_of) {
             (Some(r), Some(d)) => self.say(
                 "policy-register-confirmed",
-                vec![arg("register", &e.register), arg("reference", r), arg("as_of", d)],
+                vec![
+                    arg("register", &e.register),
+                    arg("reference", r),
+                    arg("as_of", d),
+                ],
             ),
             _ => self.reason(
                 &Reason::new(&format!("register_{}", e.outcome.as_str()))
@@ -676,11 +680,17 @@ mod tests {
         ),
         (
             "register_no_answer",
-            &[("register", "http://amr.example/licences"), ("why", "timeout")],
+            &[
+                ("register", "http://amr.example/licences"),
+                ("why", "timeout"),
+            ],
         ),
         (
             "register_garbage",
-            &[("register", "http://amr.example/licences"), ("why", "not_json")],
+            &[
+                ("register", "http://amr.example/licences"),
+                ("why", "not_json"),
+            ],
         ),
         ("register_not_configured", &[]),
         (
@@ -897,7 +907,14 @@ mod tests {
                 .iter()
                 .map(|k| key("policy-document-kind", k.as_str())),
         );
-        for s in ["required", "stale", "on_file", "exempt", "confirmed", "paper"] {
+        for s in [
+            "required",
+            "stale",
+            "on_file",
+            "exempt",
+            "confirmed",
+            "paper",
+        ] {
             keys.push(key("policy-document-status", s));
         }
         for o in ["confirmed", "not_confirmed", "no_answer", "garbage"] {
@@ -935,6 +952,55 @@ mod tests {
                 assert!(c.has(l, k), "{} lacks {k}", l.tag());
             }
         }
+    }
+
+    #[test]
+    fn register_answers_read_in_both_languages() {
+        use domain::registers::{Evidence, RegisterKind, apply};
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-10T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let evidence = |outcome: Outcome| Evidence {
+            document: DocumentKind::BusinessLicence,
+            fact: RegisterKind::BusinessLicence,
+            register: "http://amr.example/licences".into(),
+            asked_at: at,
+            answered_at: Some(at),
+            outcome,
+            answer: "{}".into(),
+        };
+        let c = Catalog::default();
+        for outcome in [
+            Outcome::Confirmed {
+                reference: "BL-1".into(),
+                as_of: d("2026-03-01"),
+            },
+            Outcome::no_answer("timeout"),
+            Outcome::garbage("too_large"),
+        ] {
+            let e = evidence(outcome);
+            let mut a = Policy::national_default().assess(&facts("110000", "1990-01-01"));
+            apply(&mut a, std::slice::from_ref(&e));
+            for l in Locale::ALL {
+                let x = explain(&c, l, &a);
+                let line = x
+                    .documents
+                    .iter()
+                    .find(|d| d.kind == "business_licence")
+                    .unwrap();
+                assert_readable(&line.text);
+                assert_readable(&line.status_label);
+                assert_eq!(line.to_submit, !e.confirmed());
+                let check = &checks(&c, l, std::slice::from_ref(&e))[0];
+                assert_readable(&check.text);
+                assert_readable(&check.outcome_label);
+            }
+        }
+        let e = evidence(Outcome::no_answer("timeout"));
+        assert_eq!(
+            checks(&c, Locale::En, &[e])[0].text,
+            "The register http://amr.example/licences gave no answer: it did not answer in time."
+        );
     }
 
     #[test]
@@ -1058,11 +1124,11 @@ mod tests {
         );
         assert_eq!(
             document(en, DocumentKind::BusinessLicence),
-            "Not required. It is confirmed from data shared between departments."
+            "Not required. It is confirmed from another department's register at submission."
         );
         assert_eq!(
             document(zh, DocumentKind::BusinessLicence),
-            "免于提交。已通过部门间数据共享核验。"
+            "免于提交。提交时通过其他部门登记系统共享数据核验。"
         );
         assert!(en.eligible && en.failures.is_empty());
         assert_eq!(

@@ -38,10 +38,7 @@ async fn fake_register() -> String {
             "/revoked",
             post(|Json(q): Json<Value>| async move { Json(licence(&q, "revoked")) }),
         )
-        .route(
-            "/not-json",
-            post(|| async { "<html>maintenance</html>" }),
-        )
+        .route("/not-json", post(|| async { "<html>maintenance</html>" }))
         .route(
             "/wrong-shape",
             post(|| async { Json(json!({ "found": true, "reference": "BL-7" })) }),
@@ -50,10 +47,7 @@ async fn fake_register() -> String {
             "/huge",
             post(|| async { Json(json!({ "found": false, "pad": "x".repeat(200_000) })) }),
         )
-        .route(
-            "/down",
-            post(|| async { AxStatus::SERVICE_UNAVAILABLE }),
-        )
+        .route("/down", post(|| async { AxStatus::SERVICE_UNAVAILABLE }))
         .route(
             "/slow",
             post(|Json(q): Json<Value>| async move {
@@ -145,7 +139,12 @@ async fn confirmed_licence_is_exempt_with_evidence(srv: TestServer) {
 
     // Submitting a draft asks too, and the page shows the evidence in both languages.
     let draft = new_permit(&hr, false).await;
-    assert!(detail(&hr, &draft).await["register_checks"].as_array().unwrap().is_empty());
+    assert!(
+        detail(&hr, &draft).await["register_checks"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let (s, sent) = step(&hr, &draft, "submit", 1, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{sent}");
     let d = detail(&hr, &draft).await;
@@ -154,12 +153,20 @@ async fn confirmed_licence_is_exempt_with_evidence(srv: TestServer) {
     let (mut browser, _) = Browser::sign_in(&srv, "hr").await;
     let page = browser.get(&format!("/applications/{draft}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Shared data from other departments"), "{}", page.body);
+    assert!(
+        page.body.contains("Shared data from other departments"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Confirmed by a register"));
     assert!(page.body.contains("BL-7"));
     browser.lang = Some("zh-CN");
     let page = browser.get(&format!("/applications/{draft}")).await;
-    assert!(page.body.contains("其他部门登记系统的共享数据"), "{}", page.body);
+    assert!(
+        page.body.contains("其他部门登记系统的共享数据"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("已由部门数据确认"));
     srv.stop().await;
 }
@@ -191,9 +198,19 @@ async fn postgres_confirmed_licence() {
 async fn anything_but_a_confirmation_falls_back_to_paper() {
     let base = fake_register().await;
     for (path, outcome, reason, says) in [
-        ("revoked", "not_confirmed", "licence_not_in_force", "the licence is not in force"),
+        (
+            "revoked",
+            "not_confirmed",
+            "licence_not_in_force",
+            "the licence is not in force",
+        ),
         ("not-json", "garbage", "not_json", "the answer was not JSON"),
-        ("wrong-shape", "garbage", "wrong_shape", "did not have the agreed form"),
+        (
+            "wrong-shape",
+            "garbage",
+            "wrong_shape",
+            "did not have the agreed form",
+        ),
         ("huge", "garbage", "too_large", "the answer was too large"),
         ("down", "no_answer", "status", "it refused to answer"),
         ("slow", "no_answer", "timeout", "it did not answer in time"),
@@ -202,7 +219,10 @@ async fn anything_but_a_confirmation_falls_back_to_paper() {
         let line = licence_line(&d);
         assert_eq!(line["status"], "paper", "{path}: {line}");
         assert_eq!(line["to_submit"], true, "{path}");
-        assert!(line["text"].as_str().unwrap().contains(says), "{path}: {line}");
+        assert!(
+            line["text"].as_str().unwrap().contains(says),
+            "{path}: {line}"
+        );
         let c = &d["register_checks"][0];
         assert_eq!(c["outcome"], outcome, "{path}: {c}");
         assert_eq!(c["reason"], reason, "{path}");
@@ -211,7 +231,11 @@ async fn anything_but_a_confirmation_falls_back_to_paper() {
         assert_eq!(c["answered_at"].is_null(), outcome == "no_answer", "{path}");
     }
     // Nothing listening: no answer either.
-    let d = submitted_through("http://127.0.0.1:9/register".into(), Duration::from_millis(500)).await;
+    let d = submitted_through(
+        "http://127.0.0.1:9/register".into(),
+        Duration::from_millis(500),
+    )
+    .await;
     assert_eq!(d["register_checks"][0]["reason"], "unreachable");
     assert_eq!(licence_line(&d)["status"], "paper");
 }
@@ -225,7 +249,10 @@ async fn without_a_register_the_licence_is_on_paper() {
     let line = licence_line(&d);
     assert_eq!(line["status"], "paper");
     assert!(
-        line["text"].as_str().unwrap().contains("No register is configured"),
+        line["text"]
+            .as_str()
+            .unwrap()
+            .contains("No register is configured"),
         "{line}"
     );
     assert!(d["register_checks"].as_array().unwrap().is_empty());
@@ -267,7 +294,8 @@ as_of = "2025-06-01"
     assert_eq!(d["register_checks"][0]["reference"], "FILE-1");
 
     // Another service asks for the accommodation fact the same way.
-    let sources = [RegisterSource::parse(&format!("accommodation=file:{}", path.display())).unwrap()];
+    let sources =
+        [RegisterSource::parse(&format!("accommodation=file:{}", path.display())).unwrap()];
     let registers = Registers::open(&sources, Duration::from_secs(2)).unwrap();
     let anna = |city: &str| Fact::Accommodation {
         nationality: domain::values::Nationality::parse("n", "DEU").unwrap(),

@@ -1944,7 +1944,9 @@ async fn register_checks(store: Arc<dyn Store>) {
     ];
     let mut tx = store.begin().await.unwrap();
     assert!(tx.register_checks(app.id).await.unwrap().is_empty());
-    tx.insert_register_evidence(app.id, &checks[..2]).await.unwrap();
+    tx.insert_register_evidence(app.id, &checks[..2])
+        .await
+        .unwrap();
     tx.insert_register_checks(&[
         (app.id, checks[2].clone()),
         (other.id, checks[0].clone()),
@@ -1962,7 +1964,9 @@ async fn register_checks(store: Arc<dyn Store>) {
     // Rolled back with the transaction it was written in.
     drop(tx);
     let mut tx = store.begin().await.unwrap();
-    tx.insert_register_evidence(other.id, &checks).await.unwrap();
+    tx.insert_register_evidence(other.id, &checks)
+        .await
+        .unwrap();
     drop(tx);
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.register_checks(other.id).await.unwrap().len(), 1);

@@ -609,7 +609,11 @@ pub async fn transition(
     // application is, and whose, is checked again inside it.
     let evidence = if submitting {
         let mut read = ctx.store.begin_read().await?;
-        let facts = match read.application(id).await?.filter(|a| may_act(who, a, kind)) {
+        let facts = match read
+            .application(id)
+            .await?
+            .filter(|a| may_act(who, a, kind))
+        {
             Some(a) => match read.employer(a.employer_id).await? {
                 Some(e) => register_facts(&a.details, &e),
                 None => Vec::new(),

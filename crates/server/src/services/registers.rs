@@ -199,13 +199,22 @@ impl Register for HttpRegister {
                 "unreachable"
             })
         };
-        let mut response = match self.client.post(&self.url).json(&fact.request()).send().await {
+        let mut response = match self
+            .client
+            .post(&self.url)
+            .json(&fact.request())
+            .send()
+            .await
+        {
             Ok(r) => r,
             Err(e) => return Answer::failed(unanswered(&e), ""),
         };
         let status = response.status();
         if status != reqwest::StatusCode::OK {
-            return Answer::failed(Outcome::no_answer("status"), format!("HTTP {}", status.as_u16()));
+            return Answer::failed(
+                Outcome::no_answer("status"),
+                format!("HTTP {}", status.as_u16()),
+            );
         }
         if response
             .content_length()
@@ -287,7 +296,8 @@ impl FileRegister {
     }
 
     pub fn parse(name: &str, text: &str) -> Result<FileRegister, String> {
-        let data: FileData = toml::from_str(text).map_err(|e| format!("register file {name}: {e}"))?;
+        let data: FileData =
+            toml::from_str(text).map_err(|e| format!("register file {name}: {e}"))?;
         Ok(FileRegister {
             name: name.to_string(),
             data,
@@ -325,7 +335,8 @@ impl FileRegister {
                 .iter()
                 .find(|s| {
                     s.nationality.eq_ignore_ascii_case(nationality.as_str())
-                        && s.passport_number.eq_ignore_ascii_case(passport_number.as_str())
+                        && s.passport_number
+                            .eq_ignore_ascii_case(passport_number.as_str())
                 })
                 .map_or(Reply::NotFound, |s| Reply::Found {
                     reference: s.reference.clone(),

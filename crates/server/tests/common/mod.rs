@@ -86,8 +86,12 @@ impl TestServer {
         let store = store::open(&self.db.url, &store::OpenOptions::default())
             .await
             .expect("open the database again");
-        let (base, running) =
-            serve(store.clone(), self.clock.clone(), Config::for_url(self.db.url.clone())).await;
+        let (base, running) = serve(
+            store.clone(),
+            self.clock.clone(),
+            Config::for_url(self.db.url.clone()),
+        )
+        .await;
         Peer {
             base,
             store,
