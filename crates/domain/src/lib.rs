@@ -18,6 +18,7 @@ pub mod password;
 pub mod permit;
 pub mod policy;
 pub mod profile;
+pub mod registers;
 pub mod residence;
 pub mod role;
 pub mod simulation;

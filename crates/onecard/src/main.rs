@@ -75,6 +75,14 @@ enum Command {
         /// Seconds between passes of the notification worker; 0 runs no worker in this process.
         #[arg(long, env = "ONECARD_DELIVERY_POLL_SECS", default_value_t = 5)]
         delivery_poll_secs: u64,
+        /// Another department's register, asked to confirm a fact instead of a paper document:
+        /// KIND=http://host/path or KIND=file:PATH (KIND: business_licence, accommodation).
+        /// Repeat for each kind. With --demo and none given, the built-in demo file serves both.
+        #[arg(long = "register", value_name = "KIND=LOCATION")]
+        registers: Vec<String>,
+        /// Milliseconds a register may take to answer before its document falls back to paper.
+        #[arg(long, env = "ONECARD_REGISTER_TIMEOUT_MS", default_value_t = 2000)]
+        register_timeout_ms: u64,
     },
     /// Apply pending schema migrations and exit.
     Migrate,
@@ -181,6 +189,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             smtp_url,
             smtp_from,
             delivery_poll_secs,
+            registers,
+            register_timeout_ms,
         } => {
             let smtp = match smtp_url
                 .as_deref()
@@ -193,6 +203,27 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 Some(Ok(s)) => Some(s),
                 None => None,
             };
+            let mut sources = Vec::new();
+            for r in &registers {
+                match server::config::RegisterSource::parse(r) {
+                    Ok(s) => sources.push(s),
+                    Err(e) => {
+                        eprintln!("onecard: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            }
+            if demo && sources.is_empty() {
+                sources = server::config::RegisterSource::demo();
+            }
+            let register_timeout = Duration::from_millis(register_timeout_ms.max(1));
+            // Read register files now, so that a bad one stops the start rather than leaving
+            // every document to paper.
+            if let Err(e) = server::services::registers::Registers::open(&sources, register_timeout)
+            {
+                eprintln!("onecard: {e}");
+                return Ok(ExitCode::from(2));
+            }
             let sealing_key = match (sealing_key, demo) {
                 (Some(k), _) => match credential::SealingKey::parse(&k) {
                     Ok(k) => Some(k),
@@ -227,6 +258,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 smtp,
                 delivery_poll: (delivery_poll_secs > 0)
                     .then(|| Duration::from_secs(delivery_poll_secs)),
+                registers: sources,
+                register_timeout,
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");

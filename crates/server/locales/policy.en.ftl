@@ -174,8 +174,37 @@ policy-rule-average-wage-unknown = No average wage is recorded for { $region }, 
 
 ## Rules: documents not asked for
 
-policy-rule-shared-data = It is confirmed from data shared between departments.
+policy-rule-shared-data = It is confirmed from another department's register at submission.
 policy-rule-no-accompanying-family = No family members accompany the applicant.
+
+## Rules: documents on paper after asking a register
+
+policy-rule-register-not-confirmed = The register { $register } does not confirm it: { $why }.
+policy-rule-register-no-answer = The register { $register } gave no answer: { $why }.
+policy-rule-register-garbage = The answer of the register { $register } could not be used: { $why }.
+policy-rule-register-not-configured = No register is configured to confirm it.
+
+## What a register answered
+
+policy-register-confirmed = Confirmed by { $register } (reference { $reference }, data as of { $as_of }).
+policy-register-outcome-confirmed = Confirmed
+policy-register-outcome-not-confirmed = Not confirmed
+policy-register-outcome-no-answer = No answer
+policy-register-outcome-garbage = Unreadable answer
+policy-register-why-not-registered = it holds no record of it
+policy-register-why-licence-not-in-force = the licence is not in force
+policy-register-why-name-mismatch = the registered name differs
+policy-register-why-not-in-city = the registered address is not in the city
+policy-register-why-timeout = it did not answer in time
+policy-register-why-unreachable = it could not be reached
+policy-register-why-status = it refused to answer
+policy-register-why-too-large = the answer was too large
+policy-register-why-not-json = the answer was not JSON
+policy-register-why-wrong-shape = the answer did not have the agreed form
+policy-register-why-bad-reference = the answer carried no usable reference
+policy-register-why-other-subject = the answer was about someone else
+policy-register-why-as-of-in-future = the answer was dated in the future
+policy-register-why-registered-in-future = the registration was dated after the answer
 
 ## Rules: the decision time limit
 
@@ -245,15 +274,20 @@ policy-document-kind-family-documents = Documents of accompanying family
 policy-document-kind-business-licence = Employer's business licence
 policy-document-kind-change-proof = Proof of the change
 policy-document-kind-termination-proof = Proof that the employment ended
+policy-document-kind-accommodation-registration = Registration of accommodation
 
 policy-document-status-required = To submit
 policy-document-status-stale = To submit again
 policy-document-status-on-file = On file
 policy-document-status-exempt = Not required
+policy-document-status-confirmed = Confirmed by a register
+policy-document-status-paper = To submit on paper
 
 policy-document-required = To be submitted.
 policy-document-stale = To be submitted again: the one verified in { $region } was issued on { $issued_on } and was accepted only until { $valid_until }.
 policy-document-exempt = Not required. { $reason }
+policy-document-confirmed = Not required: { $register } confirmed it at { $answered_at } (reference { $reference }, data as of { $as_of }).
+policy-document-paper = To be submitted on paper. { $reason }
 policy-document-valid-months = Accepted within { $months } { $months_plural ->
     [one] month
    *[other] months

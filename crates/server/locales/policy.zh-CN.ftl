@@ -135,8 +135,37 @@ policy-rule-average-wage-unknown = 未登记{ $region }的平均工资，无法�
 
 ## 规则：免于提交的材料
 
-policy-rule-shared-data = 已通过部门间数据共享核验。
+policy-rule-shared-data = 提交时通过其他部门登记系统共享数据核验。
 policy-rule-no-accompanying-family = 无随行家属。
+
+## 规则：查询部门登记系统后仍须提交纸质材料
+
+policy-rule-register-not-confirmed = 登记系统 { $register } 未能确认：{ $why }。
+policy-rule-register-no-answer = 登记系统 { $register } 未答复：{ $why }。
+policy-rule-register-garbage = 登记系统 { $register } 的答复无法使用：{ $why }。
+policy-rule-register-not-configured = 未配置可确认此项的部门登记系统。
+
+## 部门登记系统的答复
+
+policy-register-confirmed = 已由 { $register } 确认（编号 { $reference }，数据截至 { $as_of }）。
+policy-register-outcome-confirmed = 已确认
+policy-register-outcome-not-confirmed = 未确认
+policy-register-outcome-no-answer = 未答复
+policy-register-outcome-garbage = 答复无法识别
+policy-register-why-not-registered = 无相关登记记录
+policy-register-why-licence-not-in-force = 营业执照不在有效状态
+policy-register-why-name-mismatch = 登记名称不一致
+policy-register-why-not-in-city = 登记住址不在本市
+policy-register-why-timeout = 未在规定时间内答复
+policy-register-why-unreachable = 无法连接
+policy-register-why-status = 拒绝答复
+policy-register-why-too-large = 答复内容过大
+policy-register-why-not-json = 答复不是 JSON 格式
+policy-register-why-wrong-shape = 答复格式不符合约定
+policy-register-why-bad-reference = 答复未附有效编号
+policy-register-why-other-subject = 答复所涉对象不符
+policy-register-why-as-of-in-future = 答复日期晚于今日
+policy-register-why-registered-in-future = 登记日期晚于答复日期
 
 ## 规则：审批时限
 
@@ -185,15 +214,20 @@ policy-document-kind-family-documents = 随行家属相关证明材料
 policy-document-kind-business-licence = 用人单位营业执照
 policy-document-kind-change-proof = 变更事项证明材料
 policy-document-kind-termination-proof = 解除（终止）劳动关系证明
+policy-document-kind-accommodation-registration = 境外人员住宿登记证明
 
 policy-document-status-required = 须提交
 policy-document-status-stale = 须重新提交
 policy-document-status-on-file = 已存档
 policy-document-status-exempt = 免于提交
+policy-document-status-confirmed = 已由部门数据确认
+policy-document-status-paper = 须提交纸质材料
 
 policy-document-required = 须提交。
 policy-document-stale = 须重新提交：{ $region }核验的材料签发于 { $issued_on }，有效期已于 { $valid_until } 届满。
 policy-document-exempt = 免于提交。{ $reason }
+policy-document-confirmed = 免于提交：{ $register }已于 { $answered_at } 确认（编号 { $reference }，数据截至 { $as_of }）。
+policy-document-paper = 须提交纸质材料。{ $reason }
 policy-document-valid-months = 自签发之日起 { $months } 个月内有效。
 policy-document-deferrable = 可容缺受理，后补此项材料。
 policy-reuse-same-region = 已存档：{ $region }已于 { $verified_on } 核验，无需重复提交。

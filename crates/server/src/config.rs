@@ -1,8 +1,10 @@
 //! The service's configuration: one typed value, loaded by the binary and passed down.
 
 use credential::SealingKey;
+use domain::registers::RegisterKind;
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -43,6 +45,11 @@ pub struct Config {
     /// How long a claimed delivery stays with its worker; a worker killed mid-delivery leaves it
     /// to another after this. Longer than `delivery_timeout`.
     pub delivery_lease: Duration,
+    /// Other departments' registers asked to confirm facts instead of paper, one a kind of
+    /// fact; a kind with none falls back to paper.
+    pub registers: Vec<RegisterSource>,
+    /// How long a register may take to answer before its document falls back to paper.
+    pub register_timeout: Duration,
 }
 
 /// An SMTP relay without authentication or TLS (a local relay or a mail gateway on the same
@@ -85,6 +92,79 @@ impl Smtp {
     }
 }
 
+/// Where the register of one kind of fact is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RegisterSource {
+    pub kind: RegisterKind,
+    pub location: RegisterLocation,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum RegisterLocation {
+    /// The HTTP contract of `docs/registers.md` at this URL.
+    Http(String),
+    /// A TOML file of facts, read at start-up.
+    File(PathBuf),
+    /// The built-in demo file (`demo/registers.toml`).
+    Demo,
+}
+
+impl RegisterSource {
+    /// Reads `KIND=LOCATION`: a kind (`business_licence`, `accommodation`) and an `http://`
+    /// URL, `file:PATH`, or `demo`.
+    pub fn parse(s: &str) -> Result<RegisterSource, String> {
+        let (kind, location) = s
+            .split_once('=')
+            .ok_or_else(|| format!("register {s:?}: expected KIND=URL or KIND=file:PATH"))?;
+        let kind = RegisterKind::from_code(kind.trim()).ok_or_else(|| {
+            format!("register kind {kind:?}: expected business_licence or accommodation")
+        })?;
+        let location = location.trim();
+        let location = if let Some(path) = location.strip_prefix("file:") {
+            RegisterLocation::File(PathBuf::from(path))
+        } else if location == "demo" {
+            RegisterLocation::Demo
+        } else if location.starts_with("http://") {
+            RegisterLocation::Http(location.to_string())
+        } else {
+            // This build has no TLS client: a register outside the trusted network is reached
+            // through a local TLS proxy.
+            return Err(format!(
+                "register location {location:?}: expected http://…, file:PATH or demo"
+            ));
+        };
+        Ok(RegisterSource { kind, location })
+    }
+
+    /// The demo's registers: the built-in file for every kind of fact.
+    pub fn demo() -> Vec<RegisterSource> {
+        RegisterKind::ALL
+            .into_iter()
+            .map(|kind| RegisterSource {
+                kind,
+                location: RegisterLocation::Demo,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Debug for RegisterLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A URL may carry credentials: shown redacted.
+        match self {
+            RegisterLocation::Http(url) => f.write_str(&redact_url(url)),
+            RegisterLocation::File(p) => write!(f, "file:{}", p.display()),
+            RegisterLocation::Demo => f.write_str("demo"),
+        }
+    }
+}
+
+impl fmt::Debug for RegisterSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:?}", self.kind.as_str(), self.location)
+    }
+}
+
 /// The sealing key of the demo data and the tests. Demo only: never on a real deployment.
 pub const DEMO_SEALING_KEY: &str =
     "d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0";
@@ -112,6 +192,8 @@ impl Config {
             delivery_poll: Some(Duration::from_secs(5)),
             delivery_timeout: Duration::from_secs(10),
             delivery_lease: Duration::from_secs(120),
+            registers: Vec::new(),
+            register_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -148,6 +230,8 @@ impl fmt::Debug for Config {
             .field("delivery_poll", &self.delivery_poll)
             .field("delivery_timeout", &self.delivery_timeout)
             .field("delivery_lease", &self.delivery_lease)
+            .field("registers", &self.registers)
+            .field("register_timeout", &self.register_timeout)
             .finish()
     }
 }
@@ -167,8 +251,35 @@ mod tests {
     }
 
     #[test]
+    fn register_sources() {
+        use super::{RegisterLocation, RegisterSource};
+        let s = RegisterSource::parse("business_licence=http://amr.example/licences").unwrap();
+        assert_eq!(
+            s.location,
+            RegisterLocation::Http("http://amr.example/licences".into())
+        );
+        let s = RegisterSource::parse("accommodation=file:demo/registers.toml").unwrap();
+        assert_eq!(
+            s.location,
+            RegisterLocation::File("demo/registers.toml".into())
+        );
+        assert_eq!(format!("{s:?}"), "accommodation=file:demo/registers.toml");
+        for bad in [
+            "business_licence",
+            "visa=demo",
+            "accommodation=https://x",
+            "accommodation=",
+        ] {
+            assert!(RegisterSource::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn passwords_never_show() {
-        let c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");
+        let mut c = super::Config::for_url("postgres://app:s3cret@db:5432/onecard");
+        c.registers = vec![
+            super::RegisterSource::parse("business_licence=http://u:s3cret@amr.example/x").unwrap(),
+        ];
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(!shown.contains(super::DEMO_SEALING_KEY), "{shown}");

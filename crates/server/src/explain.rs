@@ -5,12 +5,13 @@
 //! variables.
 
 use crate::i18n::{Catalog, Locale};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::city::City;
 use domain::policy::{
     Assessment, Basis, ChecklistItem, DirectCriterion, DirectMet, DocumentStatus, FactorScore,
     Procedure, Reason, Reuse, WorkingDays,
 };
+use domain::registers::{Evidence, Outcome};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -58,7 +59,8 @@ pub struct ExplainedProcedure {
 pub struct ExplainedDocument {
     pub kind: String,
     pub label: String,
-    /// `required`, `stale`, `on_file` or `exempt`.
+    /// `required`, `stale`, `on_file`, `exempt`, `confirmed` (by a register) or `paper` (a
+    /// register did not confirm it).
     pub status: String,
     pub status_label: String,
     pub text: String,
@@ -116,6 +118,38 @@ pub struct Explained {
     pub c_quota: Option<u32>,
     pub c_quota_text: Option<String>,
     pub deadlines: ExplainedDeadlines,
+}
+
+/// What a register answered about an application, and what came of it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExplainedCheck {
+    /// The document the fact stands for.
+    pub document: String,
+    pub document_label: String,
+    /// `business_licence` or `accommodation`.
+    pub fact: String,
+    /// The register, by its configured name.
+    pub register: String,
+    pub asked_at: DateTime<Utc>,
+    /// None when no answer came.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// `confirmed`, `not_confirmed`, `no_answer` or `garbage`.
+    pub outcome: String,
+    pub outcome_label: String,
+    /// Why it was not confirmed: a snake_case code (see docs/registers.md).
+    pub reason: Option<String>,
+    /// The register's reference and the date its data was current on, when confirmed.
+    pub reference: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub text: String,
+    /// The answer as received, cut to 4 KiB.
+    pub answer: String,
+}
+
+/// Explains what registers answered, in `locale`.
+pub fn checks(catalog: &Catalog, locale: Locale, evidence: &[Evidence]) -> Vec<ExplainedCheck> {
+    let w = Words { catalog, locale };
+    evidence.iter().map(|e| w.check(e)).collect()
 }
 
 /// Explains `a` in `locale`.
@@ -201,6 +235,7 @@ impl Words<'_> {
             "region" => City::parse(name, v).map_or_else(|_| v.to_string(), |c| self.city(c)),
             "cluster" => self.label_or_id("policy-cluster", v),
             "education" | "min_education" => self.label_or_id("policy-education", v),
+            "why" => self.label_or_id("policy-register-why", v),
             "items" => {
                 let sep = match self.locale {
                     Locale::En => ", ",
@@ -429,6 +464,30 @@ impl Words<'_> {
                     vec![arg("reason", self.reason(reason))],
                 ),
             ),
+            DocumentStatus::Confirmed {
+                register,
+                answered_at,
+                reference,
+                as_of,
+            } => (
+                "confirmed",
+                self.say(
+                    "policy-document-confirmed",
+                    vec![
+                        arg("register", register),
+                        arg("answered_at", answered_at.format("%Y-%m-%d %H:%M UTC")),
+                        arg("reference", reference),
+                        arg("as_of", as_of),
+                    ],
+                ),
+            ),
+            DocumentStatus::Paper { reason } => (
+                "paper",
+                self.say(
+                    "policy-document-paper",
+                    vec![arg("reason", self.reason(reason))],
+                ),
+            ),
         };
         let mut parts = vec![first];
         // What the applicant must know about a document still to be handed in.
@@ -449,6 +508,43 @@ impl Words<'_> {
             valid_months: item.valid_months,
             deferrable: item.deferrable,
             to_submit: item.to_submit(),
+        }
+    }
+
+    fn check(&self, e: &Evidence) -> ExplainedCheck {
+        let (reference, as_of) = match &e.outcome {
+            Outcome::Confirmed { reference, as_of } => (Some(reference.clone()), Some(*as_of)),
+            _ => (None, None),
+        };
+        let text = match (&reference, as_of) {
+            (Some(r), Some(d)) => self.say(
+                "policy-register-confirmed",
+                vec![
+                    arg("register", &e.register),
+                    arg("reference", r),
+                    arg("as_of", d),
+                ],
+            ),
+            _ => self.reason(
+                &Reason::new(&format!("register_{}", e.outcome.as_str()))
+                    .with("register", &e.register)
+                    .with("why", e.outcome.reason().unwrap_or_default()),
+            ),
+        };
+        ExplainedCheck {
+            document: e.document.as_str().to_string(),
+            document_label: self.t(&key("policy-document-kind", e.document.as_str())),
+            fact: e.fact.as_str().to_string(),
+            register: e.register.clone(),
+            asked_at: e.asked_at,
+            answered_at: e.answered_at,
+            outcome: e.outcome.as_str().to_string(),
+            outcome_label: self.t(&key("policy-register-outcome", e.outcome.as_str())),
+            reason: e.outcome.reason().map(str::to_string),
+            reference,
+            as_of,
+            text,
+            answer: e.answer.clone(),
         }
     }
 
@@ -579,6 +675,25 @@ mod tests {
         ("shared_data", &[]),
         ("no_accompanying_family", &[]),
         (
+            "register_not_confirmed",
+            &[("register", "file:demo"), ("why", "name_mismatch")],
+        ),
+        (
+            "register_no_answer",
+            &[
+                ("register", "http://amr.example/licences"),
+                ("why", "timeout"),
+            ],
+        ),
+        (
+            "register_garbage",
+            &[
+                ("register", "http://amr.example/licences"),
+                ("why", "not_json"),
+            ],
+        ),
+        ("register_not_configured", &[]),
+        (
             "decision_long_permit",
             &[
                 ("period_days", "365"),
@@ -598,6 +713,24 @@ mod tests {
             "decision_no_period",
             &[("working_days", "20"), ("short_permit_max_days", "90")],
         ),
+    ];
+
+    /// Every reason a register's answer may leave a document on paper (docs/registers.md).
+    const REGISTER_WHYS: [&str; 14] = [
+        "not_registered",
+        "licence_not_in_force",
+        "name_mismatch",
+        "not_in_city",
+        "timeout",
+        "unreachable",
+        "status",
+        "too_large",
+        "not_json",
+        "wrong_shape",
+        "bad_reference",
+        "other_subject",
+        "as_of_in_future",
+        "registered_in_future",
     ];
 
     const CRITERIA: [DirectCriterion; 8] = [
@@ -774,9 +907,23 @@ mod tests {
                 .iter()
                 .map(|k| key("policy-document-kind", k.as_str())),
         );
-        for s in ["required", "stale", "on_file", "exempt"] {
+        for s in [
+            "required",
+            "stale",
+            "on_file",
+            "exempt",
+            "confirmed",
+            "paper",
+        ] {
             keys.push(key("policy-document-status", s));
         }
+        for o in ["confirmed", "not_confirmed", "no_answer", "garbage"] {
+            keys.push(key("policy-register-outcome", o));
+        }
+        for why in REGISTER_WHYS {
+            keys.push(key("policy-register-why", why));
+        }
+        keys.push("policy-register-confirmed".into());
         keys.extend(
             Education::ALL
                 .iter()
@@ -805,6 +952,55 @@ mod tests {
                 assert!(c.has(l, k), "{} lacks {k}", l.tag());
             }
         }
+    }
+
+    #[test]
+    fn register_answers_read_in_both_languages() {
+        use domain::registers::{Evidence, RegisterKind, apply};
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-10T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let evidence = |outcome: Outcome| Evidence {
+            document: DocumentKind::BusinessLicence,
+            fact: RegisterKind::BusinessLicence,
+            register: "http://amr.example/licences".into(),
+            asked_at: at,
+            answered_at: Some(at),
+            outcome,
+            answer: "{}".into(),
+        };
+        let c = Catalog::default();
+        for outcome in [
+            Outcome::Confirmed {
+                reference: "BL-1".into(),
+                as_of: d("2026-03-01"),
+            },
+            Outcome::no_answer("timeout"),
+            Outcome::garbage("too_large"),
+        ] {
+            let e = evidence(outcome);
+            let mut a = Policy::national_default().assess(&facts("110000", "1990-01-01"));
+            apply(&mut a, std::slice::from_ref(&e));
+            for l in Locale::ALL {
+                let x = explain(&c, l, &a);
+                let line = x
+                    .documents
+                    .iter()
+                    .find(|d| d.kind == "business_licence")
+                    .unwrap();
+                assert_readable(&line.text);
+                assert_readable(&line.status_label);
+                assert_eq!(line.to_submit, !e.confirmed());
+                let check = &checks(&c, l, std::slice::from_ref(&e))[0];
+                assert_readable(&check.text);
+                assert_readable(&check.outcome_label);
+            }
+        }
+        let e = evidence(Outcome::no_answer("timeout"));
+        assert_eq!(
+            checks(&c, Locale::En, &[e])[0].text,
+            "The register http://amr.example/licences gave no answer: it did not answer in time."
+        );
     }
 
     #[test]
@@ -928,11 +1124,11 @@ mod tests {
         );
         assert_eq!(
             document(en, DocumentKind::BusinessLicence),
-            "Not required. It is confirmed from data shared between departments."
+            "Not required. It is confirmed from another department's register at submission."
         );
         assert_eq!(
             document(zh, DocumentKind::BusinessLicence),
-            "免于提交。已通过部门间数据共享核验。"
+            "免于提交。提交时通过其他部门登记系统共享数据核验。"
         );
         assert!(en.eligible && en.failures.is_empty());
         assert_eq!(

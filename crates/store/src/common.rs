@@ -659,6 +659,51 @@ macro_rules! impl_tx {
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
+            async fn insert_register_checks(
+                &mut self,
+                checks: &[(domain::ids::ApplicationId, domain::registers::Evidence)],
+            ) -> crate::Result<()> {
+                for run in crate::common::runs(checks) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO register_checks (application_id, document, fact, register, asked_at, answered_at, \
+                         outcome, reason, reference, as_of, answer) ",
+                    );
+                    q.push_values(run, |mut b, (id, e)| {
+                        let (reference, as_of) = match &e.outcome {
+                            domain::registers::Outcome::Confirmed { reference, as_of } => (Some(reference.as_str()), Some(*as_of)),
+                            _ => (None, None),
+                        };
+                        b.push_bind(id.0)
+                            .push_bind(e.document.as_str())
+                            .push_bind(e.fact.as_str())
+                            .push_bind(e.register.as_str())
+                            .push_bind(e.asked_at)
+                            .push_bind(e.answered_at)
+                            .push_bind(e.outcome.as_str())
+                            .push_bind(e.outcome.reason())
+                            .push_bind(reference)
+                            .push_bind(as_of)
+                            .push_bind(e.answer.as_str());
+                    });
+                    q.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn register_checks(
+                &mut self,
+                application_id: domain::ids::ApplicationId,
+            ) -> crate::Result<Vec<domain::registers::Evidence>> {
+                let rows: Vec<crate::rows::RegisterCheckRow> = sqlx::query_as(
+                    "SELECT document, fact, register, asked_at, answered_at, outcome, reason, reference, as_of, answer \
+                     FROM register_checks WHERE application_id = $1 ORDER BY seq",
+                )
+                .bind(application_id.0)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
             async fn insert_issuer_key(&mut self, k: &crate::StoredIssuerKey) -> crate::Result<()> {
                 sqlx::query(
                     "INSERT INTO issuer_keys (kid, role, public_key, sealed_seed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -518,6 +518,30 @@ pub trait Tx: one_stop::OneStop + Send {
         limit: i64,
     ) -> Result<Vec<Assessed>>;
 
+    /// Records what registers answered, each about the application it is paired with.
+    async fn insert_register_checks(
+        &mut self,
+        checks: &[(ApplicationId, domain::registers::Evidence)],
+    ) -> Result<()>;
+    /// Records what registers answered about one application (any kind of application: a
+    /// residence permit's evidence is kept here too).
+    async fn insert_register_evidence(
+        &mut self,
+        application_id: ApplicationId,
+        evidence: &[domain::registers::Evidence],
+    ) -> Result<()> {
+        let checks: Vec<_> = evidence
+            .iter()
+            .map(|e| (application_id, e.clone()))
+            .collect();
+        self.insert_register_checks(&checks).await
+    }
+    /// What registers answered about an application, in the order recorded.
+    async fn register_checks(
+        &mut self,
+        application_id: ApplicationId,
+    ) -> Result<Vec<domain::registers::Evidence>>;
+
     /// `Conflict("issuer_key")` if the key id is taken.
     async fn insert_issuer_key(&mut self, key: &StoredIssuerKey) -> Result<()>;
     /// Every issuer key, oldest first.

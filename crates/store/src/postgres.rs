@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notifications",
         include_str!("../migrations/postgres/0006_notifications.sql"),
     ),
+    (
+        7,
+        "register_checks",
+        include_str!("../migrations/postgres/0007_register_checks.sql"),
+    ),
 ];
 
 pub struct PgStore {

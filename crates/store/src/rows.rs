@@ -426,3 +426,41 @@ impl TryFrom<DeliveryRow> for crate::Delivery {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub struct RegisterCheckRow {
+    pub document: String,
+    pub fact: String,
+    pub register: String,
+    pub asked_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub answer: String,
+}
+
+impl TryFrom<RegisterCheckRow> for domain::registers::Evidence {
+    type Error = StoreError;
+    fn try_from(r: RegisterCheckRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("register check {what}"));
+        Ok(domain::registers::Evidence {
+            document: domain::policy::DocumentKind::from_code(&r.document)
+                .ok_or_else(|| corrupt("document"))?,
+            fact: domain::registers::RegisterKind::from_code(&r.fact)
+                .ok_or_else(|| corrupt("fact"))?,
+            outcome: domain::registers::Outcome::from_parts(
+                &r.outcome,
+                r.reason,
+                r.reference,
+                r.as_of,
+            )
+            .ok_or_else(|| corrupt("outcome"))?,
+            register: r.register,
+            asked_at: r.asked_at,
+            answered_at: r.answered_at,
+            answer: r.answer,
+        })
+    }
+}

@@ -46,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notifications",
         include_str!("../migrations/sqlite/0006_notifications.sql"),
     ),
+    (
+        7,
+        "register_checks",
+        include_str!("../migrations/sqlite/0007_register_checks.sql"),
+    ),
 ];
 
 pub struct SqliteStore {

@@ -94,6 +94,7 @@ conformance! {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_token_uses
         => sqlite_concurrent_token_uses, postgres_concurrent_token_uses;
     #[tokio::test] card_registrations => sqlite_card_registrations, postgres_card_registrations;
+    #[tokio::test] register_checks => sqlite_register_checks, postgres_register_checks;
     #[tokio::test] bulk_reads => sqlite_bulk_reads, postgres_bulk_reads;
     #[tokio::test] bulk_writes => sqlite_bulk_writes, postgres_bulk_writes;
     #[tokio::test] bulk_idempotency => sqlite_bulk_idempotency, postgres_bulk_idempotency;
@@ -1906,6 +1907,79 @@ async fn card_registrations(store: Arc<dyn Store>) {
     tx.commit().await.unwrap();
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.card_registration(a.id).await.unwrap(), Some(checked));
+}
+
+async fn register_checks(store: Arc<dyn Store>) {
+    use domain::policy::DocumentKind;
+    use domain::registers::{Evidence, Outcome, RegisterKind};
+    let (e, p) = seed_party(&store, "110000").await;
+    let app = application(&e, &p, new_details());
+    let other = application(&e, &p, new_details());
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_applications(&[app.clone(), other.clone()])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let at = now();
+    let check = |outcome: Outcome, answer: &str| Evidence {
+        document: DocumentKind::BusinessLicence,
+        fact: RegisterKind::BusinessLicence,
+        register: "http://amr.example/licences".into(),
+        asked_at: at,
+        answered_at: Some(at + Duration::milliseconds(40)),
+        outcome,
+        answer: answer.into(),
+    };
+    let checks = vec![
+        check(Outcome::no_answer("timeout"), ""),
+        check(Outcome::garbage("not_json"), "<html>é"),
+        check(
+            Outcome::NotConfirmed {
+                reason: "name_mismatch".into(),
+            },
+            "{}",
+        ),
+        Evidence {
+            document: DocumentKind::AccommodationRegistration,
+            fact: RegisterKind::Accommodation,
+            answered_at: None,
+            ..check(
+                Outcome::Confirmed {
+                    reference: "ACC-1".into(),
+                    as_of: date("2026-03-01"),
+                },
+                "{\"found\": true}",
+            )
+        },
+    ];
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.register_checks(app.id).await.unwrap().is_empty());
+    tx.insert_register_evidence(app.id, &checks[..2])
+        .await
+        .unwrap();
+    tx.insert_register_checks(&[
+        (app.id, checks[2].clone()),
+        (other.id, checks[0].clone()),
+        (app.id, checks[3].clone()),
+    ])
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.register_checks(app.id).await.unwrap(), checks);
+    assert_eq!(
+        tx.register_checks(other.id).await.unwrap(),
+        vec![checks[0].clone()]
+    );
+    // Rolled back with the transaction it was written in.
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_register_evidence(other.id, &checks)
+        .await
+        .unwrap();
+    drop(tx);
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.register_checks(other.id).await.unwrap().len(), 1);
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 use super::Reason;
 use crate::city::City;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -27,10 +27,12 @@ pub enum DocumentKind {
     ChangeProof,
     /// Proof that the employment ended.
     TerminationProof,
+    /// The foreigner's registration of where they stay (a residence permit asks for it).
+    AccommodationRegistration,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 12] = [
+    pub const ALL: [DocumentKind; 13] = [
         DocumentKind::ApplicationForm,
         DocumentKind::DegreeCertificate,
         DocumentKind::ExperienceProof,
@@ -43,6 +45,7 @@ impl DocumentKind {
         DocumentKind::BusinessLicence,
         DocumentKind::ChangeProof,
         DocumentKind::TerminationProof,
+        DocumentKind::AccommodationRegistration,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -59,6 +62,7 @@ impl DocumentKind {
             DocumentKind::BusinessLicence => "business_licence",
             DocumentKind::ChangeProof => "change_proof",
             DocumentKind::TerminationProof => "termination_proof",
+            DocumentKind::AccommodationRegistration => "accommodation_registration",
         }
     }
 
@@ -97,6 +101,19 @@ pub enum DocumentStatus {
     },
     /// Not asked for, with the rule that says so.
     Exempt { reason: Reason },
+    /// Not asked for: another department's register confirmed it (see `crate::registers`).
+    Confirmed {
+        /// The register that answered, by its configured name.
+        register: String,
+        answered_at: DateTime<Utc>,
+        /// The register's own reference for its answer.
+        reference: String,
+        /// The date the register's data was current on.
+        as_of: NaiveDate,
+    },
+    /// A register was to confirm it but did not: to be submitted on paper; the reason says why
+    /// (not confirmed, no answer in time, an unreadable answer, no register configured).
+    Paper { reason: Reason },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +131,7 @@ impl ChecklistItem {
     pub fn to_submit(&self) -> bool {
         matches!(
             self.status,
-            DocumentStatus::Required | DocumentStatus::Stale { .. }
+            DocumentStatus::Required | DocumentStatus::Stale { .. } | DocumentStatus::Paper { .. }
         )
     }
 }

@@ -293,6 +293,75 @@ fn exemptions_and_deferral() {
 }
 
 #[test]
+fn registers_settle_shared_data() {
+    use DocumentKind as K;
+    use domain::registers::{Evidence, Outcome, RegisterKind, apply};
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-10T02:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let evidence = |outcome: Outcome| Evidence {
+        document: K::BusinessLicence,
+        fact: RegisterKind::BusinessLicence,
+        register: "amr".into(),
+        asked_at: at,
+        answered_at: Some(at),
+        outcome,
+        answer: "{}".into(),
+    };
+    let mut f = facts();
+    // No register asked: the shared-data document falls back to paper, and says so.
+    let mut a = policy().assess(&f);
+    apply(&mut a, &[]);
+    assert_eq!(
+        status(&a, K::BusinessLicence),
+        &DocumentStatus::Paper {
+            reason: Reason::new("register_not_configured")
+        }
+    );
+    assert!(a.to_submit().any(|d| d.document == K::BusinessLicence));
+    // The latest answer counts: a confirmation exempts it with the evidence.
+    let mut a = policy().assess(&f);
+    let confirmed = Outcome::Confirmed {
+        reference: "BL-1".into(),
+        as_of: d("2026-03-01"),
+    };
+    apply(
+        &mut a,
+        &[evidence(Outcome::no_answer("timeout")), evidence(confirmed)],
+    );
+    assert_eq!(
+        status(&a, K::BusinessLicence),
+        &DocumentStatus::Confirmed {
+            register: "amr".into(),
+            answered_at: at,
+            reference: "BL-1".into(),
+            as_of: d("2026-03-01"),
+        }
+    );
+    assert!(a.to_submit().all(|d| d.document != K::BusinessLicence));
+    // Garbage never exempts; in category A the paper document may follow acceptance.
+    f.applicant.profile.talent.national_talent_programme = true;
+    let mut a = policy().assess(&f);
+    apply(&mut a, &[evidence(Outcome::garbage("not_json"))]);
+    let item = a
+        .documents
+        .iter()
+        .find(|d| d.document == K::BusinessLicence)
+        .unwrap();
+    assert_eq!(
+        item.status,
+        DocumentStatus::Paper {
+            reason: Reason::new("register_garbage")
+                .with("register", "amr")
+                .with("why", "not_json")
+        }
+    );
+    assert!(item.deferrable);
+    // Documents no register speaks of stay as they were.
+    assert_eq!(status(&a, K::Passport), &DocumentStatus::Required);
+}
+
+#[test]
 fn documents_per_kind() {
     use DocumentKind as K;
     let mut f = facts();

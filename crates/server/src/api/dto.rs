@@ -253,6 +253,9 @@ pub struct ApplicationDetailOut {
     pub actions: Vec<String>,
     /// What the policy in force said at submission; none for a draft.
     pub assessment: Option<ApplicationAssessmentOut>,
+    /// What other departments' registers answered at each submission, oldest first: the
+    /// evidence behind documents confirmed from shared data, or the reason they are on paper.
+    pub register_checks: Vec<crate::explain::ExplainedCheck>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -391,6 +391,7 @@ pub fn detail_out(
         timeline: v.events.iter().map(Into::into).collect(),
         permit: v.permit.iter().map(|p| PermitOut::new(p, today)).collect(),
         actions: v.actions.iter().map(|a| a.as_str().to_string()).collect(),
+        register_checks: crate::explain::checks(catalog, locale, &v.register_checks),
     }
 }
 

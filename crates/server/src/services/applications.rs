@@ -18,6 +18,7 @@ use domain::party::{Employer, Person};
 use domain::permit::{Category, Medium, Permit, PermitStatus};
 use domain::policy::Policy;
 use domain::profile::Profile;
+use domain::registers::{Evidence, Fact};
 use domain::role::{Principal, Scope};
 use domain::values::PassportNumber;
 use std::collections::HashMap;
@@ -55,6 +56,21 @@ pub struct ApplicationView {
     pub actions: Vec<ActionKind>,
     /// What the policy said at submission: deadlines, and the assessment where made.
     pub assessment: Option<AssessmentRecord>,
+    /// What other departments' registers answered at each submission, in order.
+    pub register_checks: Vec<Evidence>,
+}
+
+/// The facts other departments' registers are asked to confirm when an application is
+/// submitted: for a new permit, the employer's business licence. (A new permit is applied for
+/// from abroad, before any accommodation is registered.)
+pub fn register_facts(details: &Details, employer: &Employer) -> Vec<Fact> {
+    match details {
+        Details::New { .. } => vec![Fact::BusinessLicence {
+            uscc: employer.uscc.clone(),
+            name: employer.name.clone(),
+        }],
+        _ => Vec::new(),
+    }
 }
 
 /// The deadline an application is held to now: the pre-review's while it waits for one, the
@@ -164,6 +180,8 @@ pub struct Submission {
     pub employer_id: EmployerId,
     pub input: NewApplication,
     pub idem: Option<Idempotency>,
+    /// What the registers answered, asked before the submission was queued.
+    pub evidence: Vec<Evidence>,
 }
 
 /// Submissions written in one transaction at most.
@@ -179,11 +197,26 @@ pub async fn create(
         return Err(ServiceError::Forbidden("employer_only"));
     };
     input.details.check()?;
+    // Asked here, on the caller's task, not in the writer that commits a batch: no transaction
+    // waits for a register.
+    let evidence = if input.submit {
+        let employer = ctx.store.begin_read().await?.employer(employer_id).await?;
+        match employer {
+            Some(e) => {
+                let facts = register_facts(&input.details, &e);
+                super::registers::confirm(&ctx.registers, &facts, &*ctx.clock).await
+            }
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let submission = Submission {
         who: who.clone(),
         employer_id,
         input,
         idem,
+        evidence,
     };
     match ctx.submissions.call(submission).await {
         Ok(result) => result,
@@ -344,6 +377,7 @@ async fn write_batch(
     let mut events = Vec::with_capacity(fresh);
     let mut remembered = Vec::with_capacity(fresh);
     let mut assessed = Vec::with_capacity(fresh);
+    let mut checks = Vec::new();
     let mut index_of = HashMap::with_capacity(fresh);
     for (i, (plan, s)) in plans.iter().zip(batch).enumerate() {
         let Plan::New(draft) = plan else { continue };
@@ -387,11 +421,19 @@ async fn write_batch(
         if let (Some(key), Some(idem)) = (idempotency_key(s), &s.idem) {
             remembered.push((key, idempotency::created(idem, app.id.0)));
         }
+        let submitted = draft.state == State::Submitted;
         if let Some(record) = &draft.record {
-            assessed.push(AssessmentRecord {
+            let mut record = AssessmentRecord {
                 application_id: app.id,
                 ..(**record).clone()
-            });
+            };
+            if let (true, Some(result)) = (submitted, &mut record.result) {
+                domain::registers::apply(result, &s.evidence);
+            }
+            assessed.push(record);
+        }
+        if submitted {
+            checks.extend(s.evidence.iter().map(|e| (app.id, e.clone())));
         }
         if let Some(request) = draft.residence {
             let serial = serials
@@ -434,6 +476,7 @@ async fn write_batch(
     }
     tx.store_idempotent_responses(&remembered, now).await?;
     tx.upsert_assessments(&assessed).await?;
+    tx.insert_register_checks(&checks).await?;
 
     let mut results = Vec::with_capacity(batch.len());
     for (i, plan) in plans.into_iter().enumerate() {
@@ -619,6 +662,26 @@ pub async fn transition(
         .policies
         .in_force(&*ctx.store, ctx.clock.today())
         .await?;
+    // The registers are asked before the transaction too, never while it is open. What the
+    // application is, and whose, is checked again inside it.
+    let evidence = if submitting {
+        let mut read = ctx.store.begin_read().await?;
+        let facts = match read
+            .application(id)
+            .await?
+            .filter(|a| may_act(who, a, kind))
+        {
+            Some(a) => match read.employer(a.employer_id).await? {
+                Some(e) => register_facts(&a.details, &e),
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        drop(read);
+        super::registers::confirm(&ctx.registers, &facts, &*ctx.clock).await
+    } else {
+        Vec::new()
+    };
     let mut tx = ctx.store.begin().await?;
     let app = tx
         .application(id)
@@ -706,12 +769,16 @@ pub async fn transition(
             .as_ref()
             .zip(parties.as_ref())
             .map(|(p, (person, employer))| (p, person, employer));
-        let record = at_submission(&policy, &app.details, app.city, profiled, today)?;
+        let mut record = at_submission(&policy, &app.details, app.city, profiled, today)?;
+        if let Some(result) = &mut record.result {
+            domain::registers::apply(result, &evidence);
+        }
         tx.upsert_assessments(&[AssessmentRecord {
             application_id: id,
             ..record
         }])
         .await?;
+        tx.insert_register_evidence(id, &evidence).await?;
     }
 
     let mut audit = serde_json::json!({ "from": from, "to": to, "notes": action.notes() });
@@ -1104,7 +1171,9 @@ pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<Applic
     };
     let actions = actions_for(who, &application);
     let assessment = tx.assessments(&[id]).await?.pop();
+    let register_checks = tx.register_checks(id).await?;
     Ok(ApplicationView {
+        register_checks,
         application,
         person,
         employer,

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod people;
 pub mod permits;
 pub mod policies;
+pub mod registers;
 pub mod residence;
 pub mod status_lists;
 pub mod verification;
@@ -35,6 +36,8 @@ pub struct Ctx {
     pub policies: Arc<policies::Policies>,
     pub issuer: Arc<issuer::Issuer>,
     pub status_lists: Arc<status_lists::StatusLists>,
+    /// Other departments' registers, asked before a submission's transaction.
+    pub registers: Arc<registers::Registers>,
     submissions: group_commit::Queue<
         applications::Submission,
         Result<Created<domain::application::Application>>,
@@ -58,7 +61,15 @@ impl Ctx {
             config.sealing_key.clone(),
         ));
         let token_uses = verification::start_writer(store.clone(), clock.clone());
+        // The binary opens them once before starting, and stops on an error; here an error can
+        // only come from a file changed since, and leaves the documents to paper.
+        let registers = registers::Registers::open(&config.registers, config.register_timeout)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "registers not opened: shared-data documents fall back to paper");
+                registers::Registers::none(config.register_timeout)
+            });
         Ctx {
+            registers: Arc::new(registers),
             store,
             clock,
             config,

@@ -68,6 +68,8 @@ struct ApplicationPage<'a> {
     back: &'static str,
     /// The assessment made at submission, explained.
     x: Option<crate::explain::Explained>,
+    /// What other departments' registers answered.
+    checks: Vec<crate::explain::ExplainedCheck>,
 }
 
 /// What a step form sends.
@@ -443,6 +445,7 @@ fn application_page(
             .as_ref()
             .and_then(|r| r.result.as_ref())
             .map(|r| crate::explain::explain(p.catalog, p.lang, r)),
+        checks: crate::explain::checks(p.catalog, p.lang, &v.register_checks),
         page,
     });
     match failed {
