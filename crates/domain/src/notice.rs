@@ -51,6 +51,38 @@ impl Topic {
     pub const APPLICATION_APPROVED: &str = "application_approved";
     pub const APPLICATION_REFUSED: &str = "application_refused";
     pub const PERMIT_EXPIRING: &str = "permit_expiring";
+    /// One agency approved its half of a one-stop submission; the other has not yet.
+    pub const JOINT_PENDING: &str = "joint_pending";
+    pub const RESIDENCE_CORRECTIONS_REQUESTED: &str = "residence_corrections_requested";
+    pub const RESIDENCE_REFUSED: &str = "residence_refused";
+    pub const RESIDENCE_ISSUED: &str = "residence_issued";
+    /// The work permit a residence permit rests on was cancelled.
+    pub const RESIDENCE_UNDER_REVIEW: &str = "residence_under_review";
+    pub const INSURANCE_REGISTERED: &str = "insurance_registered";
+    pub const INSURANCE_REFUSED: &str = "insurance_refused";
+    /// The physical social security card moved: made, ready, issued, lost, cancelled.
+    pub const CARD_STATE: &str = "card_state";
+    pub const APPOINTMENT_BOOKED: &str = "appointment_booked";
+    pub const APPOINTMENT_REMINDER: &str = "appointment_reminder";
+
+    /// Every topic the service sends.
+    pub const ALL: [&str; 15] = [
+        Self::APPLICATION_RETURNED,
+        Self::CORRECTIONS_REQUESTED,
+        Self::APPLICATION_APPROVED,
+        Self::APPLICATION_REFUSED,
+        Self::PERMIT_EXPIRING,
+        Self::JOINT_PENDING,
+        Self::RESIDENCE_CORRECTIONS_REQUESTED,
+        Self::RESIDENCE_REFUSED,
+        Self::RESIDENCE_ISSUED,
+        Self::RESIDENCE_UNDER_REVIEW,
+        Self::INSURANCE_REGISTERED,
+        Self::INSURANCE_REFUSED,
+        Self::CARD_STATE,
+        Self::APPOINTMENT_BOOKED,
+        Self::APPOINTMENT_REMINDER,
+    ];
 
     /// Lower-case ASCII letters, digits and single underscores, starting with a letter, at most
     /// 64 characters.

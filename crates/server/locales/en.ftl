@@ -516,6 +516,47 @@ notice-application-refused = Application { $receipt } refused
 notice-application-refused-body = Application { $receipt } has been refused, for these reasons: { $items }
 notice-permit-expiring = Work permit { $permit } expires on { $date }
 notice-permit-expiring-body = Work permit { $permit } is valid until { $date }, { $days } days from now. An extension may be filed from 90 to 30 days before expiry.
+notice-joint-pending = Application { $receipt }: approved by { $agency ->
+    [labour] the labour authority
+   *[immigration] immigration
+  }, waiting for the other agency
+notice-joint-pending-body = { $agency ->
+    [labour] The labour authority
+   *[immigration] Immigration
+  } approved its part of one-stop application { $receipt }. The work permit and the residence permit are issued together once { $agency ->
+    [labour] immigration
+   *[immigration] the labour authority
+  } approves too.
+notice-residence-corrections-requested = Residence application { $receipt }: corrections requested
+notice-residence-corrections-requested-body = Immigration asks for corrections to residence application { $receipt }: { $items }
+notice-residence-refused = Residence application { $receipt } refused
+notice-residence-refused-body = Residence application { $receipt } has been refused, for these reasons: { $items }
+notice-residence-issued = Residence permit { $number } issued
+notice-residence-issued-body = Residence permit { $number } has been issued, valid until { $valid_to }. Book a slot at the issuing office to collect it; your passport stays with you.
+notice-residence-under-review = Residence permit { $number } under review
+notice-residence-under-review-body = The work permit that residence permit { $number } rests on was cancelled. Immigration will decide whether the residence permit stands.
+notice-insurance-registered = Social insurance registered: { $ssn }
+notice-insurance-registered-body = Social insurance is registered with social security number { $ssn }. The physical social security card is being made.
+notice-insurance-refused = Social insurance request refused
+notice-insurance-refused-body = The request for social insurance was refused, for these reasons: { $items }
+notice-card-state = Social security card { $ssn }: { $state ->
+    [ready] ready to collect
+    [issued] handed over
+    [reported_lost] reported lost
+    [cancelled] cancelled
+   *[being_made] being made
+  }
+notice-card-state-body = { $state ->
+    [ready] Your social security card is ready; collect it at the social insurance agency.
+    [issued] Your social security card has been handed over to you.
+    [reported_lost] Your social security card is reported lost and no longer works; a new one can be made.
+    [cancelled] Your social security card has been cancelled.
+   *[being_made] A new social security card is being made for you.
+  }
+notice-appointment-booked = Appointment booked for { $slot }
+notice-appointment-booked-body = Your appointment at { $office } ({ $address }) is booked for { $slot }. You can move or cancel it online.
+notice-appointment-reminder = Reminder: appointment on { $slot }
+notice-appointment-reminder-body = You have an appointment at { $office } ({ $address }) on { $slot }. Bring your passport; it is handed back after inspection.
 inbox-title = Messages
 inbox-link = Messages ({ $unread } unread)
 inbox-empty = No messages yet.
@@ -539,3 +580,72 @@ error-webhook-https-unsupported = https:// webhook URLs are not supported yet by
 error-webhook-secret-unavailable = the server has no sealing key, so it cannot keep a webhook secret.
 error-topic-format = must be lower-case letters, digits and single underscores.
 error-site-path-format = must be a path on this site.
+
+# The one-stop service: residence permits, appointments, social insurance.
+field-role-at-employer = Role at the employer
+field-requested-months = Months asked for
+field-card-qr = Card QR code
+field-slot = Slot
+field-office-id = Office
+field-purpose = Purpose
+field-subject-id = What it is for
+field-filed-on = Date
+field-keep = Decision
+field-note = Note
+field-decision = Decision
+field-state = State
+field-residence-permit = Residence permit
+field-passport = Passport
+field-residence = Residence permit
+error-residence-too-short = must be at least { $days } days after the start.
+error-residence-too-long = may not be later than { $max_valid_to } under the residence rule.
+error-passport-not-inspected = has not been inspected on site yet; inspect it (and hand it back) before approving.
+error-role-at-employer-value = must be manager, professional or other.
+error-filing-kind-value = must be region_move or degree_study.
+error-residence-permit-number-format = must be R and 16 digits and a check character, as the residence permit shows it.
+error-one-stop-new-only = can only be asked for with a new work permit.
+error-one-stop-needs-submit = is asked for with a submitted application, not a draft.
+error-out-of-range = must be from { $min } to { $max }.
+error-card-code-not-valid = did not verify ({ $outcome }); ask the holder for a fresh code.
+error-one-of-permit-or-code = give either the permit number or the card's code, not both.
+error-slot-in-past = has already begun.
+error-slot-too-far = is more than { $days } days ahead.
+error-office-closed = the office is closed on { $date }.
+error-not-a-slot = is not one of the office's slots.
+error-slot-format = must be a date and a time, YYYY-MM-DDTHH:MM.
+error-slot-full = is full; choose another slot.
+error-closes-before-opens = must be after the opening time.
+error-nothing-to-inspect = nothing is waiting for a passport inspection.
+error-nothing-to-collect = nothing is waiting to be collected.
+error-office-other-city = is in another city than the permit.
+error-purpose-value = must be passport_inspection or collect_residence_permit.
+error-card-state-value = must be being_made, ready, issued, reported_lost or cancelled.
+error-card-step-not-allowed = the card cannot go from { $from } to { $to }.
+error-card-not-replaceable = a new card is made only after the last was reported lost or cancelled.
+error-decision-value = must be register or refuse.
+error-residence-permit-not-valid = is not valid ({ $status }).
+error-residence-application-not-found = No such residence application.
+error-residence-permit-not-found = No such residence permit.
+error-office-not-found = No such office.
+error-appointment-not-found = No such appointment.
+error-insurance-not-found = No such insurance registration.
+error-residence-application-open = A residence application for this person is already open.
+error-appointment-exists = An appointment for this is already booked; move it instead.
+error-appointment-not-booked = This appointment is no longer booked.
+error-insurance-exists = This person is already insured, or a request is open.
+error-already-collected = This residence permit was already collected.
+error-residence-permit-not-under-review = This residence permit is not under review.
+error-immigration-officer-only = Only immigration officers may do this.
+error-social-security-officer-only = Only social security officers may do this.
+error-case-step-not-open = This step is not possible while the case is { $case_state }.
+error-case-changed = Someone changed this case meanwhile; it is now { $case_state } (version { $version }). Reload and decide again.
+error-insurance-not-registered = The insurance is not registered ({ $case_state }).
+case-state-submitted = submitted
+case-state-under-review = under review
+case-state-corrections-requested = corrections requested
+case-state-joint-pending = approved, awaiting the other agency
+case-state-approved = approved
+case-state-refused = refused
+case-state-withdrawn = withdrawn
+case-state-requested = requested
+case-state-registered = registered

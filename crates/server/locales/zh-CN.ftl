@@ -516,6 +516,47 @@ notice-application-refused = 申请{ $receipt }未予批准
 notice-application-refused-body = 申请{ $receipt }未予批准，理由如下：{ $items }
 notice-permit-expiring = 工作许可{ $permit }将于{ $date }到期
 notice-permit-expiring-body = 工作许可{ $permit }有效期至{ $date }，距今{ $days }天。可在到期前90至30天内申请延期。
+notice-joint-pending = 申请{ $receipt }：{ $agency ->
+    [labour] 人力资源社会保障部门
+   *[immigration] 出入境管理部门
+  }已批准，等待另一部门审批
+notice-joint-pending-body = { $agency ->
+    [labour] 人力资源社会保障部门
+   *[immigration] 出入境管理部门
+  }已批准“一窗通办”申请{ $receipt }中其负责的部分。待{ $agency ->
+    [labour] 出入境管理部门
+   *[immigration] 人力资源社会保障部门
+  }也批准后，工作许可和居留许可将同时签发。
+notice-residence-corrections-requested = 居留许可申请{ $receipt }：需补正
+notice-residence-corrections-requested-body = 出入境管理部门要求对居留许可申请{ $receipt }进行补正：{ $items }
+notice-residence-refused = 居留许可申请{ $receipt }未予批准
+notice-residence-refused-body = 居留许可申请{ $receipt }未予批准，理由如下：{ $items }
+notice-residence-issued = 居留许可{ $number }已签发
+notice-residence-issued-body = 居留许可{ $number }已签发，有效期至{ $valid_to }。请预约到签发机关领取；护照不予留存。
+notice-residence-under-review = 居留许可{ $number }待复核
+notice-residence-under-review-body = 居留许可{ $number }所依据的工作许可已注销，出入境管理部门将决定该居留许可是否继续有效。
+notice-insurance-registered = 社会保险已登记：{ $ssn }
+notice-insurance-registered-body = 社会保险已登记，社会保障号码为{ $ssn }。实体社会保障卡正在制作中。
+notice-insurance-refused = 社会保险登记申请未予受理
+notice-insurance-refused-body = 社会保险登记申请未予受理，理由如下：{ $items }
+notice-card-state = 社会保障卡{ $ssn }：{ $state ->
+    [ready] 已制成，可领取
+    [issued] 已发放
+    [reported_lost] 已挂失
+    [cancelled] 已注销
+   *[being_made] 制作中
+  }
+notice-card-state-body = { $state ->
+    [ready] 您的社会保障卡已制成，请到社会保险经办机构领取。
+    [issued] 您的社会保障卡已发放给您本人。
+    [reported_lost] 您的社会保障卡已挂失，不能再使用；可申请补办新卡。
+    [cancelled] 您的社会保障卡已注销。
+   *[being_made] 正在为您制作新的社会保障卡。
+  }
+notice-appointment-booked = 已预约{ $slot }
+notice-appointment-booked-body = 您已预约{ $slot }到{ $office }（{ $address }）办理。可在网上改约或取消。
+notice-appointment-reminder = 提醒：{ $slot }的预约
+notice-appointment-reminder-body = 您预约了{ $slot }到{ $office }（{ $address }）办理。请携带护照，查验后当场退还。
 inbox-title = 消息
 inbox-link = 消息（{ $unread }条未读）
 inbox-empty = 暂无消息。
@@ -539,3 +580,72 @@ error-webhook-https-unsupported = 本服务器暂不支持https://的Webhook地�
 error-webhook-secret-unavailable = 服务器未配置封存密钥，无法保存Webhook密钥。
 error-topic-format = 须由小写字母、数字和单个下划线组成。
 error-site-path-format = 须为本站路径。
+
+# The one-stop service: residence permits, appointments, social insurance.
+field-role-at-employer = 在单位担任的职务
+field-requested-months = 申请期限（月）
+field-card-qr = 电子社保卡二维码
+field-slot = 预约时段
+field-office-id = 办理点
+field-purpose = 事项
+field-subject-id = 办理对象
+field-filed-on = 日期
+field-keep = 决定
+field-note = 说明
+field-decision = 决定
+field-state = 状态
+field-residence-permit = 居留许可
+field-passport = 护照
+field-residence = 居留许可
+error-residence-too-short = 须在起始日期后至少{ $days }天。
+error-residence-too-long = 按居留许可规则不得晚于{ $max_valid_to }。
+error-passport-not-inspected = 尚未现场查验；批准前须查验护照并当场退还。
+error-role-at-employer-value = 须为 manager（管理人员）、professional（专业人员）或 other（其他）。
+error-filing-kind-value = 须为 region_move（同一单位跨区域流动）或 degree_study（攻读学位）。
+error-residence-permit-number-format = 须为 R 加 16 位数字和一位校验码，与居留许可上一致。
+error-one-stop-new-only = 只能与新办工作许可一并申请。
+error-one-stop-needs-submit = 须随已提交的申请一并申请，不能保存为草稿。
+error-out-of-range = 须在{ $min }至{ $max }之间。
+error-card-code-not-valid = 核验未通过（{ $outcome }），请持卡人出示新的二维码。
+error-one-of-permit-or-code = 请填写许可编号或电子社保卡二维码，二者只能选一。
+error-slot-in-past = 该时段已开始。
+error-slot-too-far = 超过{ $days }天以后，暂不能预约。
+error-office-closed = 该办理点{ $date }不办公。
+error-not-a-slot = 不是该办理点的预约时段。
+error-slot-format = 须为日期和时间，格式 YYYY-MM-DDTHH:MM。
+error-slot-full = 已约满，请选择其他时段。
+error-closes-before-opens = 须晚于开始办公时间。
+error-nothing-to-inspect = 没有待查验护照的事项。
+error-nothing-to-collect = 没有待领取的证件。
+error-office-other-city = 与许可不在同一城市。
+error-purpose-value = 须为 passport_inspection（护照查验）或 collect_residence_permit（领取居留许可）。
+error-card-state-value = 须为 being_made、ready、issued、reported_lost 或 cancelled。
+error-card-step-not-allowed = 社会保障卡不能由{ $from }变为{ $to }。
+error-card-not-replaceable = 只有在原卡挂失或注销后才能补办新卡。
+error-decision-value = 须为 register（登记）或 refuse（不予受理）。
+error-residence-permit-not-valid = 已失效（{ $status }）。
+error-residence-application-not-found = 没有该居留许可申请。
+error-residence-permit-not-found = 没有该居留许可。
+error-office-not-found = 没有该办理点。
+error-appointment-not-found = 没有该预约。
+error-insurance-not-found = 没有该社会保险登记。
+error-residence-application-open = 此人已有正在办理的居留许可申请。
+error-appointment-exists = 该事项已有预约，请改约。
+error-appointment-not-booked = 该预约已不在有效状态。
+error-insurance-exists = 此人已参保，或已有正在办理的登记申请。
+error-already-collected = 该居留许可已领取。
+error-residence-permit-not-under-review = 该居留许可不在复核中。
+error-immigration-officer-only = 只有出入境管理部门工作人员可以执行此操作。
+error-social-security-officer-only = 只有社会保险经办人员可以执行此操作。
+error-case-step-not-open = 事项当前状态为{ $case_state }，不能执行此步骤。
+error-case-changed = 此事项已被他人修改，当前状态为{ $case_state }（版本{ $version }）。请刷新后重新决定。
+error-insurance-not-registered = 社会保险尚未登记（{ $case_state }）。
+case-state-submitted = 已提交
+case-state-under-review = 审查中
+case-state-corrections-requested = 要求补正
+case-state-joint-pending = 已批准，等待另一部门审批
+case-state-approved = 已批准
+case-state-refused = 不予批准
+case-state-withdrawn = 已撤回
+case-state-requested = 已申请
+case-state-registered = 已登记

@@ -74,6 +74,16 @@ async fn get(c: &Client, path: &str) -> Value {
     v
 }
 
+/// The topics in the caller's inbox, newest first.
+async fn topics(c: &Client) -> Vec<String> {
+    get(c, "/api/v1/inbox").await["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["topic"].as_str().unwrap().to_string())
+        .collect()
+}
+
 async fn residence_permits(c: &Client) -> Vec<Value> {
     get(c, "/api/v1/residence-permits")
         .await
@@ -133,6 +143,27 @@ async fn immigration_first_then_labour(srv: TestServer) {
         .collect();
     assert!(actions.contains(&"approve_joint_pending"), "{actions:?}");
     assert!(actions.contains(&"issued_with_work_permit"), "{actions:?}");
+    // The holder and the employer were told at each step, in their language.
+    for c in [&anna, &hr] {
+        let t = topics(c).await;
+        for want in ["joint_pending", "application_approved", "residence_issued"] {
+            assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
+        }
+    }
+    let mut zh = anna.clone();
+    zh.lang = Some("zh-CN".into());
+    let inbox = get(&zh, "/api/v1/inbox").await;
+    let issued = inbox["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["topic"] == "residence_issued")
+        .unwrap()
+        .clone();
+    assert!(
+        issued["title"].as_str().unwrap().contains("居留许可"),
+        "{issued}"
+    );
     audit_records(&srv).await;
     srv.stop().await;
 }
@@ -487,6 +518,12 @@ async fn residence_alone_and_after_cancellation(srv: TestServer) {
     let v = to_review(&labour, &c).await;
     let (s, out) = step(&labour, c["id"].as_str().unwrap(), "approve", v, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{out}");
+    assert!(
+        topics(&anna)
+            .await
+            .iter()
+            .any(|t| t == "residence_under_review")
+    );
     let flagged = residence_permits(&immigration).await;
     assert_eq!(flagged.len(), 1, "immigration's review queue: {flagged:?}");
     assert_eq!(flagged[0]["status"], "under_review");
@@ -618,6 +655,7 @@ async fn appointments_to_collect(srv: TestServer) {
 
     let (s, a) = anna.post("/api/v1/appointments", booking(&first)).await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(topics(&anna).await[0], "appointment_booked");
     let aid = a["id"].as_str().unwrap().to_string();
     let (s, e) = anna.post("/api/v1/appointments", booking(&second)).await;
     assert_eq!(
@@ -791,6 +829,12 @@ async fn social_insurance(srv: TestServer) {
         (StatusCode::OK, Some("reported_lost")),
         "{c}"
     );
+    let t = topics(&anna).await;
+    assert!(
+        t.iter().filter(|x| *x == "card_state").count() >= 3,
+        "{t:?}"
+    );
+    assert!(t.iter().any(|x| x == "insurance_registered"), "{t:?}");
     let (s, c) = social
         .post(
             &format!("/api/v1/insurances/{id}/card/replacement"),

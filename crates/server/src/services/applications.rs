@@ -807,16 +807,18 @@ pub async fn transition(
             check_c_quota(&mut *tx, &policy, app.city, today).await?;
         }
     }
+    let mut issued_residence = None;
     if let (Action::Approve { grant: Some(g), .. }, Some(h), true) = (&action, &half, joint_pending)
     {
         residence::hold_work_grant(&mut *tx, h, g).await?;
         audit["joint"] = serde_json::json!("awaiting_immigration");
     } else if let Action::Approve { grant, .. } = &action {
-        let permit = issue(&mut *tx, &next, *grant, today, now).await?;
+        let permit = issue(&mut *tx, &ctx.config, &next, *grant, today, now).await?;
         if let (Some(p), Some(h)) = (&permit, half.as_mut()) {
             // Immigration approved first: both permits are issued now, in this transaction.
             let rp = residence::complete_half(&mut *tx, &policy, h, p, who, today, now).await?;
             audit["residence_permit"] = serde_json::json!({ "number": rp.number });
+            issued_residence = Some(rp);
         }
         if let Some(p) = &permit {
             audit["permit"] = serde_json::json!({ "number": p.number, "revision": p.revision });
@@ -874,7 +876,26 @@ pub async fn transition(
         now,
     ))
     .await?;
-    super::notifications::on_transition(&mut *tx, &ctx.config, now, &next, &action).await?;
+    if joint_pending {
+        super::notifications::tell(
+            &mut *tx,
+            &ctx.config,
+            now,
+            (next.person_id, Some(next.employer_id)),
+            domain::notice::Topic::JOINT_PENDING,
+            &[
+                ("receipt", next.receipt_number.to_string()),
+                ("agency", "labour".to_string()),
+            ],
+            &format!("/applications/{}", next.id),
+        )
+        .await?;
+    } else {
+        super::notifications::on_transition(&mut *tx, &ctx.config, now, &next, &action).await?;
+    }
+    if let (Some(h), Some(p)) = (&half, &issued_residence) {
+        residence::notify_issued(&mut *tx, &ctx.config, now, h, p).await?;
+    }
     tx.audit(AuditRecord::new(
         now,
         Some(who.account_id),
@@ -896,12 +917,12 @@ pub async fn transition(
 /// transaction. Returns the permit issued.
 pub(crate) async fn complete_joint(
     tx: &mut dyn Tx,
+    config: &crate::config::Config,
     work: &mut Application,
     grant: Grant,
     who: &Principal,
     policy: &Policy,
-    today: NaiveDate,
-    now: DateTime<Utc>,
+    (today, now): (NaiveDate, DateTime<Utc>),
 ) -> Result<Permit> {
     if work.state != State::JointPending {
         return Err(ServiceError::IllegalTransition {
@@ -913,7 +934,7 @@ pub(crate) async fn complete_joint(
     if grant.category == Category::C {
         check_c_quota(tx, policy, work.city, today).await?;
     }
-    let permit = issue(tx, work, Some(grant), today, now)
+    let permit = issue(tx, config, work, Some(grant), today, now)
         .await?
         .ok_or(ServiceError::Internal("a new permit issues a permit"))?;
     let seen = work.version;
@@ -936,6 +957,17 @@ pub(crate) async fn complete_joint(
         Vec::new(),
         now,
     ))
+    .await?;
+    super::notifications::on_transition(
+        tx,
+        config,
+        now,
+        work,
+        &Action::Approve {
+            grant: Some(grant),
+            override_reason: None,
+        },
+    )
     .await?;
     tx.audit(AuditRecord::new(
         now,
@@ -1019,6 +1051,7 @@ async fn check_c_quota(
 /// or the cancellation of the current one. Returns the revision issued, if any.
 async fn issue(
     tx: &mut dyn Tx,
+    config: &crate::config::Config,
     app: &Application,
     grant: Option<Grant>,
     today: NaiveDate,
@@ -1053,7 +1086,7 @@ async fn issue(
         (Details::Cancellation { .. }, Some(current), None) => {
             tx.set_permit_status(current.id, PermitStatus::Cancelled, today)
                 .await?;
-            residence::flag_on_cancellation(tx, &current.number, today, now).await?;
+            residence::flag_on_cancellation(tx, config, &current.number, today, now).await?;
             Ok(None)
         }
         (Details::New { position, .. }, None, Some(g)) => {

@@ -4,7 +4,7 @@
 //! physical card then moves through its states, the holder told at each.
 
 use super::residence::{case_event, permit_from_card, standing_permit};
-use super::{Ctx, Result, ServiceError, new_id};
+use super::{Ctx, Result, ServiceError, new_id, notifications};
 use chrono::Datelike;
 use domain::FieldError;
 use domain::audit::AuditRecord;
@@ -13,6 +13,7 @@ use domain::insurance::{
     CardActor, CardState, Insurance, InsuranceState, PermitCheck, SocialSecurityCard, card_step,
     may_replace,
 };
+use domain::notice::Topic;
 use domain::numbers::{PermitNumber, SocialSecurityNumber};
 use domain::role::{Principal, Scope};
 use domain::values::Text;
@@ -186,6 +187,21 @@ pub async fn decide(
         Decision::Register => "register",
         Decision::Refuse { .. } => "refuse",
     };
+    let (code, params) = match &next.ssn {
+        Some(ssn) => (Topic::INSURANCE_REGISTERED, [("ssn", ssn.to_string())]),
+        None => (Topic::INSURANCE_REFUSED, [("items", notes.join("; "))]),
+    };
+    let who_hears = (next.person_id, Some(next.employer_id));
+    notifications::tell(
+        &mut *tx,
+        &ctx.config,
+        now,
+        who_hears,
+        code,
+        &params,
+        "/residence",
+    )
+    .await?;
     tx.insert_case_event(&case_event(
         id.0,
         Some(who),
@@ -238,6 +254,7 @@ pub async fn card(
     current.state = to;
     current.changed_at = now;
     tx.update_card(&current).await?;
+    card_notice(&mut *tx, &ctx.config, now, &i, to).await?;
     tx.insert_case_event(&case_event(
         id.0,
         Some(who),
@@ -293,6 +310,7 @@ pub async fn replace_card(
         changed_at: now,
     };
     tx.insert_card(&card).await?;
+    card_notice(&mut *tx, &ctx.config, now, &i, card.state).await?;
     tx.insert_case_event(&case_event(
         id.0,
         Some(who),
@@ -312,6 +330,28 @@ pub async fn replace_card(
     ));
     tx.commit().await?;
     Ok(card)
+}
+
+/// Tells the holder where the card stands.
+async fn card_notice(
+    tx: &mut dyn Tx,
+    config: &crate::config::Config,
+    now: chrono::DateTime<chrono::Utc>,
+    i: &Insurance,
+    state: CardState,
+) -> Result<()> {
+    let ssn = i.ssn.as_ref().map(|s| s.to_string()).unwrap_or_default();
+    let params = [("ssn", ssn), ("state", state.as_str().to_string())];
+    notifications::tell(
+        tx,
+        config,
+        now,
+        (i.person_id, None),
+        Topic::CARD_STATE,
+        &params,
+        "/residence",
+    )
+    .await
 }
 
 async fn registered(tx: &mut dyn Tx, who: &Principal, id: InsuranceId) -> Result<Insurance> {

@@ -123,6 +123,62 @@ pub async fn on_transition(
 /// Reminder thresholds, in days before a permit's last valid day.
 pub const EXPIRY_REMINDERS: [i64; 2] = [90, 30];
 
+/// Tells the holder, and the employer where there is one, of a step in a residence
+/// application, an insurance registration or an appointment: `params` fill the topic's messages.
+pub async fn tell(
+    tx: &mut dyn Tx,
+    config: &Config,
+    now: DateTime<Utc>,
+    (person, employer): (domain::ids::PersonId, Option<domain::ids::EmployerId>),
+    code: &str,
+    params: &[(&str, String)],
+    link: &str,
+) -> Result<()> {
+    let mut notice =
+        Notice::new(Recipient::Person(person), topic(code)).link(SitePath::parse("link", link)?);
+    for (name, value) in params {
+        notice = notice.param(name, value);
+    }
+    if let Some(e) = employer {
+        // Dedupe keys are per recipient: the employer's copy keeps the holder's key.
+        notify(tx, config, now, notice.to(Recipient::Employer(e))).await?;
+    }
+    notify(tx, config, now, notice).await?;
+    Ok(())
+}
+
+/// Reminds holders of their appointments on `day` (once each: the dedupe key names the booking
+/// and its slot, so a moved booking is reminded again). Returns how many were new.
+pub async fn sweep_appointments(ctx: &Ctx, day: NaiveDate) -> Result<usize> {
+    let mut tx = ctx.store.begin().await?;
+    let now = ctx.clock.now();
+    let next = day + Duration::days(1);
+    let mut fresh = 0;
+    for office in tx.list_offices(None).await? {
+        for a in tx
+            .appointments_at(office.id, &day.to_string(), &next.to_string())
+            .await?
+        {
+            if a.state != domain::appointment::AppointmentState::Booked {
+                continue;
+            }
+            let slot = domain::appointment::format_slot(a.slot);
+            let notice = Notice::new(
+                Recipient::Person(a.person_id),
+                topic(Topic::APPOINTMENT_REMINDER),
+            )
+            .param("slot", slot.replace('T', " "))
+            .param("office", office.name.as_str())
+            .param("address", office.address.as_str())
+            .link(SitePath::parse("link", "/residence")?)
+            .dedupe(format!("appointment_reminder:{}:{slot}", a.id));
+            fresh += usize::from(notify(&mut *tx, &ctx.config, now, notice).await?);
+        }
+    }
+    tx.commit().await?;
+    Ok(fresh)
+}
+
 /// Notifies the holder and the employer of every valid permit that ends within 90 days (once)
 /// and within 30 days (once more). Idempotent: the dedupe key names the permit revision and the
 /// threshold, so a sweep run twice, or by two servers, notifies once. Returns how many notices
@@ -457,6 +513,7 @@ impl Worker {
         let due = *self.swept_on.lock().expect("sweep lock") != Some(today);
         if due {
             pass.reminders = sweep_expiring(&self.ctx, today).await?;
+            pass.reminders += sweep_appointments(&self.ctx, today + Duration::days(1)).await?;
             *self.swept_on.lock().expect("sweep lock") = Some(today);
         }
         loop {
@@ -854,13 +911,7 @@ mod tests {
     #[test]
     fn every_topic_has_its_messages_in_both_languages() {
         let c = Catalog::default();
-        for t in [
-            Topic::APPLICATION_RETURNED,
-            Topic::CORRECTIONS_REQUESTED,
-            Topic::APPLICATION_APPROVED,
-            Topic::APPLICATION_REFUSED,
-            Topic::PERMIT_EXPIRING,
-        ] {
+        for t in Topic::ALL {
             let key = topic(t).message_key();
             for l in Locale::ALL {
                 assert!(c.has(l, &key), "{} lacks {key}", l.tag());

@@ -2,14 +2,15 @@
 //! permit (one-stop acceptance, parallel approval, simultaneous issuance), the permits issued,
 //! their review when the work permit is cancelled, the filings that keep them, and collection.
 
-use super::applications;
 use super::{Ctx, Result, ServiceError, new_id};
+use super::{applications, notifications};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use credential::Outcome;
 use domain::FieldError;
 use domain::application::{Application, Grant, State};
 use domain::audit::AuditRecord;
 use domain::ids::{ResidenceApplicationId, ResidencePermitId};
+use domain::notice::Topic;
 use domain::numbers::{PermitNumber, ReceiptNumber, ResidencePermitNumber};
 use domain::permit::Permit;
 use domain::policy::Policy;
@@ -407,6 +408,7 @@ pub async fn act(
         return Err(conflict("case_changed", &app));
     }
     let mut audit = serde_json::json!({ "from": app.state, "to": next.state, "notes": notes });
+    let mut issued = None;
     if issue_now {
         let permit = match work {
             Some(mut w) => {
@@ -415,8 +417,16 @@ pub async fn act(
                     .joint_work_grant(app.id)
                     .await?
                     .ok_or(ServiceError::Internal("joint work grant missing"))?;
-                applications::complete_joint(&mut *tx, &mut w, grant, who, &policy, today, now)
-                    .await?
+                applications::complete_joint(
+                    &mut *tx,
+                    &ctx.config,
+                    &mut w,
+                    grant,
+                    who,
+                    &policy,
+                    (today, now),
+                )
+                .await?
             }
             None => {
                 let number = app.permit_number.as_ref().ok_or(ServiceError::Internal(
@@ -430,12 +440,60 @@ pub async fn act(
         let rp = issue_permit(&mut *tx, &policy, &mut next, &permit, today, now).await?;
         audit["residence_permit"] =
             serde_json::json!({ "number": rp.number, "valid_to": rp.valid_to });
+        issued = Some(rp);
     } else if let (Some(mut w), RAction::Refuse { reasons }) = (work.clone(), &action) {
         // A refusal by either agency ends both, with the reasons shown to the applicant.
         let notes = reasons.iter().map(|r| r.to_string()).collect();
         applications::end_joint(&mut *tx, &mut w, State::Refused, notes, who, now).await?;
     } else if let (Some(mut w), RAction::Withdraw) = (work, &action) {
         applications::end_joint(&mut *tx, &mut w, State::Withdrawn, Vec::new(), who, now).await?;
+    }
+    let who_hears = (app.person_id, Some(app.employer_id));
+    let receipt = ("receipt", app.receipt_number.to_string());
+    let link = "/residence";
+    match &action {
+        RAction::RequestCorrections { items } | RAction::Refuse { reasons: items } => {
+            let code = if kind == RActionKind::Refuse {
+                Topic::RESIDENCE_REFUSED
+            } else {
+                Topic::RESIDENCE_CORRECTIONS_REQUESTED
+            };
+            let items = items
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let params = [receipt, ("items", items)];
+            notifications::tell(&mut *tx, &ctx.config, now, who_hears, code, &params, link).await?;
+        }
+        RAction::Approve { .. } if to == RState::JointPending => {
+            let params = [receipt, ("agency", "immigration".to_string())];
+            notifications::tell(
+                &mut *tx,
+                &ctx.config,
+                now,
+                who_hears,
+                Topic::JOINT_PENDING,
+                &params,
+                link,
+            )
+            .await?;
+        }
+        RAction::InspectPassport => {
+            super::appointments::attended(
+                &mut *tx,
+                app.person_id,
+                domain::appointment::Purpose::PassportInspection {
+                    residence_application_id: id,
+                },
+                now,
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    if let Some(rp) = &issued {
+        notify_issued(&mut *tx, &ctx.config, now, &next, rp).await?;
     }
     let event_action = if to == RState::JointPending {
         "approve_joint_pending"
@@ -531,6 +589,30 @@ pub(crate) async fn issue_permit(
     Ok(permit)
 }
 
+/// Tells the holder and the employer that the residence permit is issued and waits to be
+/// collected.
+pub(crate) async fn notify_issued(
+    tx: &mut dyn Tx,
+    config: &crate::config::Config,
+    now: DateTime<Utc>,
+    app: &ResidenceApplication,
+    rp: &ResidencePermit,
+) -> Result<()> {
+    notifications::tell(
+        tx,
+        config,
+        now,
+        (app.person_id, Some(app.employer_id)),
+        Topic::RESIDENCE_ISSUED,
+        &[
+            ("number", rp.number.to_string()),
+            ("valid_to", rp.valid_to.to_string()),
+        ],
+        "/residence",
+    )
+    .await
+}
+
 /// The residence half of a one-stop submission, if it is still open, for the labour side.
 pub(crate) async fn open_half(
     tx: &mut dyn Tx,
@@ -617,6 +699,7 @@ pub(crate) async fn end_half(
 /// A cancelled work permit puts the residence permits resting on it under review.
 pub(crate) async fn flag_on_cancellation(
     tx: &mut dyn Tx,
+    config: &crate::config::Config,
     work: &PermitNumber,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -633,6 +716,16 @@ pub(crate) async fn flag_on_cancellation(
                 rp.id,
                 serde_json::json!({ "reason": "work_permit_cancelled", "work_permit": work }),
             ));
+            notifications::tell(
+                tx,
+                config,
+                now,
+                (rp.holder_id, Some(rp.employer_id)),
+                Topic::RESIDENCE_UNDER_REVIEW,
+                &[("number", rp.number.to_string())],
+                "/residence",
+            )
+            .await?;
         }
     }
     Ok(())
