@@ -863,3 +863,158 @@ on_both!(
     sqlite_social_insurance,
     postgres_social_insurance
 );
+
+/// 200 holders, each with a residence permit to collect, book the same slot of an office with 50
+/// places at the same moment: exactly 50 get one, the others are told the slot is full.
+async fn two_hundred_race_for_fifty_places(srv: TestServer) {
+    use domain::ids::*;
+    use domain::residence::*;
+    let now = chrono::Utc::now();
+    let day = today();
+    let beijing = domain::city::City::parse("city", "110000").unwrap();
+    let mut tx = srv.store.begin().await.unwrap();
+    let template = tx.account_by_username("anna").await.unwrap().unwrap();
+    let employer = tx.list_employers(Some(beijing)).await.unwrap()[0].clone();
+    let office = domain::appointment::Office {
+        id: OfficeId(uuid::Uuid::now_v7()),
+        city: beijing,
+        name: domain::values::Text::parse("n", "Race Hall", 100).unwrap(),
+        address: domain::values::Text::parse("a", "1 Test Road", 100).unwrap(),
+        opens: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        closes: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        slot_minutes: 30,
+        capacity: 50,
+        // Every day, so that the test does not depend on today's weekday or holidays.
+        weekdays: 0b111_1111,
+        closed_on: Vec::new(),
+    };
+    tx.insert_office(&office, now).await.unwrap();
+    let mut holders = Vec::new();
+    for i in 0..200u64 {
+        let letters: String = [i / 26 % 26, i % 26]
+            .iter()
+            .map(|n| char::from(b'A' + *n as u8))
+            .collect();
+        let person = domain::party::Person {
+            id: PersonId(uuid::Uuid::now_v7()),
+            employer_id: employer.id,
+            name: domain::values::PersonName::parse("n", &format!("RACER{letters}"), "Pat")
+                .unwrap(),
+            nationality: domain::values::Nationality::parse("n", "NZL").unwrap(),
+            passport_number: domain::values::PassportNumber::parse("p", &format!("RC{i:07}"))
+                .unwrap(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            sex: domain::values::Sex::M,
+            email: domain::values::Email::parse("e", "racer@example.org").unwrap(),
+            phone: None,
+        };
+        tx.insert_person(&person, now).await.unwrap();
+        let username = format!("racer{i}");
+        tx.insert_account(&store::Account {
+            id: AccountId(uuid::Uuid::now_v7()),
+            username: username.clone(),
+            display_name: username.clone(),
+            scope: domain::role::Scope::Applicant {
+                person_id: person.id,
+            },
+            ..template.clone()
+        })
+        .await
+        .unwrap();
+        let work = domain::numbers::PermitNumber::new("110000", day, 900_000 + i).unwrap();
+        let app = ResidenceApplication {
+            id: ResidenceApplicationId(uuid::Uuid::now_v7()),
+            receipt_number: domain::numbers::ReceiptNumber::new(day, 90_000_000 + i),
+            person_id: person.id,
+            employer_id: employer.id,
+            city: beijing,
+            permit_number: Some(work.clone()),
+            evidence: PermitEvidence::SharedRecord,
+            role_at_employer: RoleAtEmployer::Other,
+            requested_months: 12,
+            state: RState::Approved,
+            version: 5,
+            passport_inspected_at: Some(now),
+            grant: None,
+            residence_permit_id: None,
+            created_at: now,
+            decided_at: Some(now),
+        };
+        let permit = ResidencePermit {
+            id: ResidencePermitId(uuid::Uuid::now_v7()),
+            number: domain::numbers::ResidencePermitNumber::new("110000", day, 900_000 + i)
+                .unwrap(),
+            holder_id: person.id,
+            employer_id: employer.id,
+            work_permit_number: work,
+            city: beijing,
+            valid_from: day,
+            valid_to: day + chrono::Days::new(300),
+            status: ResidenceStatus::Valid,
+            status_changed_on: None,
+            long_reason: None,
+            application_id: app.id,
+            collected_at: None,
+        };
+        tx.insert_residence_application(&app).await.unwrap();
+        tx.insert_residence_permit(&permit, now).await.unwrap();
+        holders.push((username, permit.id));
+    }
+    tx.commit().await.unwrap();
+
+    let slot = format!("{}T10:00", day + chrono::Days::new(1));
+    let mut clients = Vec::new();
+    for (username, permit) in &holders {
+        clients.push((srv.sign_in(username).await, *permit));
+    }
+    // All at once: each task waits at the barrier, then books.
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(clients.len()));
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|(c, permit)| {
+            let barrier = barrier.clone();
+            let body = json!({ "office_id": office.id.to_string(), "slot": slot,
+                "purpose": "collect_residence_permit", "subject_id": permit.to_string() });
+            tokio::spawn(async move {
+                barrier.wait().await;
+                c.post("/api/v1/appointments", body).await
+            })
+        })
+        .collect();
+    let (mut won, mut full) = (0, 0);
+    for t in tasks {
+        let (s, body) = t.await.unwrap();
+        match (s, body["code"].as_str()) {
+            (StatusCode::CREATED, _) => won += 1,
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("slot_full")) => full += 1,
+            other => panic!("unexpected answer {other:?}: {body}"),
+        }
+    }
+    assert_eq!((won, full), (50, 150));
+    let day_view = get(
+        &srv.sign_in("racer0").await,
+        &format!("/api/v1/offices/{}/slots?date={}", office.id, &slot[..10]),
+    )
+    .await;
+    let at_ten = day_view["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slot"] == slot.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(at_ten["free"], 0);
+    let mut tx = srv.store.begin_read().await.unwrap();
+    let booked = tx
+        .appointments_at(office.id, &slot[..10], "9999-12-31")
+        .await
+        .unwrap();
+    assert_eq!(booked.len(), 50, "one appointment per place taken");
+    drop(tx);
+    srv.stop().await;
+}
+on_both!(
+    two_hundred_race_for_fifty_places,
+    sqlite_two_hundred_race_for_fifty_places,
+    postgres_two_hundred_race_for_fifty_places
+);

@@ -52,11 +52,16 @@ pub async fn offices(ctx: &Ctx) -> Result<Vec<Office>> {
 }
 
 async fn is_open(ctx: &Ctx, office: &Office, day: NaiveDate) -> Result<bool> {
+    Ok(office.opens_on(day, working_day(ctx, day).await?))
+}
+
+/// Whether `day` is a working day under the policy in force.
+async fn working_day(ctx: &Ctx, day: NaiveDate) -> Result<bool> {
     let policy = ctx
         .policies
         .in_force(&*ctx.store, ctx.clock.today())
         .await?;
-    Ok(office.opens_on(day, policy.calendar().is_working_day(day)))
+    Ok(policy.calendar().is_working_day(day))
 }
 
 /// The slots of a day at an office with the places left in each.
@@ -144,8 +149,16 @@ async fn purpose(
 }
 
 /// Takes a place in `slot` at `office`, or says why not; within the caller's transaction.
-async fn take(ctx: &Ctx, tx: &mut dyn Tx, office: &Office, slot: NaiveDateTime) -> Result<()> {
-    let open = is_open(ctx, office, slot.date()).await?;
+/// `working_day` is the calendar's word on the slot's day, read before the transaction: a
+/// transaction that waits for a second connection can starve the pool under load.
+async fn take(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    office: &Office,
+    slot: NaiveDateTime,
+    working_day: bool,
+) -> Result<()> {
+    let open = office.opens_on(slot.date(), working_day);
     office.check_slot(slot, local_now(ctx.clock.now()), open)?;
     if !tx
         .take_place(office.id, &format_slot(slot), office.capacity)
@@ -172,9 +185,10 @@ pub async fn book(
         .office(office_id)
         .await?
         .ok_or(ServiceError::NotFound("office"))?;
+    let working_day = working_day(ctx, slot.date()).await?;
     let mut tx = ctx.store.begin().await?;
     let purpose = purpose(&mut *tx, person, &office, request).await?;
-    take(ctx, &mut *tx, &office, slot).await?;
+    take(ctx, &mut *tx, &office, slot, working_day).await?;
     let a = Appointment {
         id: AppointmentId(new_id()),
         office_id,
@@ -237,6 +251,7 @@ pub async fn reschedule(
     slot: NaiveDateTime,
 ) -> Result<Appointment> {
     let now = ctx.clock.now();
+    let working_day = working_day(ctx, slot.date()).await?;
     let mut tx = ctx.store.begin().await?;
     let mut a = own(&mut *tx, who, id).await?;
     if a.slot == slot {
@@ -246,7 +261,7 @@ pub async fn reschedule(
         .office(a.office_id)
         .await?
         .ok_or(ServiceError::NotFound("office"))?;
-    take(ctx, &mut *tx, &office, slot).await?;
+    take(ctx, &mut *tx, &office, slot, working_day).await?;
     tx.release_place(office.id, &format_slot(a.slot)).await?;
     let from = a.slot;
     a.slot = slot;
