@@ -1018,3 +1018,65 @@ on_both!(
     sqlite_two_hundred_race_for_fifty_places,
     postgres_two_hundred_race_for_fifty_places
 );
+
+/// The accommodation register replaces the paper registration form where it confirms the stay;
+/// where it is not asked (none configured) the form is brought on paper.
+async fn accommodation_confirmed_by_the_register(db: store::testing::TestDb) {
+    let tweak: Tweak = std::sync::Arc::new(|c: &mut server::config::Config| {
+        c.registers = server::config::RegisterSource::demo();
+    });
+    let srv = TestServer::start_with(db, std::sync::Arc::new(SystemClock), tweak).await;
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    // Alone: asked at once. Anna's stay in Beijing is on the demo register.
+    let number = anna_with_a_permit(&hr, &labour).await;
+    let (s, r) = hr
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let id = r["id"].as_str().unwrap();
+    let d = get(&hr, &format!("/api/v1/residence-applications/{id}")).await;
+    let checks = d["register_checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 1, "{d}");
+    assert_eq!(checks[0]["fact"], "accommodation");
+    assert_eq!(checks[0]["outcome"], "confirmed");
+    assert_eq!(checks[0]["reference"], "BJPSB-ACC-2025-110108-000412");
+    // Started once, the review asks no more.
+    rstep_ok(&immigration, &r, "start_review", json!({})).await;
+    let d = get(&hr, &format!("/api/v1/residence-applications/{id}")).await;
+    assert_eq!(d["register_checks"].as_array().unwrap().len(), 1);
+    srv.stop().await;
+
+    // No register configured: nothing confirmed, the form comes on paper.
+    let srv = TestServer::sqlite().await;
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let number = anna_with_a_permit(&hr, &labour).await;
+    let (s, r) = hr
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let id = r["id"].as_str().unwrap();
+    let d = get(&hr, &format!("/api/v1/residence-applications/{id}")).await;
+    assert!(d["register_checks"].as_array().unwrap().is_empty());
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_accommodation_confirmed_by_the_register() {
+    accommodation_confirmed_by_the_register(store::testing::TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_accommodation_confirmed_by_the_register() {
+    if let Some(db) = store::testing::TestDb::postgres("accommodation_confirmed").await {
+        accommodation_confirmed_by_the_register(db).await;
+    }
+}

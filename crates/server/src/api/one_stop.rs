@@ -3,7 +3,7 @@
 
 use super::dto::{EmployerOut, PermitOut, PersonOut};
 use super::path_id;
-use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody};
+use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang};
 use crate::input::*;
 use crate::services;
 use axum::extract::{Path, Query, State};
@@ -181,6 +181,9 @@ pub struct ResidenceDetailOut {
     /// For immigration: the rule's limit, and why.
     pub limit: Option<LimitOut>,
     pub residence_permit: Option<ResidencePermitOut>,
+    /// What the accommodation register answered, in the caller's language: a confirmed stay
+    /// replaces the paper registration form; none, or any other answer, means paper.
+    pub register_checks: Vec<crate::explain::ExplainedCheck>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -460,6 +463,7 @@ async fn apply_residence(
 async fn get_residence(
     State(app): State<AppState>,
     Auth(who, _): Auth,
+    Lang(lang): Lang,
     Path(id): Path<String>,
 ) -> HttpResult<Json<ResidenceDetailOut>> {
     residence_role(&who)?;
@@ -481,6 +485,7 @@ async fn get_residence(
             long_reason: l.long.map(|r| r.as_str().to_string()),
         }),
         residence_permit: v.permit.as_ref().map(Into::into),
+        register_checks: crate::explain::checks(&app.catalog, lang, &v.register_checks),
     }))
 }
 

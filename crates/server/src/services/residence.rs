@@ -147,6 +147,35 @@ pub(crate) async fn standing_permit(
     Ok(permit)
 }
 
+/// Asks the accommodation register whether the holder's stay is registered in `city`: evidence
+/// that replaces the paper registration form. Called before any transaction opens (it waits on
+/// the network); no register configured gives no evidence, and the form is asked for on paper.
+async fn accommodation(
+    ctx: &Ctx,
+    person: domain::ids::PersonId,
+    city: domain::city::City,
+) -> Result<Vec<domain::registers::Evidence>> {
+    let person = ctx
+        .store
+        .begin_read()
+        .await?
+        .person(person)
+        .await?
+        .ok_or(ServiceError::NotFound("person"))?;
+    let fact = domain::registers::Fact::Accommodation {
+        nationality: person.nationality,
+        passport_number: person.passport_number.clone(),
+        city,
+    };
+    Ok(super::registers::confirm(&ctx.registers, &[fact], &*ctx.clock).await)
+}
+
+/// The key register evidence of a residence application is kept under (the evidence table
+/// serves every kind of application).
+fn evidence_key(id: ResidenceApplicationId) -> domain::ids::ApplicationId {
+    domain::ids::ApplicationId(id.0)
+}
+
 /// Applies for a residence permit on a work permit already issued.
 pub async fn apply(
     ctx: &Ctx,
@@ -175,6 +204,12 @@ pub async fn apply(
         }
         (None, None) => return Err(FieldError::new("permit_number", "required").into()),
     };
+    // The register is asked before the transaction, about the holder the record names.
+    let holder = {
+        let mut tx = ctx.store.begin_read().await?;
+        standing_permit(&mut *tx, who, field, &number, today).await?
+    };
+    let stay = accommodation(ctx, holder.holder_id, holder.city).await?;
     let mut tx = ctx.store.begin().await?;
     let permit = standing_permit(&mut *tx, who, field, &number, today).await?;
     let open = tx
@@ -206,6 +241,8 @@ pub async fn apply(
         decided_at: None,
     };
     tx.insert_residence_application(&app).await?;
+    tx.insert_register_evidence(evidence_key(app.id), &stay)
+        .await?;
     tx.insert_case_event(&case_event(
         app.id.0,
         Some(who),
@@ -349,6 +386,24 @@ pub async fn act(
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let policy = ctx.policies.in_force(&*ctx.store, today).await?;
+    // A one-stop half was submitted from abroad: the accommodation register is asked when
+    // immigration takes it up, before the transaction.
+    let evidence = if kind == RActionKind::StartReview {
+        let mut tx = ctx.store.begin_read().await?;
+        match tx
+            .residence_application(id)
+            .await?
+            .filter(|a| may_see(who, a))
+        {
+            Some(a) if tx.register_checks(evidence_key(id)).await?.is_empty() => {
+                drop(tx);
+                accommodation(ctx, a.person_id, a.city).await?
+            }
+            _ => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let mut tx = ctx.store.begin().await?;
     let app = tx
         .residence_application(id)
@@ -407,6 +462,8 @@ pub async fn act(
     if !tx.update_residence_application(&next, seen).await? {
         return Err(conflict("case_changed", &app));
     }
+    tx.insert_register_evidence(evidence_key(id), &evidence)
+        .await?;
     let mut audit = serde_json::json!({ "from": app.state, "to": next.state, "notes": notes });
     let mut issued = None;
     if issue_now {
@@ -747,6 +804,9 @@ pub struct ResidenceView {
     pub limit: Option<Limit>,
     pub due: Option<NaiveDate>,
     pub permit: Option<ResidencePermit>,
+    /// What the accommodation register answered; none asked (or none configured) means the
+    /// registration form is brought on paper.
+    pub register_checks: Vec<domain::registers::Evidence>,
 }
 
 fn due(policy: &Policy, app: &ResidenceApplication) -> Option<NaiveDate> {
@@ -802,7 +862,9 @@ pub async fn get(ctx: &Ctx, who: &Principal, id: ResidenceApplicationId) -> Resu
         Some(p) => tx.residence_permit(p).await?,
         None => None,
     };
+    let register_checks = tx.register_checks(evidence_key(id)).await?;
     Ok(ResidenceView {
+        register_checks,
         due: due(&policy, &app),
         application: app,
         person,
