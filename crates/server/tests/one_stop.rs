@@ -804,6 +804,41 @@ async fn social_insurance(srv: TestServer) {
     domain::numbers::SocialSecurityNumber::parse("ssn", &ssn).expect("a well-formed number");
     assert!(ssn.starts_with("S110000"), "{ssn}");
 
+    // Insured, the holder may register the electronic card with the social security number
+    // instead of the permit number, and signs in with it.
+    let mut b = Browser::new(&srv);
+    b.get("/card/register").await;
+    let register = async |b: &mut Browser, surname: &str, number: &str| {
+        b.post(
+            "/card/register",
+            &[
+                ("surname", surname),
+                ("given_names", "Anna"),
+                ("permit_number", number),
+                ("password", "Card-pass1"),
+            ],
+        )
+        .await
+    };
+    let p = register(&mut b, "MUELLER", &ssn).await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the name must match"
+    );
+    let p = register(&mut b, "MÜLLER", "S110000202699999990").await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a number of no one"
+    );
+    let p = register(&mut b, "MÜLLER", &ssn).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert_eq!(p.location.as_deref(), Some("/card"));
+    let mut by_ssn = srv.client();
+    let (s, me) = by_ssn.sign_in(&ssn.to_lowercase(), "Card-pass1").await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+
     // The card through its states, the holder reporting it lost, a replacement.
     let card = |c: &Client, to: &str| {
         let c = c.clone();

@@ -24,8 +24,32 @@ use store::{Account, CardRegistration, Event, StoreError, Tx};
 pub struct Registration {
     pub surname: String,
     pub given_names: String,
+    /// The work permit number, or the social security number of a holder insured already.
     pub permit_number: String,
     pub password: String,
+}
+
+/// The number a holder registers with.
+enum HolderNumber {
+    Permit(PermitNumber),
+    Social(domain::numbers::SocialSecurityNumber),
+}
+
+impl HolderNumber {
+    /// A work permit number (`P…`) or a social security number (`S…`), by its first letter.
+    fn parse(field: &str, s: &str) -> Result<HolderNumber, FieldError> {
+        if s.trim().to_ascii_uppercase().starts_with('S') {
+            domain::numbers::SocialSecurityNumber::parse(field, s).map(HolderNumber::Social)
+        } else {
+            PermitNumber::parse(field, s).map(HolderNumber::Permit)
+        }
+    }
+    fn as_str(&self) -> &str {
+        match self {
+            HolderNumber::Permit(n) => n.as_str(),
+            HolderNumber::Social(n) => n.as_str(),
+        }
+    }
 }
 
 /// Registers the holder of a permit: the name must be the one on the permit, exactly as in the
@@ -40,7 +64,7 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
             None
         }
     };
-    let number = inv.take(PermitNumber::parse("permit_number", &input.permit_number));
+    let number = inv.take(HolderNumber::parse("permit_number", &input.permit_number));
     inv.take(check_password("password", &input.password));
     let (Some(name), Some(number)) = (name, number) else {
         return Err(inv.into());
@@ -54,7 +78,25 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
     let mut tx = ctx.store.begin().await?;
     // Not told apart, so that the form cannot be used to learn who holds which number.
     let no_match = || FieldError::new("permit_number", "holder_not_matched");
-    let permit = tx.permit(&number).await?.ok_or_else(no_match)?;
+    let permit = match &number {
+        HolderNumber::Permit(n) => tx.permit(n).await?.ok_or_else(no_match)?,
+        // By the social security number: the insured person's permit, the one the card would
+        // carry.
+        HolderNumber::Social(ssn) => {
+            let insured = tx
+                .insurance_by_ssn(ssn)
+                .await?
+                .filter(|i| i.state == domain::insurance::InsuranceState::Registered)
+                .ok_or_else(no_match)?;
+            let permits = tx
+                .list_permits(&store::PermitFilter {
+                    holder_id: Some(insured.person_id),
+                    ..Default::default()
+                })
+                .await?;
+            card_permit(permits, today).ok_or_else(no_match)?
+        }
+    };
     if !same_name(&name, &permit.holder_name) {
         return Err(no_match().into());
     }
@@ -98,7 +140,7 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
         "card.registered",
         "account",
         account.id,
-        serde_json::json!({ "person_id": person.id, "permit_number": number }),
+        serde_json::json!({ "person_id": person.id, "registered_with": number.as_str() }),
     ));
     tx.commit().await?;
     accounts::sign_in(
