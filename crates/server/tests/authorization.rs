@@ -163,6 +163,7 @@ const MATRIX: &[Row] = &[
     route("POST",   "/api/v1/residence-permits/{id}/filings", [401, 201, 404, 201, 404, 403, 403, 403, 403, 403]),
     // Appointments: offices are for everyone signed in; bookings are the holder's. Anna has one.
     route("GET",    "/api/v1/offices",                  [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("POST",   "/api/v1/offices",                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
     route("GET",    "/api/v1/offices/{id}/slots",       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/api/v1/offices/{id}/appointments", [401, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
     route("GET",    "/api/v1/appointments",             [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
@@ -606,6 +607,10 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
         }),
         ("POST", "/api/v1/appointments/{id}/slot") => json!({ "slot": w.slots[1] }),
         ("POST", "/api/v1/insurances") => json!({ "permit_number": w.jean_permit }),
+        ("POST", "/api/v1/offices") => json!({
+            "city": "310000", "name": format!("Matrix Hall {n}"), "address": "1 Matrix Road",
+            "opens": "09:00", "closes": "12:00", "slot_minutes": 30, "capacity": 5
+        }),
         ("POST", "/api/v1/insurances/{id}/decision") => {
             json!({ "decision": "register", "version": 1 })
         }

@@ -1115,3 +1115,79 @@ async fn postgres_accommodation_confirmed_by_the_register() {
         accommodation_confirmed_by_the_register(db).await;
     }
 }
+
+async fn administrators_open_offices(srv: TestServer) {
+    let admin = srv.sign_in("admin").await;
+    let anna = srv.sign_in("anna").await;
+    let (s, e) = admin
+        .post(
+            "/api/v1/offices",
+            json!({ "city": "310000", "name": "Shanghai Hall", "address": "1 Minsheng Road",
+                "opens": "13:00", "closes": "12:00", "slot_minutes": 30, "capacity": 0,
+                "weekdays": ["mon", "funday"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["field"], "weekdays[1]", "{e}");
+    let (s, e) = admin
+        .post(
+            "/api/v1/offices",
+            json!({ "city": "310000", "name": "Shanghai Hall", "address": "1 Minsheng Road",
+                "opens": "13:00", "closes": "12:00", "slot_minutes": 30, "capacity": 4 }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("closes_before_opens")
+        ),
+        "{e}"
+    );
+    let before = get(&anna, "/api/v1/offices")
+        .await
+        .as_array()
+        .unwrap()
+        .len();
+    // A hall that opens every day but on a given closing day.
+    let closed = (today() + chrono::Days::new(3)).to_string();
+    let (s, o) = admin
+        .post(
+            "/api/v1/offices",
+            json!({ "city": "310000", "name": "Shanghai Hall 上海接待大厅", "address": "1 Minsheng Road",
+                "opens": "09:00", "closes": "11:00", "slot_minutes": 60, "capacity": 4,
+                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "closed_on": [closed] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    assert_eq!(
+        get(&anna, "/api/v1/offices")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        before + 1
+    );
+    let id = o["id"].as_str().unwrap();
+    let day = get(&anna, &format!("/api/v1/offices/{id}/slots?date={closed}")).await;
+    assert_eq!(day["open"], false);
+    let next = (today() + chrono::Days::new(4)).to_string();
+    let day = get(&anna, &format!("/api/v1/offices/{id}/slots?date={next}")).await;
+    let slots: Vec<&str> = day["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["slot"].as_str().unwrap())
+        .collect();
+    // Open on any day the calendar does not close (a public holiday would).
+    if day["open"] == true {
+        assert_eq!(slots, [format!("{next}T09:00"), format!("{next}T10:00")]);
+        assert_eq!(day["slots"][0]["free"], 4);
+    }
+    srv.stop().await;
+}
+on_both!(
+    administrators_open_offices,
+    sqlite_administrators_open_offices,
+    postgres_administrators_open_offices
+);

@@ -527,7 +527,7 @@ async fn get_permit(
           one_stop::list_residence, one_stop::apply_residence, one_stop::get_residence,
           one_stop::residence_step, one_stop::list_residence_permits, one_stop::get_residence_permit,
           one_stop::review_residence_permit, one_stop::file_residence_permit,
-          one_stop::collect_residence_permit, one_stop::list_offices, one_stop::office_slots,
+          one_stop::collect_residence_permit, one_stop::list_offices, one_stop::create_office, one_stop::office_slots,
           one_stop::office_appointments, one_stop::my_appointments, one_stop::book,
           one_stop::reschedule, one_stop::cancel_appointment, one_stop::list_insurances,
           one_stop::request_insurance, one_stop::get_insurance, one_stop::decide_insurance,

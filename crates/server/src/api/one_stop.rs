@@ -46,7 +46,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/residence-permits/{id}/collection",
             post(collect_residence_permit),
         )
-        .route("/api/v1/offices", get(list_offices))
+        .route("/api/v1/offices", get(list_offices).post(create_office))
         .route("/api/v1/offices/{id}/slots", get(office_slots))
         .route(
             "/api/v1/offices/{id}/appointments",
@@ -626,6 +626,21 @@ async fn list_offices(
 ) -> HttpResult<Json<Vec<OfficeOut>>> {
     let list = services::appointments::offices(&app.ctx).await?;
     Ok(Json(list.iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/offices", tag = "appointments", request_body = OfficeInput,
+    responses((status = 201, body = OfficeOut), (status = 403, body = ErrorOut), (status = 422, body = ErrorOut)))]
+async fn create_office(
+    State(app): State<AppState>,
+    Auth(who, _): Auth,
+    body: JsonBody<OfficeInput>,
+) -> HttpResult<Response> {
+    if who.scope != domain::role::Scope::Administrator {
+        return Err(HttpError::new(StatusCode::FORBIDDEN, "administrator_only"));
+    }
+    let office = body.value.parse(OfficeId(Uuid::now_v7()))?;
+    let o = services::appointments::create_office(&app.ctx, &who, office).await?;
+    Ok((StatusCode::CREATED, Json(OfficeOut::from(&o))).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

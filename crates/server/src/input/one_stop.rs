@@ -406,3 +406,112 @@ impl CardStepInput {
         }
     }
 }
+
+/// An issuing office, as an administrator defines it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeInput {
+    /// The city code (six digits).
+    pub city: Option<String>,
+    pub name: Option<String>,
+    pub address: Option<String>,
+    /// HH:MM, local time.
+    pub opens: Option<String>,
+    /// HH:MM, local time.
+    pub closes: Option<String>,
+    /// Minutes per slot, 5 to 240.
+    pub slot_minutes: Option<Whole>,
+    /// People served per slot, 1 to 1000.
+    pub capacity: Option<Whole>,
+    /// The days of the week it opens (mon … sun); Monday to Friday if left out. Public holidays
+    /// close it and make-up working weekends open it, as the calendar says.
+    pub weekdays: Option<Vec<String>>,
+    /// Days it stays closed besides holidays, YYYY-MM-DD.
+    pub closed_on: Option<Vec<String>>,
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+impl OfficeInput {
+    pub fn parse(&self, id: OfficeId) -> Result<domain::appointment::Office, Invalid> {
+        let mut inv = Invalid::default();
+        let city = inv.take(domain::city::City::parse("city", opt(&self.city)));
+        let name = inv.take(Text::parse("name", opt(&self.name), 200));
+        let address = inv.take(Text::parse("address", opt(&self.address), 200));
+        let time = |inv: &mut Invalid, field: &str, v: &Option<String>| {
+            inv.take(
+                chrono::NaiveTime::parse_from_str(opt(v).trim(), "%H:%M")
+                    .map_err(|_| FieldError::new(field, "time_format")),
+            )
+        };
+        let opens = time(&mut inv, "opens", &self.opens);
+        let closes = time(&mut inv, "closes", &self.closes);
+        let mut number = |field: &str, v: &Option<Whole>| match whole(field, v) {
+            Ok(Some(n)) if (0..=100_000).contains(&n) => Some(n as u32),
+            Ok(Some(_)) => {
+                inv.push(FieldError::new(field, "number_format"));
+                None
+            }
+            Ok(None) => {
+                inv.push(FieldError::new(field, "required"));
+                None
+            }
+            Err(e) => {
+                inv.push(e);
+                None
+            }
+        };
+        let slot_minutes = number("slot_minutes", &self.slot_minutes);
+        let capacity = number("capacity", &self.capacity);
+        let mut weekdays = 0u8;
+        match &self.weekdays {
+            None => weekdays = domain::appointment::WEEKDAYS,
+            Some(days) => {
+                for (i, d) in days.iter().enumerate() {
+                    match DAYS
+                        .iter()
+                        .position(|x| *x == d.trim().to_ascii_lowercase())
+                    {
+                        Some(n) => weekdays |= 1 << n,
+                        None => {
+                            inv.push(FieldError::new(format!("weekdays[{i}]"), "weekday_value"))
+                        }
+                    }
+                }
+            }
+        }
+        let mut closed_on = Vec::new();
+        for (i, d) in self.closed_on.iter().flatten().enumerate() {
+            if let Some(d) = inv.take(parse_date(&format!("closed_on[{i}]"), d)) {
+                closed_on.push(d);
+            }
+        }
+        match (city, name, address, opens, closes, slot_minutes, capacity) {
+            (
+                Some(city),
+                Some(name),
+                Some(address),
+                Some(opens),
+                Some(closes),
+                Some(slot_minutes),
+                Some(capacity),
+            ) if inv.is_empty() => {
+                let office = domain::appointment::Office {
+                    id,
+                    city,
+                    name,
+                    address,
+                    opens,
+                    closes,
+                    slot_minutes,
+                    capacity,
+                    weekdays,
+                    closed_on,
+                };
+                office.check().map_err(Invalid::from)?;
+                Ok(office)
+            }
+            _ => Err(inv),
+        }
+    }
+}

@@ -47,6 +47,27 @@ fn holder(who: &Principal) -> Result<PersonId> {
     }
 }
 
+/// An administrator opens an office where appointments can be booked.
+pub async fn create_office(ctx: &Ctx, who: &Principal, office: Office) -> Result<Office> {
+    if who.scope != Scope::Administrator {
+        return Err(ServiceError::Forbidden("administrator_only"));
+    }
+    let now = ctx.clock.now();
+    let mut tx = ctx.store.begin().await?;
+    tx.insert_office(&office, now).await?;
+    tx.audit(AuditRecord::new(
+        now,
+        Some(who.account_id),
+        "office.created",
+        "office",
+        office.id,
+        serde_json::json!({ "city": office.city.code(), "name": office.name, "capacity": office.capacity,
+            "slot_minutes": office.slot_minutes, "weekdays": office.weekdays, "closed_on": office.closed_on }),
+    ));
+    tx.commit().await?;
+    Ok(office)
+}
+
 pub async fn offices(ctx: &Ctx) -> Result<Vec<Office>> {
     Ok(ctx.store.begin_read().await?.list_offices(None).await?)
 }
