@@ -1191,3 +1191,101 @@ on_both!(
     sqlite_administrators_open_offices,
     postgres_administrators_open_offices
 );
+
+/// Jean on the electronic card: through the real-name check, moved off the physical card.
+async fn jean_with_a_card(srv: &TestServer) -> Client {
+    let (mut b, _) = Browser::sign_in(srv, "jean").await;
+    b.get("/card").await;
+    let p = b
+        .post(
+            "/card/real-name",
+            &[
+                ("passport_number", "19AB12345"),
+                ("date_of_birth", "1984-09-30"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let p = b.post("/card/upgrade", &[]).await;
+    assert_eq!(p.location.as_deref(), Some("/card?done=upgraded"));
+    srv.sign_in("jean").await
+}
+
+async fn card_code(jean: &Client) -> String {
+    get(jean, "/api/v1/card/qr").await["text"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The card's QR code stands for the work permit: verified online (and so used up), never a
+/// typed-in claim.
+async fn the_cards_code_stands_for_the_permit(srv: TestServer) {
+    let jean = jean_with_a_card(&srv).await;
+    let code = card_code(&jean).await;
+    let (s, r) = jean
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "card_qr": code, "role_at_employer": "other", "requested_months": 6 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["evidence"], "card_qr");
+    assert!(r["permit_number"].as_str().unwrap().starts_with('P'));
+    // The same code again is used up.
+    let (s, e) = jean
+        .post("/api/v1/insurances", json!({ "card_qr": code }))
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str(), e["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("card_code_not_valid"),
+            Some("card_qr")
+        ),
+        "{e}"
+    );
+    // Not a code at all; both a number and a code.
+    let (s, e) = jean
+        .post("/api/v1/insurances", json!({ "card_qr": "HC1:not a code" }))
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("card_code_not_valid")
+        ),
+        "{e}"
+    );
+    let number = r["permit_number"].as_str().unwrap();
+    let (s, e) = jean
+        .post(
+            "/api/v1/insurances",
+            json!({ "card_qr": card_code(&jean).await, "permit_number": number }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("one_of_permit_or_code")
+        ),
+        "{e}"
+    );
+    // A fresh code registers insurance.
+    let (s, i) = jean
+        .post(
+            "/api/v1/insurances",
+            json!({ "card_qr": card_code(&jean).await }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{i}");
+    assert_eq!(i["permit_check"], "card_qr");
+    assert_eq!(i["permit_number"], number);
+    srv.stop().await;
+}
+on_both!(
+    the_cards_code_stands_for_the_permit,
+    sqlite_the_cards_code_stands_for_the_permit,
+    postgres_the_cards_code_stands_for_the_permit
+);
