@@ -610,10 +610,9 @@ mod tests {
                 );
                 let ended = |s| matches!(s, Refused | Withdrawn);
                 assert_eq!(j == Joint::EndBoth, ended(l) != ended(i), "{l:?} {i:?}");
-                assert_eq!(
-                    j == Joint::Wait,
-                    !ended(l) && !ended(i) && !(l == Approved && i == Approved)
-                );
+                let both_approved = l == Approved && i == Approved;
+                let either_ended = ended(l) || ended(i);
+                assert_eq!(j == Joint::Wait, !either_ended && !both_approved);
             }
         }
     }
