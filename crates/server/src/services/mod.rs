@@ -197,7 +197,11 @@ pub(crate) async fn names(
         if out.people.contains_key(&id) {
             continue;
         }
-        let name = tx.person(id).await?.map(|p| p.name.full()).unwrap_or_default();
+        let name = tx
+            .person(id)
+            .await?
+            .map(|p| p.name.full())
+            .unwrap_or_default();
         out.people.insert(id, name);
     }
     for id in employers {

@@ -83,11 +83,7 @@ pub fn case_timeline(page: &PageCtx, events: &[CaseEvent]) -> Vec<EventRow> {
                 at: time(e.at),
                 action: page.word("os-event", &e.action),
                 by,
-                states: page.t1(
-                    "timeline-state",
-                    "to",
-                    &page.word("case-state", &e.state),
-                ),
+                states: page.t1("timeline-state", "to", &page.word("case-state", &e.state)),
                 notes,
             }
         })

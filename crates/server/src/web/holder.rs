@@ -199,12 +199,7 @@ async fn home_page(
                 ))
                 .hint(p.t("os-hint-slot"));
             if let Some((e, _, _)) = sent {
-                errors = apply_errors(
-                    p,
-                    e,
-                    std::iter::once(&mut slot),
-                    &format!("#appt-{}", a.id),
-                );
+                errors = apply_errors(p, e, std::iter::once(&mut slot), &format!("#appt-{}", a.id));
             }
             AppointmentRow {
                 id: a.id.to_string(),

@@ -274,9 +274,9 @@ fn step_forms(
                     );
                 }
                 RActionKind::Approve => {
-                    let suggested = v.limit.map(|l| {
-                        services::residence::suggested_grant(&v.application, &l, today)
-                    });
+                    let suggested = v
+                        .limit
+                        .map(|l| services::residence::suggested_grant(&v.application, &l, today));
                     let (from, to) = match sent {
                         Some(f) => (f.valid_from.clone(), f.valid_to.clone()),
                         None => (
@@ -394,12 +394,10 @@ fn case_page(
         ));
         work_status = Some(permit_badge(p, w.status_on(today)));
     }
-    let partner = v.work_application.as_ref().map(|w| {
-        (
-            w.receipt_number.to_string(),
-            state_badge(p, w.state),
-        )
-    });
+    let partner = v
+        .work_application
+        .as_ref()
+        .map(|w| (w.receipt_number.to_string(), state_badge(p, w.state)));
     let permit_href = match (&v.permit, officer) {
         (Some(rp), true) => format!("/immigration/permits/{}", rp.id),
         _ => String::new(),
@@ -566,8 +564,7 @@ async fn permit_page(
 ) -> Page {
     let ctx = &app.ctx;
     let (rp, filings) = services::residence::permit(ctx, &who, id).await?;
-    let names =
-        services::residence::names_of(ctx, &who, &[], std::slice::from_ref(&rp)).await?;
+    let names = services::residence::names_of(ctx, &who, &[], std::slice::from_ref(&rp)).await?;
     let page = page_ctx(
         app,
         headers,
@@ -606,7 +603,9 @@ async fn permit_page(
         facts.push(fact(p.t("os-col-status-changed"), date(d)));
     }
     let notice = match notice_code {
-        Some(code @ ("kept" | "cancelled" | "collected")) => p.t(&format!("os-notice-{code}")),
+        Some(code @ ("kept" | "cancelled" | "collected")) => {
+            p.t(&format!("os-notice-permit-{code}"))
+        }
         _ => String::new(),
     };
     let mut note = Field::new(p, "", "note", "textarea")
@@ -760,9 +759,8 @@ async fn office_day(
     let id = OfficeId(parse_uuid(&id, "office_not_found")?);
     let day = match q.date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => app.ctx.clock.today(),
-        Some(d) => domain::values::parse_date("date", d).map_err(|e| {
-            HttpError::field(axum::http::StatusCode::BAD_REQUEST, e)
-        })?,
+        Some(d) => domain::values::parse_date("date", d)
+            .map_err(|e| HttpError::field(axum::http::StatusCode::BAD_REQUEST, e))?,
     };
     let (office, list) = services::appointments::at_office_named(&app.ctx, &who, id, day).await?;
     let path = format!("/immigration/offices/{id}?date={}", date(day));

@@ -169,7 +169,10 @@ fn case_page(
             p.t("os-col-employer"),
             format!("{} ({})", v.employer.name, v.employer.uscc),
         ),
-        fact(p.t("os-col-check"), p.word("os-check", i.permit_check.as_str())),
+        fact(
+            p.t("os-col-check"),
+            p.word("os-check", i.permit_check.as_str()),
+        ),
         fact(p.t("os-col-requested"), time(i.requested_at)),
     ];
     if let Some(ssn) = &i.ssn {
@@ -265,10 +268,9 @@ struct DoneQuery {
 
 fn notice(page: &PageCtx, done: Option<&str>) -> String {
     match done {
-        Some("register" | "refuse" | "replaced") => page.t(&format!(
-            "os-notice-insurance-{}",
-            done.unwrap_or_default()
-        )),
+        Some("register" | "refuse" | "replaced") => {
+            page.t(&format!("os-notice-insurance-{}", done.unwrap_or_default()))
+        }
         Some(s) => match CardState::from_code(s) {
             Some(c) => page.t1("os-notice-card", "state", &page.word("os-card", c.as_str())),
             None => String::new(),
@@ -288,7 +290,13 @@ async fn show(
     let who = require(user, CASE_ROLES)?;
     let id = InsuranceId(parse_uuid(&id, "insurance_not_found")?);
     let v = services::insurance::get(&app.ctx, &who, id).await?;
-    let page = page_ctx(&app, &headers, Some(who), &csrf, &format!("/insurance/{id}"));
+    let page = page_ctx(
+        &app,
+        &headers,
+        Some(who),
+        &csrf,
+        &format!("/insurance/{id}"),
+    );
     let n = notice(&page, q.done.as_deref());
     Ok(case_page(page, &v, n, None, app.ctx.clock.today()))
 }
