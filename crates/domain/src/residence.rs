@@ -612,7 +612,7 @@ mod tests {
                 assert_eq!(j == Joint::EndBoth, ended(l) != ended(i), "{l:?} {i:?}");
                 assert_eq!(
                     j == Joint::Wait,
-                    !ended(l) && !ended(i) && !(l == Approved && i == Approved)
+                    !(ended(l) || ended(i) || l == Approved && i == Approved)
                 );
             }
         }

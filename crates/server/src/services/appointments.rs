@@ -61,14 +61,13 @@ async fn is_open(ctx: &Ctx, office: &Office, day: NaiveDate) -> Result<bool> {
 
 /// The slots of a day at an office with the places left in each.
 pub async fn day(ctx: &Ctx, office_id: OfficeId, date: NaiveDate) -> Result<DayView> {
-    let open_today;
     let office = {
         let mut tx = ctx.store.begin_read().await?;
         tx.office(office_id)
             .await?
             .ok_or(ServiceError::NotFound("office"))?
     };
-    open_today = is_open(ctx, &office, date).await?;
+    let open_today = is_open(ctx, &office, date).await?;
     let mut slots = Vec::new();
     if open_today {
         let next = date + Days::new(1);
