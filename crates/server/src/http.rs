@@ -192,6 +192,12 @@ pub const ERROR_CODES: &[&str] = &[
     "webhook_secret_unavailable",
     "topic_format",
     "site_path_format",
+    // The one-stop service: residence permits, appointments, social insurance.
+    "residence_application_not_found",
+    "residence_permit_not_found",
+    "office_not_found",
+    "appointment_not_found",
+    "insurance_not_found",
 ];
 
 /// An error on its way to the client. It is put on the response as an extension and rendered

@@ -55,8 +55,8 @@ async fn login_sets_the_csrf_cookie_and_signs_in_by_role() {
         ("officer.beijing", "/officer"),
         ("anna", "/me"),
         ("admin", "/admin"),
-        ("immigration.beijing", "/permits"),
-        ("social.beijing", "/permits"),
+        ("immigration.beijing", "/immigration"),
+        ("social.beijing", "/insurance"),
     ] {
         let (mut b, to) = Browser::sign_in(&srv, user).await;
         assert_eq!(to, home, "{user}");

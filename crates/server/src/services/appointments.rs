@@ -368,3 +368,33 @@ pub(crate) async fn attended(
     }
     Ok(())
 }
+
+/// An office's booked appointments on a day with the holders' names, for immigration.
+pub async fn at_office_named(
+    ctx: &Ctx,
+    who: &Principal,
+    office_id: OfficeId,
+    date: NaiveDate,
+) -> Result<(Office, Vec<(Appointment, String)>)> {
+    let (office, list) = at_office(ctx, who, office_id, date).await?;
+    let people = list.iter().map(|a| a.person_id).collect();
+    let names = super::names(ctx, people, Vec::new()).await?;
+    let list = list
+        .into_iter()
+        .map(|a| {
+            let n = names.person(a.person_id);
+            (a, n)
+        })
+        .collect();
+    Ok((office, list))
+}
+
+/// The offices of a city.
+pub async fn offices_in(ctx: &Ctx, city: domain::city::City) -> Result<Vec<Office>> {
+    Ok(ctx
+        .store
+        .begin_read()
+        .await?
+        .list_offices(Some(city))
+        .await?)
+}

@@ -425,3 +425,13 @@ pub async fn list(
     }
     Ok(ctx.store.begin_read().await?.list_insurances(&f).await?)
 }
+
+/// The names of the people and employers of registrations the caller may see.
+pub async fn names_of(ctx: &Ctx, who: &Principal, list: &[Insurance]) -> Result<super::Names> {
+    let (people, employers) = list
+        .iter()
+        .filter(|i| may_see(who, i))
+        .map(|i| (i.person_id, i.employer_id))
+        .unzip();
+    super::names(ctx, people, employers).await
+}

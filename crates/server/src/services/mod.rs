@@ -167,3 +167,53 @@ impl<T> Created<T> {
 pub(crate) fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
 }
+
+/// The names of people and employers, for the lists of the pages; looked up once each.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub people: std::collections::HashMap<domain::ids::PersonId, String>,
+    pub employers: std::collections::HashMap<domain::ids::EmployerId, String>,
+}
+
+impl Names {
+    pub fn person(&self, id: domain::ids::PersonId) -> String {
+        self.people.get(&id).cloned().unwrap_or_default()
+    }
+    pub fn employer(&self, id: domain::ids::EmployerId) -> String {
+        self.employers.get(&id).cloned().unwrap_or_default()
+    }
+}
+
+/// Names of the parties of records the caller was already allowed to see: the callers check
+/// visibility before they ask, so this must stay crate-private.
+pub(crate) async fn names(
+    ctx: &Ctx,
+    people: Vec<domain::ids::PersonId>,
+    employers: Vec<domain::ids::EmployerId>,
+) -> Result<Names> {
+    let mut out = Names::default();
+    let mut tx = ctx.store.begin_read().await?;
+    for id in people {
+        if out.people.contains_key(&id) {
+            continue;
+        }
+        let name = tx
+            .person(id)
+            .await?
+            .map(|p| p.name.full())
+            .unwrap_or_default();
+        out.people.insert(id, name);
+    }
+    for id in employers {
+        if out.employers.contains_key(&id) {
+            continue;
+        }
+        let name = tx
+            .employer(id)
+            .await?
+            .map(|e| e.name.to_string())
+            .unwrap_or_default();
+        out.employers.insert(id, name);
+    }
+    Ok(out)
+}

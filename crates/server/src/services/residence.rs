@@ -1103,3 +1103,24 @@ pub fn suggested_grant(
         valid_to: asked.min(limit.max_valid_to),
     }
 }
+
+/// The names of the holders and employers of applications and permits the caller may see
+/// (those it may not see are left out).
+pub async fn names_of(
+    ctx: &Ctx,
+    who: &Principal,
+    apps: &[ResidenceApplication],
+    permits: &[ResidencePermit],
+) -> Result<super::Names> {
+    let mut people = Vec::new();
+    let mut employers = Vec::new();
+    for a in apps.iter().filter(|a| may_see(who, a)) {
+        people.push(a.person_id);
+        employers.push(a.employer_id);
+    }
+    for p in permits.iter().filter(|p| may_see_permit(who, p)) {
+        people.push(p.holder_id);
+        employers.push(p.employer_id);
+    }
+    super::names(ctx, people, employers).await
+}

@@ -59,6 +59,7 @@ struct HomePage<'a> {
     notice: String,
     people: Vec<PersonRow>,
     applications: Vec<ApplicationRow>,
+    one_stop: super::employer_one_stop::OneStop,
 }
 
 #[derive(Deserialize)]
@@ -83,7 +84,8 @@ async fn home(
         .unwrap_or_default();
     let people = services::people::list(ctx, &who).await?;
     let apps = services::applications::list(ctx, &who, &ListQuery::default()).await?;
-    let page = page_ctx(&app, &headers, Some(who), &csrf, "/employer");
+    let page = page_ctx(&app, &headers, Some(who.clone()), &csrf, "/employer");
+    let one_stop = super::employer_one_stop::one_stop_lists(&app, &who, &page).await?;
     let names: HashMap<_, _> = people.iter().map(|p| (p.id, p.name.full())).collect();
     let notice = match q.done.as_deref() {
         Some("person") => page.t("notice-person-created"),
@@ -117,6 +119,7 @@ async fn home(
         notice,
         people,
         applications,
+        one_stop,
     }))
 }
 
@@ -368,6 +371,22 @@ fn application_page(
                     .options(with_choose(p, category_options(p)))
                     .hint(p.t("hint-requested-category"))
                     .optional(),
+            ],
+        },
+        Section {
+            legend: p.t("os-section-one-stop"),
+            hint: p.t("os-section-one-stop-hint"),
+            fields: vec![
+                Field::new(p, "", "one_stop", "checkbox")
+                    .label(p.t("os-one-stop-checkbox"))
+                    .value(&f.one_stop),
+                Field::new(p, "", "residence_role", "select")
+                    .value(&f.residence_role)
+                    .options(super::immigration::role_options(p))
+                    .hint(p.t("os-hint-residence-role")),
+                Field::new(p, "", "residence_months", "number")
+                    .value(&f.residence_months)
+                    .hint(p.t("os-hint-residence-months")),
             ],
         },
         Section {

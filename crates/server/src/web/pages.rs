@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .merge(super::assessment::router())
         .merge(super::card::router())
         .merge(super::inbox::router())
+        .merge(super::immigration::router())
+        .merge(super::insurance::router())
+        .merge(super::holder::router())
+        .merge(super::employer_one_stop::router())
 }
 
 /// Where each role starts.
@@ -34,7 +38,8 @@ pub fn home_of(p: &Principal) -> &'static str {
         Role::LabourOfficer => "/officer",
         Role::Applicant => "/me",
         Role::Administrator => "/admin",
-        Role::ImmigrationOfficer | Role::SocialSecurityOfficer => "/permits",
+        Role::ImmigrationOfficer => "/immigration",
+        Role::SocialSecurityOfficer => "/insurance",
     }
 }
 

@@ -264,10 +264,15 @@ fn form_name(path: &str) -> &str {
         .strip_prefix("details.")
         .or_else(|| path.strip_prefix("grant."))
         .or_else(|| path.strip_prefix("profile."))
+        .or_else(|| path.strip_prefix("residence."))
         .unwrap_or(path);
     let last = last.split('[').next().unwrap_or(last);
     match last {
         "change" => "change_what",
+        // The one-stop request's fields, as the forms name them.
+        "role_at_employer" => "residence_role",
+        "requested_months" => "residence_months",
+        "residence" => "one_stop",
         other => other,
     }
 }
@@ -473,6 +478,8 @@ mod tests {
         assert_eq!(form_name("items[3]"), "items");
         assert_eq!(form_name("details.change"), "change_what");
         assert_eq!(form_name("surname"), "surname");
+        assert_eq!(form_name("residence.requested_months"), "residence_months");
+        assert_eq!(form_name("role_at_employer"), "residence_role");
     }
 
     #[test]
