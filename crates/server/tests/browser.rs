@@ -1,6 +1,7 @@
-//! The browser test: Chromium, driven by Playwright (tests/browser/e2e.mjs), signs in as the
-//! employer, submits an application, signs in as the officer and approves it, in English and in
-//! Chinese, against a real server. It needs Debian's `chromium` and `npm ci --prefix
+//! The browser tests: Chromium, driven by Playwright, against a real server. `e2e.mjs`: the
+//! employer submits an application and the officer approves it, in English and in Chinese, then
+//! the card and the verifier on a phone. `one_stop.mjs`: the one-stop journey from the employer's
+//! submission to the holder collecting the residence permit, in both languages. It needs Debian's `chromium` and `npm ci --prefix
 //! tests/browser`; without them it is skipped, unless ONECARD_BROWSER_TESTS=required (CI).
 
 mod common;
@@ -20,8 +21,9 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn employer_submits_and_officer_approves_in_both_languages() {
+/// Runs `tests/browser/<script>` against a fresh server; `None` (and the skip printed) where the
+/// machine cannot, unless the test is required. Returns the server and the script's output.
+async fn run_script(script: &str) -> Option<(TestServer, String)> {
     let required = std::env::var("ONECARD_BROWSER_TESTS").is_ok_and(|v| v == "required");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = root.join("tests/browser");
@@ -40,15 +42,15 @@ async fn employer_submits_and_officer_approves_in_both_languages() {
             "the browser test is required here but cannot run ({why})"
         );
         eprintln!(
-            "skipped: browser test ({why}); install chromium and run `npm ci --prefix tests/browser`"
+            "skipped: browser test {script} ({why}); install chromium and run `npm ci --prefix tests/browser`"
         );
-        return;
+        return None;
     };
     let srv = TestServer::sqlite().await;
     let shots = std::env::temp_dir().join(format!("onecard-shots-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&shots).unwrap();
     let out = tokio::process::Command::new("node")
-        .arg(dir.join("e2e.mjs"))
+        .arg(dir.join(script))
         .arg(&srv.base)
         .arg(&shots)
         .env("CHROMIUM", &chromium)
@@ -60,7 +62,16 @@ async fn employer_submits_and_officer_approves_in_both_languages() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "browser run failed:\n{log}");
+    assert!(out.status.success(), "browser run {script} failed:\n{log}");
+    eprintln!("screenshots of {script} in {}", shots.display());
+    Some((srv, log))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn employer_submits_and_officer_approves_in_both_languages() {
+    let Some((srv, log)) = run_script("e2e.mjs").await else {
+        return;
+    };
     // Both languages went through: an approval each.
     assert_eq!(log.matches("approved:").count(), 2, "{log}");
     let apps = srv
@@ -77,6 +88,34 @@ async fn employer_submits_and_officer_approves_in_both_languages() {
             .count(),
         2
     );
-    eprintln!("screenshots in {}", shots.display());
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_stop_journey_in_both_languages() {
+    let Some((srv, log)) = run_script("one_stop.mjs").await else {
+        return;
+    };
+    assert_eq!(log.matches("collected:").count(), 2, "{log}");
+    // Two residence permits for Anna, both issued with a work permit and collected.
+    let mut tx = srv.store.begin_read().await.unwrap();
+    let anna = tx
+        .account_by_username("anna")
+        .await
+        .unwrap()
+        .and_then(|a| a.scope.person_id())
+        .unwrap();
+    let permits = tx.residence_permits_of(anna).await.unwrap();
+    assert_eq!(permits.len(), 2, "{permits:?}");
+    assert!(permits.iter().all(|p| p.collected_at.is_some()));
+    let work = tx
+        .list_permits(&store::PermitFilter {
+            holder_id: Some(anna),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(work.len(), 2);
+    drop(tx);
     srv.stop().await;
 }
