@@ -876,3 +876,5 @@ field-capacity = Places per slot
 field-weekdays = Opening days
 field-closed-on = Closed on
 field-address = Address
+os-residence-half-title = The residence permit application (one-stop)
+os-residence-half-hint = Immigration reviews it in parallel; both permits are issued together once both are approved, and a refusal of either ends both.

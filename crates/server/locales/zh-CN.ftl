@@ -876,3 +876,5 @@ field-capacity = 每个时段名额
 field-weekdays = 办公日
 field-closed-on = 不办公日期
 field-address = 地址
+os-residence-half-title = 居留许可申请（一站式）
+os-residence-half-hint = 出入境管理部门同步审查；两项均获批准后同时签发，任一项不予批准则两项均终止。

@@ -143,6 +143,16 @@ async fn immigration_first_then_labour(srv: TestServer) {
         .collect();
     assert!(actions.contains(&"approve_joint_pending"), "{actions:?}");
     assert!(actions.contains(&"issued_with_work_permit"), "{actions:?}");
+    // The work application's page shows its residence half, linked for the employer.
+    let (mut b, _) = Browser::sign_in(&srv, "hr").await;
+    let wid = work["id"].as_str().unwrap();
+    let page = b.get(&format!("/applications/{wid}")).await;
+    assert!(
+        page.body.contains(&format!("/residence/applications/{id}")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(half["receipt_number"].as_str().unwrap()));
     // The holder and the employer were told at each step, in their language.
     for c in [&anna, &hr] {
         let t = topics(c).await;

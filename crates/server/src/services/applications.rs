@@ -58,6 +58,8 @@ pub struct ApplicationView {
     pub assessment: Option<AssessmentRecord>,
     /// What other departments' registers answered at each submission, in order.
     pub register_checks: Vec<Evidence>,
+    /// Under one-stop acceptance: the residence application submitted with it.
+    pub residence: Option<domain::residence::ResidenceApplication>,
 }
 
 /// The facts other departments' registers are asked to confirm when an application is
@@ -1205,8 +1207,10 @@ pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<Applic
     let actions = actions_for(who, &application);
     let assessment = tx.assessments(&[id]).await?.pop();
     let register_checks = tx.register_checks(id).await?;
+    let residence = tx.residence_application_for_work(id).await?;
     Ok(ApplicationView {
         register_checks,
+        residence,
         application,
         person,
         employer,

@@ -70,6 +70,9 @@ struct ApplicationPage<'a> {
     x: Option<crate::explain::Explained>,
     /// What other departments' registers answered.
     checks: Vec<crate::explain::ExplainedCheck>,
+    /// The residence half of a one-stop submission: its receipt, state, and page where the
+    /// viewer may open it.
+    half: Option<(String, Badge, String)>,
 }
 
 /// What a step form sends.
@@ -423,7 +426,22 @@ fn application_page(
         Some(Role::Applicant) => "/me",
         _ => "/",
     };
+    let half = v.residence.as_ref().map(|r| {
+        // Immigration decides it; the employer and the holder follow it on its page.
+        let href = match role {
+            Some(Role::EmployerHr | Role::Applicant) => {
+                super::immigration::case_path(Role::Applicant, r.id)
+            }
+            _ => String::new(),
+        };
+        (
+            r.receipt_number.to_string(),
+            super::cases::case_badge(p, r.state.as_str()),
+            href,
+        )
+    });
     let res = render(&ApplicationPage {
+        half,
         id: a.id.to_string(),
         title: p.t1("application-title", "receipt", a.receipt_number.as_str()),
         state: state_badge(p, a.state),
