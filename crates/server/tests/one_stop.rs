@@ -1299,3 +1299,82 @@ on_both!(
     sqlite_the_cards_code_stands_for_the_permit,
     postgres_the_cards_code_stands_for_the_permit
 );
+
+/// The holder files a move or degree study from the permit's page; bad input is shown at its
+/// field and files nothing; others cannot see the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filings_from_the_permit_page() {
+    let srv = TestServer::sqlite().await;
+    let hr = srv.sign_in("hr").await;
+    let labour = srv.sign_in("officer.beijing").await;
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let anna = srv.sign_in("anna").await;
+    let number = anna_with_a_permit(&hr, &labour).await;
+    let (s, r) = anna
+        .post(
+            "/api/v1/residence-applications",
+            json!({ "permit_number": number, "role_at_employer": "other", "requested_months": 12 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let r = immigration_reviews(&immigration, &r).await;
+    rstep_ok(&immigration, &r, "approve", residence_grant(300)).await;
+    let rp = residence_permits(&anna).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let (mut b, _) = Browser::sign_in(&srv, "anna").await;
+    let home = b.get("/residence").await;
+    assert!(home.body.contains(&format!("/residence/permits/{rp}")));
+    let page = b.get(&format!("/residence/permits/{rp}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"filing\""), "{}", page.body);
+    let path = format!("/residence/permits/{rp}/filings");
+    let bad = b
+        .post(
+            &path,
+            &[
+                ("kind", "holiday"),
+                ("filed_on", "someday"),
+                ("details", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("region_move or degree_study"),
+        "{}",
+        bad.body
+    );
+    let (_, detail) = anna.get(&format!("/api/v1/residence-permits/{rp}")).await;
+    assert!(
+        detail["filings"].as_array().unwrap().is_empty(),
+        "nothing filed"
+    );
+    let today = today().to_string();
+    let ok = b
+        .post(
+            &path,
+            &[
+                ("kind", "region_move"),
+                ("filed_on", &today),
+                ("details", "Shanghai branch, 上海分公司"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let (_, detail) = anna.get(&format!("/api/v1/residence-permits/{rp}")).await;
+    assert_eq!(detail["filings"][0]["kind"], "region_move");
+    assert_eq!(
+        detail["filings"][0]["details"],
+        "Shanghai branch, 上海分公司"
+    );
+    // Another holder sees no such permit.
+    let (mut jean, _) = Browser::sign_in(&srv, "jean").await;
+    assert_eq!(
+        jean.get(&format!("/residence/permits/{rp}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    srv.stop().await;
+}

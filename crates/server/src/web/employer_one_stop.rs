@@ -46,6 +46,7 @@ pub struct ResidenceRow {
 }
 
 pub struct ResidencePermitRow {
+    pub href: String,
     pub number: String,
     pub holder: String,
     pub validity: String,
@@ -110,6 +111,7 @@ pub async fn one_stop_lists(
         permits: permits
             .iter()
             .map(|r| ResidencePermitRow {
+                href: format!("/residence/permits/{}", r.id),
                 number: r.number.to_string(),
                 holder: names.person(r.holder_id),
                 validity: page.tn(

@@ -46,6 +46,7 @@ struct ApplicationRow {
 }
 
 struct PermitRow {
+    href: String,
     number: String,
     validity: String,
     status: Badge,
@@ -149,6 +150,7 @@ async fn home_page(
     let permit_rows = permits
         .iter()
         .map(|r| PermitRow {
+            href: format!("/residence/permits/{}", r.id),
             number: r.number.to_string(),
             validity: p.tn(
                 "validity-range",

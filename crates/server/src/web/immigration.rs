@@ -11,7 +11,7 @@ use super::view::{
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
-use crate::input::{Flag, PermitReviewInput, ResidenceStepInput};
+use crate::input::{FilingInput, Flag, PermitReviewInput, ResidenceStepInput};
 use crate::services::{self, residence::ResidenceView};
 use askama::Template;
 use axum::Router;
@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/residence/applications/{id}", get(show))
         .route("/residence/applications/{id}/step", post(step))
         .route("/immigration/permits/{id}", get(permit))
+        .route("/residence/permits/{id}", get(own_permit))
+        .route("/residence/permits/{id}/filings", post(file_filing))
         .route("/immigration/permits/{id}/review", post(review))
         .route("/immigration/permits/{id}/collect", post(collect))
         .route("/immigration/offices/{id}", get(office_day))
@@ -529,6 +531,9 @@ struct FilingRow {
 #[template(path = "residence_permit.html")]
 struct PermitPage<'a> {
     page: PageCtx<'a>,
+    back: &'static str,
+    /// The filing form, for the holder and the employer while the permit is valid.
+    filing: Vec<Field>,
     id: String,
     title: String,
     status: Badge,
@@ -548,6 +553,30 @@ struct ReviewData {
     note: Option<String>,
 }
 
+/// A filing, as the form sends it.
+#[derive(Deserialize, Default)]
+struct FilingData {
+    csrf: Option<String>,
+    kind: Option<String>,
+    filed_on: Option<String>,
+    details: Option<String>,
+}
+
+/// Why a permit page is shown again: the form that failed, with what it sent.
+#[derive(Clone, Copy)]
+enum PermitFailure<'a> {
+    Review(&'a HttpError, &'a ReviewData),
+    Filing(&'a HttpError, &'a FilingData),
+}
+
+impl PermitFailure<'_> {
+    fn error(&self) -> &HttpError {
+        match self {
+            PermitFailure::Review(e, _) | PermitFailure::Filing(e, _) => e,
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct CsrfOnly {
     csrf: Option<String>,
@@ -560,9 +589,11 @@ async fn permit_page(
     who: Principal,
     id: ResidencePermitId,
     notice_code: Option<&str>,
-    failed: Option<(&HttpError, &ReviewData)>,
+    failed: Option<PermitFailure<'_>>,
 ) -> Page {
     let ctx = &app.ctx;
+    let officer = who.role() == Role::ImmigrationOfficer;
+    let today = ctx.clock.today();
     let (rp, filings) = services::residence::permit(ctx, &who, id).await?;
     let names = services::residence::names_of(ctx, &who, &[], std::slice::from_ref(&rp)).await?;
     let page = page_ctx(
@@ -570,7 +601,11 @@ async fn permit_page(
         headers,
         Some(who),
         csrf,
-        &format!("/immigration/permits/{id}"),
+        &if officer {
+            format!("/immigration/permits/{id}")
+        } else {
+            format!("/residence/permits/{id}")
+        },
     );
     let p = &page;
     let mut facts = vec![
@@ -603,19 +638,57 @@ async fn permit_page(
         facts.push(fact(p.t("os-col-status-changed"), date(d)));
     }
     let notice = match notice_code {
-        Some(code @ ("kept" | "cancelled" | "collected")) => {
+        Some(code @ ("kept" | "cancelled" | "collected" | "filed")) => {
             p.t(&format!("os-notice-permit-{code}"))
         }
         _ => String::new(),
     };
+    let review_sent = match failed {
+        Some(PermitFailure::Review(_, f)) => Some(f),
+        _ => None,
+    };
     let mut note = Field::new(p, "", "note", "textarea")
-        .value(&failed.and_then(|(_, f)| f.note.clone()))
+        .value(&review_sent.and_then(|f| f.note.clone()))
         .hint(p.t("os-hint-review-note"));
+    let filing_sent = match failed {
+        Some(PermitFailure::Filing(_, f)) => Some(f),
+        _ => None,
+    };
+    let mut filing = if !officer && rp.is_valid_on(today) {
+        vec![
+            Field::new(p, "", "kind", "select")
+                .value(&filing_sent.and_then(|f| f.kind.clone()))
+                .options(with_choose(
+                    p,
+                    ["region_move", "degree_study"]
+                        .iter()
+                        .map(|k| (k.to_string(), p.word("os-filing", k)))
+                        .collect(),
+                )),
+            Field::new(p, "", "filed_on", "date")
+                .value(&filing_sent.and_then(|f| f.filed_on.clone()))
+                .hint(p.t("hint-date")),
+            Field::new(p, "", "details", "textarea")
+                .value(&filing_sent.and_then(|f| f.details.clone()))
+                .hint(p.t("os-hint-filing-details")),
+        ]
+    } else {
+        Vec::new()
+    };
     let errors = match failed {
-        Some((e, _)) => apply_errors(p, e, std::iter::once(&mut note), "#review"),
+        Some(PermitFailure::Review(e, _)) => {
+            apply_errors(p, e, std::iter::once(&mut note), "#review")
+        }
+        Some(PermitFailure::Filing(e, _)) => apply_errors(p, e, filing.iter_mut(), "#filing"),
         None => Vec::new(),
     };
     let res = render(&PermitPage {
+        back: if officer {
+            "/immigration"
+        } else {
+            "/residence"
+        },
+        filing,
         id: rp.id.to_string(),
         title: p.t1("os-permit-title", "number", rp.number.as_str()),
         status: residence_status_badge(p, rp.status.as_str()),
@@ -630,12 +703,12 @@ async fn permit_page(
                 details: f.details.clone(),
             })
             .collect(),
-        under_review: rp.status == ResidenceStatus::UnderReview,
+        under_review: officer && rp.status == ResidenceStatus::UnderReview,
         note,
-        collectable: rp.collected_at.is_none() && rp.status == ResidenceStatus::Valid,
+        collectable: officer && rp.collected_at.is_none() && rp.status == ResidenceStatus::Valid,
         page,
     });
-    Ok(form_status(res, failed.map(|(e, _)| e)))
+    Ok(form_status(res, failed.as_ref().map(|f| f.error())))
 }
 
 async fn permit(
@@ -649,6 +722,64 @@ async fn permit(
     let who = require(user, OFFICER)?;
     let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
     permit_page(&app, &headers, &csrf, who, id, q.done.as_deref(), None).await
+}
+
+/// The holder's or the employer's view of a residence permit, with the filing form.
+async fn own_permit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Extension(csrf): Extension<CsrfToken>,
+    MaybeAuth(user): MaybeAuth,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Page {
+    let who = require(user, &[Role::EmployerHr, Role::Applicant])?;
+    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
+    permit_page(&app, &headers, &csrf, who, id, q.done.as_deref(), None).await
+}
+
+/// A filing that keeps the permit, from the holder or the employer.
+async fn file_filing(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Extension(csrf): Extension<CsrfToken>,
+    MaybeAuth(user): MaybeAuth,
+    Path(id): Path<String>,
+    Form(f): Form<FilingData>,
+) -> Page {
+    check_csrf(&headers, f.csrf.as_deref())?;
+    let who = require(user, &[Role::EmployerHr, Role::Applicant])?;
+    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
+    let input = FilingInput {
+        kind: f.kind.clone(),
+        filed_on: f.filed_on.clone(),
+        details: f.details.clone(),
+    };
+    let err = match input.parse() {
+        Ok((kind, on, details)) => {
+            match services::residence::file(&app.ctx, &who, id, kind, on, details).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("/residence/permits/{id}?done=filed"))
+                        .into_response());
+                }
+                Err(e) => HttpError::from(e),
+            }
+        }
+        Err(inv) => HttpError::invalid(inv),
+    };
+    if !shown_on_form(&err) {
+        return Err(err.into());
+    }
+    permit_page(
+        &app,
+        &headers,
+        &csrf,
+        who,
+        id,
+        None,
+        Some(PermitFailure::Filing(&err, &f)),
+    )
+    .await
 }
 
 async fn review(
@@ -682,7 +813,16 @@ async fn review(
     if !shown_on_form(&err) {
         return Err(err.into());
     }
-    permit_page(&app, &headers, &csrf, who, id, None, Some((&err, &f))).await
+    permit_page(
+        &app,
+        &headers,
+        &csrf,
+        who,
+        id,
+        None,
+        Some(PermitFailure::Review(&err, &f)),
+    )
+    .await
 }
 
 async fn collect(
@@ -712,7 +852,7 @@ async fn collect(
                 who,
                 id,
                 None,
-                Some((&err, &ReviewData::default())),
+                Some(PermitFailure::Review(&err, &ReviewData::default())),
             )
             .await
         }
