@@ -1370,6 +1370,28 @@ async fn filings_from_the_permit_page() {
         detail["filings"][0]["details"],
         "Shanghai branch, 上海分公司"
     );
+    // The card shows her messages, from every agency.
+    let checked = b
+        .post(
+            "/card/real-name",
+            &[
+                ("passport_number", "C01X00T47"),
+                ("date_of_birth", "1990-04-12"),
+            ],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::SEE_OTHER, "{}", checked.body);
+    let card = b.get("/card").await;
+    let rp_number = residence_permits(&anna).await[0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        card.body
+            .contains(&format!("Residence permit {rp_number} issued")),
+        "{}",
+        card.body
+    );
     // Another holder sees no such permit.
     let (mut jean, _) = Browser::sign_in(&srv, "jean").await;
     assert_eq!(

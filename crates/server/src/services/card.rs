@@ -17,7 +17,7 @@ use domain::permit::{Medium, Permit, PermitStatus};
 use domain::role::{Principal, Scope};
 use domain::values::PersonName;
 use domain::{FieldError, Invalid};
-use store::{Account, CardRegistration, Event, StoreError, Tx};
+use store::{Account, CardRegistration, StoreError, Tx};
 
 /// What a holder types to register.
 #[derive(Debug, Clone, Default)]
@@ -244,14 +244,6 @@ pub async fn check_real_name(
     }
 }
 
-/// A message on the card: a step in one of the holder's applications.
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub receipt_number: String,
-    pub kind: &'static str,
-    pub event: Event,
-}
-
 /// What the wallet shows.
 #[derive(Debug, Clone)]
 pub struct Wallet {
@@ -260,7 +252,8 @@ pub struct Wallet {
     pub locked: bool,
     /// The permit the card carries (the holder's latest revision), with its employer's name.
     pub permit: Option<(Permit, String)>,
-    pub messages: Vec<Message>,
+    /// The holder's latest notices: every step that matters to them, from any agency.
+    pub messages: Vec<store::StoredNotice>,
 }
 
 impl Wallet {
@@ -339,24 +332,9 @@ async fn card(tx: &mut dyn Tx, who: &Principal, today: NaiveDate) -> Result<Card
 pub async fn wallet(ctx: &Ctx, who: &Principal) -> Result<Wallet> {
     let mut tx = ctx.store.begin_read().await?;
     let card = card(&mut *tx, who, ctx.clock.today()).await?;
-    let mut messages = Vec::new();
-    let apps = tx
-        .list_applications(&store::ApplicationFilter {
-            person_id: Some(card.person.id),
-            ..Default::default()
-        })
+    let messages = tx
+        .notices(domain::notice::Recipient::Person(card.person.id), 10)
         .await?;
-    for a in apps.iter().rev().take(10) {
-        for event in tx.events(a.id).await? {
-            messages.push(Message {
-                receipt_number: a.receipt_number.to_string(),
-                kind: a.kind().as_str(),
-                event,
-            });
-        }
-    }
-    messages.sort_by_key(|m| std::cmp::Reverse(m.event.at));
-    messages.truncate(10);
     Ok(Wallet {
         person: card.person,
         checked: card.checked,

@@ -5,8 +5,8 @@
 //! a new code instead and counts down.
 
 use super::view::{
-    Badge, ErrorItem, EventRow, Field, Page, apply_errors, date, form_outcome, form_status,
-    permit_badge, require, timeline,
+    Badge, ErrorItem, Field, Page, apply_errors, date, form_outcome, form_status, permit_badge,
+    require, time,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::api::credentials::parse_profile;
@@ -180,8 +180,11 @@ struct WalletPage<'a> {
 }
 
 struct MessageRow {
-    head: String,
-    event: EventRow,
+    title: String,
+    body: String,
+    at: String,
+    link: String,
+    unread: bool,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -257,20 +260,22 @@ async fn wallet_page(
     } else {
         (None, String::new())
     };
-    let events: Vec<store::Event> = w.messages.iter().map(|m| m.event.clone()).collect();
     let messages = w
         .messages
         .iter()
-        .zip(timeline(&page, &events))
-        .map(|(m, event)| MessageRow {
-            head: page.tn(
-                "me-application-heading",
-                &[
-                    ("kind", page.word("kind", m.kind)),
-                    ("receipt", m.receipt_number.clone()),
-                ],
-            ),
-            event,
+        .map(|n| {
+            let r = crate::services::notifications::render(page.catalog, page.lang, n);
+            MessageRow {
+                title: r.title,
+                body: r.body,
+                at: time(n.created_at),
+                link: n
+                    .link
+                    .as_ref()
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_default(),
+                unread: n.read_at.is_none(),
+            }
         })
         .collect();
     let done = match done {
