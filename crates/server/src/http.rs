@@ -33,6 +33,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Every code a client may see, for the test that each has a message in both languages.
 pub const ERROR_CODES: &[&str] = &[
+    "passport_not_on_record",
+    "card_not_locked",
     "time_format",
     "weekday_value",
     "residence_too_short",

@@ -143,6 +143,8 @@ const MATRIX: &[Row] = &[
     // of the demo holders has passed it here); what offline verifiers download is public.
     route("POST",   "/api/v1/verify",                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/api/v1/card/qr",                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    // Anna's card is not locked: the agency of Beijing and the administrator get that far.
+    route("POST",   "/api/v1/people/{id}/card-unlock",  [401, 403, 403, 403, 403, 403, 403, 403, 409, 409]),
     route("GET",    "/.well-known/onecard/keys",        [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/.well-known/onecard/status-lists", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     route("GET",    "/status/{n}",                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
@@ -607,6 +609,7 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
         }),
         ("POST", "/api/v1/appointments/{id}/slot") => json!({ "slot": w.slots[1] }),
         ("POST", "/api/v1/insurances") => json!({ "permit_number": w.jean_permit }),
+        ("POST", "/api/v1/people/{id}/card-unlock") => json!({ "passport_number": "C01X00T47" }),
         ("POST", "/api/v1/offices") => json!({
             "city": "310000", "name": format!("Matrix Hall {n}"), "address": "1 Matrix Road",
             "opens": "09:00", "closes": "12:00", "slot_minutes": 30, "capacity": 5
@@ -696,7 +699,9 @@ async fn authorization_matrix() {
             } else {
                 let resource = match row.path {
                     "/api/v1/employers/{id}" => Some(("{id}", w.employer.clone())),
-                    "/api/v1/people/{id}" => Some(("{id}", w.anna.clone())),
+                    "/api/v1/people/{id}" | "/api/v1/people/{id}/card-unlock" => {
+                        Some(("{id}", w.anna.clone()))
+                    }
                     "/api/v1/applications/{id}" => Some(("{id}", w.application.clone())),
                     "/api/v1/permits/{number}" => Some(("{number}", w.jean_permit.clone())),
                     "/api/v1/inbox/{id}/read" => Some(("{id}", w.anna_notice.clone())),

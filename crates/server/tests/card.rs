@@ -639,3 +639,78 @@ on_both!(
     sqlite_an_extension_supersedes_earlier_codes,
     postgres_an_extension_supersedes_earlier_codes
 );
+
+/// Five failed real-name checks lock the card; the social insurance agency unlocks it once the
+/// holder has shown the passport in person, and the holder takes the check again.
+async fn a_locked_card_is_unlocked_in_person(srv: TestServer) {
+    let (mut b, _) = Browser::sign_in(&srv, "jean").await;
+    b.get("/card").await;
+    let wrong = [
+        ("passport_number", "19AB12346"),
+        ("date_of_birth", "1984-09-30"),
+    ];
+    for i in 0..5 {
+        let p = b.post("/card/real-name", &wrong).await;
+        // The fifth failure locks the card, and says so.
+        let want = if i < 4 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(p.status, want, "attempt {}", i + 1);
+    }
+    let right = [
+        ("passport_number", "19AB12345"),
+        ("date_of_birth", "1984-09-30"),
+    ];
+    let p = b.post("/card/real-name", &right).await;
+    assert_ne!(
+        p.status,
+        StatusCode::SEE_OTHER,
+        "locked: even the right answer is refused"
+    );
+    assert!(p.body.contains("locked"), "{}", p.body);
+
+    let hr = srv.sign_in("hr").await;
+    let jean = person_id(&hr, "DUPONT").await;
+    let path = format!("/api/v1/people/{jean}/card-unlock");
+    let (s, _) = hr
+        .post(&path, json!({ "passport_number": "19AB12345" }))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an employer unlocks nothing");
+    let social = srv.sign_in("social.beijing").await;
+    let (s, e) = social
+        .post(&path, json!({ "passport_number": "19AB12399" }))
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("passport_not_on_record")
+        ),
+        "{e}"
+    );
+    let (s, out) = social
+        .post(&path, json!({ "passport_number": "19AB12345" }))
+        .await;
+    assert_eq!(
+        (s, out["failed_checks"].as_i64()),
+        (StatusCode::OK, Some(0)),
+        "{out}"
+    );
+    let (s, e) = social
+        .post(&path, json!({ "passport_number": "19AB12345" }))
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("card_not_locked"))
+    );
+    let p = b.post("/card/real-name", &right).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    srv.stop().await;
+}
+on_both!(
+    a_locked_card_is_unlocked_in_person,
+    sqlite_a_locked_card_is_unlocked_in_person,
+    postgres_a_locked_card_is_unlocked_in_person
+);

@@ -899,6 +899,25 @@ macro_rules! impl_tx {
                 }))
             }
 
+            async fn card_registration_of(&mut self, person: domain::ids::PersonId) -> crate::Result<Option<crate::CardRegistration>> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(uuid::Uuid, uuid::Uuid, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, i32)> =
+                    sqlx::query_as(
+                        "SELECT account_id, person_id, registered_at, real_name_checked_at, failed_checks \
+                         FROM card_registrations WHERE person_id = $1",
+                    )
+                    .bind(person.0)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(row.map(|(a, p, registered_at, real_name_checked_at, failed_checks)| crate::CardRegistration {
+                    account_id: domain::ids::AccountId(a),
+                    person_id: domain::ids::PersonId(p),
+                    registered_at,
+                    real_name_checked_at,
+                    failed_checks,
+                }))
+            }
+
             async fn update_card_registration(&mut self, r: &crate::CardRegistration) -> crate::Result<()> {
                 sqlx::query(
                     "UPDATE card_registrations SET real_name_checked_at = $2, failed_checks = $3 WHERE account_id = $1",

@@ -579,6 +579,8 @@ pub trait Tx: one_stop::OneStop + Send {
 
     async fn insert_card_registration(&mut self, r: &CardRegistration) -> Result<()>;
     async fn card_registration(&mut self, account: AccountId) -> Result<Option<CardRegistration>>;
+    /// The registration of a person's card, whichever account made it.
+    async fn card_registration_of(&mut self, person: PersonId) -> Result<Option<CardRegistration>>;
     async fn update_card_registration(&mut self, r: &CardRegistration) -> Result<()>;
 
     async fn insert_policy(&mut self, policy: &StoredPolicy) -> Result<()>;

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/verify", post(verify))
         .route("/api/v1/card/qr", get(card_qr))
+        .route("/api/v1/people/{id}/card-unlock", post(card_unlock))
         .route("/.well-known/onecard/keys", get(key_set))
         .route("/.well-known/onecard/status-lists", get(status_index))
         .route("/status/{n}", get(status_list))
@@ -323,4 +324,53 @@ async fn status_list(
         credential::status::STATUS_LIST_TYP,
         60,
     ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CardUnlockInput {
+    /// The passport the holder showed in person; it must be the one on record.
+    pub passport_number: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardUnlockOut {
+    pub person_id: uuid::Uuid,
+    /// Failed real-name checks counted now: none, the holder may check again.
+    pub failed_checks: i32,
+}
+
+#[utoipa::path(post, path = "/api/v1/people/{id}/card-unlock", tag = "card", params(("id" = uuid::Uuid, Path)),
+    request_body = CardUnlockInput,
+    responses((status = 200, body = CardUnlockOut, description = "The card locked by five failed real-name checks may be checked again"),
+              (status = 403, body = crate::api::dto::ErrorOut), (status = 404, body = crate::api::dto::ErrorOut),
+              (status = 409, body = crate::api::dto::ErrorOut, description = "The card is not locked"),
+              (status = 422, body = crate::api::dto::ErrorOut, description = "Not the passport on record")))]
+async fn card_unlock(
+    State(app): State<AppState>,
+    Auth(who, _): Auth,
+    Path(id): Path<String>,
+    body: JsonBody<CardUnlockInput>,
+) -> HttpResult<Json<CardUnlockOut>> {
+    if !matches!(
+        who.scope,
+        domain::role::Scope::SocialSecurityOfficer { .. } | domain::role::Scope::Administrator
+    ) {
+        return Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            "social_security_officer_only",
+        ));
+    }
+    let person = uuid::Uuid::parse_str(&id)
+        .map_err(|_| HttpError::new(StatusCode::NOT_FOUND, "invalid_path"))?;
+    let passport = domain::values::PassportNumber::parse(
+        "passport_number",
+        body.value.passport_number.as_deref().unwrap_or(""),
+    )
+    .map_err(|e| HttpError::invalid(e.into()))?;
+    let reg =
+        services::card::unlock(&app.ctx, &who, domain::ids::PersonId(person), &passport).await?;
+    Ok(Json(CardUnlockOut {
+        person_id: reg.person_id.0,
+        failed_checks: reg.failed_checks,
+    }))
 }

@@ -522,7 +522,7 @@ async fn get_permit(
     paths(openapi_json, sign_in, sign_out, me, create_api_token, list_accounts, create_account, list_cities,
           list_employers, create_employer, get_employer, list_people, create_person, get_person,
           list_applications, create_application, get_application, transition, assess, list_policies,
-          load_policy, list_permits, get_permit, credentials::verify, credentials::card_qr,
+          load_policy, list_permits, get_permit, credentials::verify, credentials::card_qr, credentials::card_unlock,
           credentials::key_set, credentials::status_index, credentials::status_list,
           one_stop::list_residence, one_stop::apply_residence, one_stop::get_residence,
           one_stop::residence_step, one_stop::list_residence_permits, one_stop::get_residence_permit,

@@ -244,6 +244,59 @@ pub async fn check_real_name(
     }
 }
 
+/// Unlocks a card locked by five failed real-name checks, after the holder showed the passport in
+/// person: the social security officer of the employer's city (or an administrator) types its
+/// number, which must be the one on record. The holder then takes the check again.
+pub async fn unlock(
+    ctx: &Ctx,
+    who: &Principal,
+    person_id: domain::ids::PersonId,
+    passport: &domain::values::PassportNumber,
+) -> Result<CardRegistration> {
+    let city = match who.scope {
+        Scope::SocialSecurityOfficer { city } => Some(city),
+        Scope::Administrator => None,
+        _ => return Err(ServiceError::Forbidden("social_security_officer_only")),
+    };
+    let now = ctx.clock.now();
+    let mut tx = ctx.store.begin().await?;
+    let person = tx
+        .person(person_id)
+        .await?
+        .ok_or(ServiceError::NotFound("person"))?;
+    if let Some(city) = city {
+        let employer = tx
+            .employer(person.employer_id)
+            .await?
+            .ok_or(ServiceError::NotFound("person"))?;
+        if employer.city != city {
+            return Err(ServiceError::NotFound("person"));
+        }
+    }
+    if &person.passport_number != passport {
+        return Err(FieldError::new("passport_number", "passport_not_on_record").into());
+    }
+    let mut reg = tx
+        .card_registration_of(person_id)
+        .await?
+        .ok_or(ServiceError::Conflict("card_not_locked"))?;
+    if reg.real_name_checked_at.is_some() || reg.failed_checks < MAX_FAILED_CHECKS {
+        return Err(ServiceError::Conflict("card_not_locked"));
+    }
+    reg.failed_checks = 0;
+    tx.update_card_registration(&reg).await?;
+    tx.audit(AuditRecord::new(
+        now,
+        Some(who.account_id),
+        "card.unlocked",
+        "account",
+        reg.account_id,
+        serde_json::json!({ "person_id": person_id }),
+    ));
+    tx.commit().await?;
+    Ok(reg)
+}
+
 /// What the wallet shows.
 #[derive(Debug, Clone)]
 pub struct Wallet {
