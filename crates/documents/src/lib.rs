@@ -246,12 +246,18 @@ fn valid_until(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// The earliest date accepted today. Adding months clamps to the month's end, so a few days
-/// before `today - months` may also be accepted; step back over them.
+/// The earliest date accepted today. Month arithmetic clamps to the month's end, so
+/// `today - months` may be a few days off either way; step to the exact first date.
 fn earliest_accepted(today: NaiveDate, months: u32) -> NaiveDate {
     let mut earliest = today
         .checked_sub_months(Months::new(months))
         .unwrap_or(NaiveDate::MIN);
+    while valid_until(earliest, months) < today {
+        match earliest.succ_opt() {
+            Some(next) => earliest = next,
+            None => break,
+        }
+    }
     while let Some(prev) = earliest.pred_opt() {
         if valid_until(prev, months) < today {
             break;
