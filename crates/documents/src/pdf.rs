@@ -140,7 +140,11 @@ fn is_ws(b: u8) -> bool {
 }
 
 fn is_delimiter(b: u8) -> bool {
-    is_ws(b) || matches!(b, b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'%')
+    is_ws(b)
+        || matches!(
+            b,
+            b'/' | b'[' | b']' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'%'
+        )
 }
 
 fn skip_ws(b: &[u8]) -> &[u8] {
@@ -214,6 +218,9 @@ impl<'a> Iterator for Streams<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.bytes;
         loop {
+            // An object's header is not looked for before the previous `stream` keyword, so
+            // that a file of many streams is scanned once, not once per stream.
+            let floor = self.from;
             let at = self.from + find(&b[self.from..], b"stream")?;
             let mut data_at = at + b"stream".len();
             self.from = data_at;
@@ -227,7 +234,7 @@ impl<'a> Iterator for Streams<'a> {
                 Some(b'\r') => data_at += 1,
                 _ => continue,
             }
-            let window = &b[at.saturating_sub(DICT_WINDOW)..at];
+            let window = &b[at.saturating_sub(DICT_WINDOW).max(floor)..at];
             let Some(obj) = rfind(window, b"obj") else {
                 continue;
             };

@@ -32,7 +32,7 @@ fn a_one_page_pdf_passes_with_its_hash_and_name() {
 fn a_pdf_with_an_xref_stream_and_its_page_in_an_object_stream_passes() {
     // The page dictionary is only inside the compressed object stream.
     let objstm = "3 0 << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".repeat(8);
-    let objects = vec![
+    let objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         stream(
@@ -48,7 +48,10 @@ fn a_pdf_with_an_xref_stream_and_its_page_in_an_object_stream_passes() {
     }
     let xref_at = out.len();
     out.extend_from_slice(b"5 0 obj\n");
-    out.extend_from_slice(&stream(" /Type /XRef /Size 6 /W [1 2 1] /Root 1 0 R", &[0; 20]));
+    out.extend_from_slice(&stream(
+        " /Type /XRef /Size 6 /W [1 2 1] /Root 1 0 R",
+        &[0; 20],
+    ));
     out.extend_from_slice(format!("\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
     assert!(!String::from_utf8_lossy(&out).contains("/Type /Page "));
     let c = check_upload(&upload(Passport, "p.pdf", &out), &limits(), today()).unwrap();
@@ -90,7 +93,10 @@ fn a_passport_photo_passes_as_png_and_as_jpeg() {
 
 #[test]
 fn an_empty_file_is_refused() {
-    assert_eq!(codes(&refused(&upload(Passport, "a.pdf", b""))), ["file_empty"]);
+    assert_eq!(
+        codes(&refused(&upload(Passport, "a.pdf", b""))),
+        ["file_empty"]
+    );
 }
 
 #[test]
@@ -166,7 +172,10 @@ fn a_pdf_carrying_a_zip_is_refused() {
     let mut bytes = simple_pdf();
     let at = bytes.len() / 2;
     bytes.splice(at..at, b"PK\x03\x04\x14\x00\x00\x00".iter().copied());
-    assert_eq!(codes(&refused(&upload(Passport, "a.pdf", &bytes))), ["file_polyglot"]);
+    assert_eq!(
+        codes(&refused(&upload(Passport, "a.pdf", &bytes))),
+        ["file_polyglot"]
+    );
 }
 
 #[test]
@@ -211,7 +220,10 @@ fn a_path_or_a_hidden_character_in_the_name_is_refused() {
 
 #[test]
 fn a_name_is_kept_with_unsafe_characters_replaced() {
-    assert_eq!(safe_file_name("my \"cv\": v2?.pdf").unwrap(), "my _cv__ v2_.pdf");
+    assert_eq!(
+        safe_file_name("my \"cv\": v2?.pdf").unwrap(),
+        "my _cv__ v2_.pdf"
+    );
     assert_eq!(safe_file_name(".hidden.pdf").unwrap(), "hidden.pdf");
     assert_eq!(safe_file_name("护照 扫描.pdf").unwrap(), "护照 扫描.pdf");
     assert!(safe_file_name(&"字".repeat(200)).is_ok());
@@ -240,7 +252,10 @@ fn a_pdf_that_does_not_open_is_refused_with_the_reason() {
     };
     let bad_flate = {
         let mut objects = catalog_and_page();
-        objects.push(stream(" /Filter /FlateDecode", b"\x78\x9cnot deflate at all"));
+        objects.push(stream(
+            " /Filter /FlateDecode",
+            b"\x78\x9cnot deflate at all",
+        ));
         pdf(&objects)
     };
     for (bytes, reason) in [
@@ -274,7 +289,10 @@ fn an_encrypted_pdf_is_refused() {
     objects.push(stream("", b"ciphertext"));
     objects.push(b"<< /Filter /Standard /V 2 /R 3 /O (x) /U (y) /P -4 >>".to_vec());
     let bytes = pdf_with_trailer(&objects, " /Encrypt 5 0 R");
-    assert_eq!(codes(&refused(&upload(Passport, "a.pdf", &bytes))), ["pdf_encrypted"]);
+    assert_eq!(
+        codes(&refused(&upload(Passport, "a.pdf", &bytes))),
+        ["pdf_encrypted"]
+    );
 }
 
 #[test]
@@ -453,4 +471,17 @@ fn every_code_returned_is_listed() {
     ] {
         assert!(documents::REFUSAL_CODES.contains(&c));
     }
+}
+
+#[test]
+fn a_file_of_many_empty_streams_is_read_once() {
+    // Each stream's dictionary is looked for only back to the previous stream; otherwise this
+    // file would take minutes.
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.extend_from_slice(&b"stream\nx\nendstream\n".repeat(200_000));
+    let xref = bytes.len();
+    bytes.extend_from_slice(format!("xref\n0 1\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    let e = refused(&upload(Passport, "a.pdf", &bytes));
+    assert_eq!(codes(&e), ["pdf_invalid"]);
+    assert_eq!(param(&e[0], "reason"), Some("pages"));
 }
