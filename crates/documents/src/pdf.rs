@@ -71,7 +71,7 @@ pub(crate) fn check(bytes: &[u8], limits: &PdfLimits) -> Result<(), FieldError> 
         if out.len() > limits.ratio_floor && ratio > limits.max_ratio {
             return Err(bomb(limits, out.len(), stream.data.len()));
         }
-        budget -= out.len();
+        budget = budget.saturating_sub(out.len());
         // Page objects of PDF 1.5 and later may sit in compressed object streams.
         found_page = found_page || has_page(&out);
     }
@@ -239,6 +239,18 @@ impl<'a> Iterator for Streams<'a> {
                 continue;
             };
             let dict = &window[obj..];
+            // A direct /Length that lands on `endstream` is believed: the data may itself
+            // contain the word. Otherwise the first `endstream` ends it.
+            if let Some(len) = direct_length(dict)
+                && let Some(data) = b.get(data_at..data_at.saturating_add(len))
+                && skip_ws(&b[data_at + len..]).starts_with(b"endstream")
+            {
+                self.from = data_at + len;
+                return Some(Ok(Stream {
+                    flate: first_filter_is_flate(dict),
+                    data,
+                }));
+            }
             let Some(end) = find(&b[data_at..], b"endstream") else {
                 return Some(Err(invalid("stream")));
             };
@@ -257,6 +269,22 @@ impl<'a> Iterator for Streams<'a> {
             }));
         }
     }
+}
+
+/// The stream's `/Length` when it is a number, not a reference (`5 0 R`) to one.
+fn direct_length(dict: &[u8]) -> Option<usize> {
+    let end = name_positions(dict, b"/Length").next()?;
+    let v = skip_ws(&dict[end..]);
+    let n = v.iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 || n > 15 {
+        return None;
+    }
+    let rest = skip_ws(&v[n..]);
+    // `5 0 R`: a reference, its value is elsewhere.
+    if rest.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(&v[..n]).ok()?.parse().ok()
 }
 
 /// Only a stream whose first filter is Flate starts with zlib data; later filters apply to what

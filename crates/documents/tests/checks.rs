@@ -485,3 +485,30 @@ fn a_file_of_many_empty_streams_is_read_once() {
     assert_eq!(codes(&e), ["pdf_invalid"]);
     assert_eq!(param(&e[0], "reason"), Some("pages"));
 }
+
+#[test]
+fn a_stream_is_read_to_its_direct_length_even_if_its_data_says_endstream() {
+    // Stored (uncompressed) deflate block whose content spells the keyword.
+    let payload = b"q endstream Q";
+    let mut stored = vec![0x78, 0x01, 0x01];
+    stored.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+    stored.extend_from_slice(&(!(payload.len() as u16)).to_le_bytes());
+    stored.extend_from_slice(payload);
+    let adler = {
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in payload {
+            a = (a + u32::from(x)) % 65521;
+            b = (b + a) % 65521;
+        }
+        (b << 16) | a
+    };
+    stored.extend_from_slice(&adler.to_be_bytes());
+    assert_eq!(
+        miniz_oxide::inflate::decompress_to_vec_zlib(&stored).unwrap(),
+        payload
+    );
+    let mut objects = catalog_and_page();
+    objects.push(stream(" /Filter /FlateDecode", &stored));
+    let bytes = pdf(&objects);
+    assert!(check_upload(&upload(Passport, "a.pdf", &bytes), &limits(), today()).is_ok());
+}
