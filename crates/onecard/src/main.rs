@@ -83,6 +83,9 @@ enum Command {
         /// Milliseconds a register may take to answer before its document falls back to paper.
         #[arg(long, env = "ONECARD_REGISTER_TIMEOUT_MS", default_value_t = 2000)]
         register_timeout_ms: u64,
+        /// Where uploaded documents are kept (content-addressed; back it up with the database).
+        #[arg(long, env = "ONECARD_FILES_DIR", default_value = "data/files")]
+        files_dir: String,
     },
     /// Apply pending schema migrations and exit.
     Migrate,
@@ -191,6 +194,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             delivery_poll_secs,
             registers,
             register_timeout_ms,
+            files_dir,
         } => {
             let smtp = match smtp_url
                 .as_deref()
@@ -260,6 +264,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     .then(|| Duration::from_secs(delivery_poll_secs)),
                 registers: sources,
                 register_timeout,
+                files_dir: files_dir.into(),
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");

@@ -18,8 +18,11 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
-    /// Largest body of a form that takes a file (an image of a QR code), in bytes.
+    /// Largest body of a form that takes a file (an image of a QR code, a checklist document),
+    /// in bytes.
     pub max_upload_bytes: usize,
+    /// Where uploaded files are kept, content-addressed by their SHA-256; outside any web root.
+    pub files_dir: std::path::PathBuf,
     /// How long in-flight requests may run on shutdown before they are cut.
     pub shutdown_grace: Duration,
     /// Opens the issuer keys sealed in the database; without it no credential is issued and
@@ -172,14 +175,20 @@ pub const DEMO_SEALING_KEY: &str =
 impl Config {
     /// Defaults for tests and the demo: loopback, an ephemeral port, the given database.
     pub fn for_url(database_url: impl Into<String>) -> Config {
+        let database_url = database_url.into();
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            database_url: database_url.into(),
             db_max_connections: 16,
             secure_cookies: false,
             session_ttl: Duration::from_secs(8 * 3600),
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 10 * 1024 * 1024,
+            // Tests and the demo get a directory of their own per database.
+            files_dir: std::env::temp_dir().join(format!("onecard-files-{}", {
+                use sha2::Digest;
+                hex::encode(&sha2::Sha256::digest(database_url.as_bytes())[..8])
+            })),
+            database_url,
             shutdown_grace: Duration::from_secs(10),
             sealing_key: Some(SealingKey::parse(DEMO_SEALING_KEY).expect("64 hex digits")),
             public_url: "http://127.0.0.1:8080".to_string(),

@@ -121,6 +121,11 @@ const MATRIX: &[Row] = &[
     route("POST",   "/api/v1/applications",             [401, 403, 403, 201, 201, 403, 403, 403, 403, 403]),
     // Anna's application, filed by the demo employer in Beijing.
     route("GET",    "/api/v1/applications/{id}",        [401, 200, 404, 200, 404, 200, 404, 403, 403, 403]),
+    // Its checklist documents: uploaded by its employer, seen by those who see it.
+    route("POST",   "/api/v1/applications/{id}/uploads", [401, 403, 403, 201, 404, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/applications/{id}/uploads", [401, 200, 404, 200, 404, 200, 404, 403, 403, 403]),
+    route("GET",    "/api/v1/uploads/{id}/content",     [401, 200, 404, 200, 404, 200, 404, 404, 404, 404]),
+    route("POST",   "/api/v1/uploads/{id}/decision",    [401, 403, 403, 403, 403, 200, 404, 403, 403, 403]),
     step("submit",                                      EMPLOYER_STEP),
     step("resubmit",                                    EMPLOYER_STEP),
     step("withdraw",                                    [401, 200, 404, 200, 404, 403, 403, 403, 403, 403]),
@@ -192,7 +197,8 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         include_str!("../src/api/mod.rs"),
         include_str!("../src/api/credentials.rs"),
         include_str!("../src/api/inbox.rs"),
-        include_str!("../src/api/one_stop.rs")
+        include_str!("../src/api/one_stop.rs"),
+        include_str!("../src/api/uploads.rs")
     );
     let mut out = BTreeSet::new();
     let mut rest = src;
@@ -274,6 +280,8 @@ struct World {
     anna_appointment: String,
     /// Jean's insurance request.
     jean_insurance: String,
+    /// A document uploaded for Anna's application.
+    upload: String,
     serial: u32,
 }
 
@@ -430,6 +438,15 @@ async fn setup() -> World {
         .await;
     ok(s, &a, "Anna's appointment");
     let anna_appointment = a["id"].as_str().unwrap().to_string();
+    let (s, u) = send(
+        &hr,
+        "POST",
+        &format!("/api/v1/applications/{application}/uploads"),
+        None,
+    )
+    .await;
+    ok(s, &u, "a document for Anna's application");
+    let upload = u["id"].as_str().unwrap().to_string();
 
     World {
         srv,
@@ -447,6 +464,7 @@ async fn setup() -> World {
         slots,
         anna_appointment,
         jean_insurance,
+        upload,
         serial: 100,
     }
 }
@@ -609,6 +627,7 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
         }),
         ("POST", "/api/v1/appointments/{id}/slot") => json!({ "slot": w.slots[1] }),
         ("POST", "/api/v1/insurances") => json!({ "permit_number": w.jean_permit }),
+        ("POST", "/api/v1/uploads/{id}/decision") => json!({ "verified": true }),
         ("POST", "/api/v1/people/{id}/card-unlock") => json!({ "passport_number": "C01X00T47" }),
         ("POST", "/api/v1/offices") => json!({
             "city": "310000", "name": format!("Matrix Hall {n}"), "address": "1 Matrix Road",
@@ -632,7 +651,41 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
     })
 }
 
+/// A one-page PDF, valid enough to be stored.
+fn small_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ];
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f \n");
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
 async fn send(c: &Client, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    if method == "POST" && path.ends_with("/uploads") {
+        // An upload is a multipart form with a file, never JSON.
+        let form = reqwest::multipart::Form::new()
+            .text("kind", "application_form")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(small_pdf()).file_name("form.pdf"),
+            );
+        return Client::send(c.request(Method::POST, path).multipart(form)).await;
+    }
     let mut r = c.request(Method::from_bytes(method.as_bytes()).unwrap(), path);
     if let Some(b) = body {
         r = r.json(&b);
@@ -702,7 +755,12 @@ async fn authorization_matrix() {
                     "/api/v1/people/{id}" | "/api/v1/people/{id}/card-unlock" => {
                         Some(("{id}", w.anna.clone()))
                     }
-                    "/api/v1/applications/{id}" => Some(("{id}", w.application.clone())),
+                    "/api/v1/applications/{id}" | "/api/v1/applications/{id}/uploads" => {
+                        Some(("{id}", w.application.clone()))
+                    }
+                    "/api/v1/uploads/{id}/content" | "/api/v1/uploads/{id}/decision" => {
+                        Some(("{id}", w.upload.clone()))
+                    }
                     "/api/v1/permits/{number}" => Some(("{number}", w.jean_permit.clone())),
                     "/api/v1/inbox/{id}/read" => Some(("{id}", w.anna_notice.clone())),
                     "/api/v1/residence-applications/{id}"

@@ -2,6 +2,7 @@
 
 use crate::common::impl_tx;
 use crate::one_stop::impl_one_stop;
+use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
@@ -44,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "register_checks",
         include_str!("../migrations/postgres/0007_register_checks.sql"),
+    ),
+    (
+        8,
+        "uploads",
+        include_str!("../migrations/postgres/0008_uploads.sql"),
     ),
 ];
 
@@ -157,3 +163,5 @@ impl_tx!(PgTx, Postgres, {
 });
 
 impl_one_stop!(PgTx, Postgres);
+
+impl_uploads!(PgTx, Postgres);

@@ -5,6 +5,7 @@
 
 use crate::common::impl_tx;
 use crate::one_stop::impl_one_stop;
+use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
@@ -50,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "register_checks",
         include_str!("../migrations/sqlite/0007_register_checks.sql"),
+    ),
+    (
+        8,
+        "uploads",
+        include_str!("../migrations/sqlite/0008_uploads.sql"),
     ),
 ];
 
@@ -180,3 +186,5 @@ impl SqliteTx {
 }
 
 impl_one_stop!(SqliteTx, Sqlite);
+
+impl_uploads!(SqliteTx, Sqlite);

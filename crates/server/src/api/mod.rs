@@ -4,6 +4,7 @@ pub mod credentials;
 pub mod dto;
 pub mod inbox;
 pub mod one_stop;
+pub mod uploads;
 
 use crate::explain::{Explained, explain};
 use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang, Via, idempotency};
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/permits/{number}", get(get_permit))
         .merge(credentials::router())
         .merge(one_stop::router())
+        .merge(uploads::router())
         .merge(inbox::router())
 }
 
@@ -532,6 +534,7 @@ async fn get_permit(
           one_stop::reschedule, one_stop::cancel_appointment, one_stop::list_insurances,
           one_stop::request_insurance, one_stop::get_insurance, one_stop::decide_insurance,
           one_stop::card_step, one_stop::replace_card,
+          uploads::upload, uploads::list, uploads::content, uploads::decide,
           inbox::list_inbox, inbox::read_notice, inbox::put_settings),
 
     components(schemas(ErrorOut)),

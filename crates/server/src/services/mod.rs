@@ -17,6 +17,7 @@ pub mod policies;
 pub mod registers;
 pub mod residence;
 pub mod status_lists;
+pub mod uploads;
 pub mod verification;
 
 use crate::clock::Clock;

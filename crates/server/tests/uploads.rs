@@ -1,0 +1,266 @@
+//! Checklist documents uploaded for an application: checked from their bytes before anything is
+//! stored, kept content-addressed, served back only to those who may see the application, and
+//! checked by the officer.
+
+#[macro_use]
+mod common;
+use common::*;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use sha2::Digest;
+use std::io::Cursor;
+
+/// A one-page PDF with a deflated content stream of `content`, with correct offsets.
+fn pdf(content: &[u8]) -> Vec<u8> {
+    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(content, 9);
+    let mut stream = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        deflated.len()
+    )
+    .into_bytes();
+    stream.extend_from_slice(&deflated);
+    stream.extend_from_slice(b"\nendstream");
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        stream,
+    ];
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([200, 180, 160]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn send(
+    c: &Client,
+    app: &str,
+    kind: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    date: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut form = Form::new()
+        .text("kind", kind.to_string())
+        .part("file", Part::bytes(bytes).file_name(name.to_string()));
+    if let Some(d) = date {
+        form = form.text("declared_date", d.to_string());
+    }
+    Client::send(
+        c.request(
+            reqwest::Method::POST,
+            &format!("/api/v1/applications/{app}/uploads"),
+        )
+        .multipart(form),
+    )
+    .await
+}
+
+fn files_in(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            if e.path().is_dir() {
+                files_in(&e.path())
+            } else {
+                usize::from(!e.file_name().to_string_lossy().starts_with('.'))
+            }
+        })
+        .sum()
+}
+
+async fn uploads_are_checked_stored_and_served(srv: TestServer) {
+    let hr = srv.sign_in("hr").await;
+    let app = submit_new(&hr).await;
+    let id = app["id"].as_str().unwrap().to_string();
+    let files = server::config::Config::for_url(srv.db.url.clone()).files_dir;
+    let _ = std::fs::remove_dir_all(&files);
+
+    let contract = pdf(b"BT /F1 12 Tf 72 770 Td (Employment contract) Tj ET");
+    let (s, up) = send(
+        &hr,
+        &id,
+        "employment_contract",
+        "contract.pdf",
+        contract.clone(),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{up}");
+    assert_eq!(up["media_type"], "application/pdf");
+    assert_eq!(up["sha256"], hex::encode(sha2::Sha256::digest(&contract)));
+    assert_eq!(files_in(&files), 1);
+
+    // Bad files: each refused with its reason on the field, nothing stored.
+    let mut polyglot = contract.clone();
+    polyglot.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x08\x00hidden.txt");
+    polyglot.extend_from_slice(
+        b"PK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00\x38\x00\x00\x00\x10\x00\x00\x00\x00\x00",
+    );
+    let bomb = pdf(&vec![b'0'; 80 * 1024 * 1024]);
+    let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
+        (
+            "employment_contract",
+            "contract.pdf",
+            b"this is not a PDF".to_vec(),
+            "file_type_unsupported",
+        ),
+        (
+            "employment_contract",
+            "contract.pdf",
+            b"%PDF-1.7\nrubbish without end".to_vec(),
+            "pdf_invalid",
+        ),
+        ("employment_contract", "empty.pdf", Vec::new(), "file_empty"),
+        (
+            "employment_contract",
+            "../../etc/passwd.pdf",
+            contract.clone(),
+            "file_name_invalid",
+        ),
+        (
+            "employment_contract",
+            "contract.pdf",
+            polyglot,
+            "file_polyglot",
+        ),
+        ("employment_contract", "bomb.pdf", bomb, "pdf_bomb"),
+        ("photo", "photo.png", png(100, 100), "photo_too_small"),
+        (
+            "passport",
+            "passport.png",
+            contract.clone(),
+            "file_type_mismatch",
+        ),
+    ];
+    for (kind, name, bytes, code) in cases {
+        let (s, e) = send(&hr, &id, kind, name, bytes, Some(&today())).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {e}");
+        let codes: Vec<&str> = std::iter::once(&e)
+            .chain(e["errors"].as_array().into_iter().flatten())
+            .filter_map(|x| x["code"].as_str())
+            .collect();
+        assert!(codes.contains(&code), "{name}: wanted {code}, got {e}");
+        assert_eq!(e["field"], "file", "{e}");
+    }
+    let (s, e) = send(&hr, &id, "lunch_menu", "menu.pdf", contract.clone(), None).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+    assert_eq!(files_in(&files), 1, "nothing stored for a refused file");
+
+    // A passport photo of the right size and date.
+    let (s, photo) = send(
+        &hr,
+        &id,
+        "photo",
+        "photo.png",
+        png(413, 551),
+        Some(&today()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{photo}");
+    let (_, list) = hr.get(&format!("/api/v1/applications/{id}/uploads")).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    // Served back to those who see the application, as an attachment; to no one else.
+    let up_id = up["id"].as_str().unwrap();
+    let path = format!("/api/v1/uploads/{up_id}/content");
+    let officer = srv.sign_in("officer.beijing").await;
+    let r = officer
+        .request(reqwest::Method::GET, &path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), contract.as_slice());
+    for who in ["jean", "officer.shanghai", "immigration.beijing"] {
+        let c = srv.sign_in(who).await;
+        let (s, e) = c.get(&path).await;
+        assert_eq!(
+            (s, e["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("upload_not_found")),
+            "{who}"
+        );
+    }
+    let (s, _) = hr
+        .get(&format!("/api/v1/uploads/{}/content", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The officer's check: a new file is asked for with a reason, once.
+    let decision = format!("/api/v1/uploads/{up_id}/decision");
+    let (s, _) = hr.post(&decision, json!({ "verified": true })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, e) = officer.post(&decision, json!({ "verified": false })).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason"))
+    );
+    let (s, d) = officer
+        .post(
+            &decision,
+            json!({ "verified": false, "reason": "Unsigned: send the signed contract" }),
+        )
+        .await;
+    assert_eq!(
+        (s, d["status"].as_str()),
+        (StatusCode::OK, Some("rejected")),
+        "{d}"
+    );
+    let (s, e) = officer.post(&decision, json!({ "verified": true })).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("upload_decided"))
+    );
+    audit_records(&srv).await;
+    srv.stop().await;
+}
+on_both!(
+    uploads_are_checked_stored_and_served,
+    sqlite_uploads_are_checked_stored_and_served,
+    postgres_uploads_are_checked_stored_and_served
+);
+
+fn today() -> String {
+    use server::clock::Clock;
+    server::clock::SystemClock.today().to_string()
+}
