@@ -911,3 +911,27 @@ error-document-date-required = needs the date it was issued or taken.
 field-file = File
 field-declared-date = Date of the document
 field-verified = Decision
+
+# An application's documents page.
+upload-title = Documents of application { $receipt }
+upload-back = Back to the application
+upload-intro = Each checklist item as a PDF, JPEG or PNG file. Files are checked when they arrive; the labour officer then verifies each one or asks for a new one.
+upload-files = Files
+upload-none = No file yet.
+upload-col-file = File
+upload-col-date = Dated
+upload-col-uploaded = Uploaded
+upload-verify = Verified
+upload-reject = Ask for a new one
+upload-form-title = Upload a document
+upload-button = Upload
+upload-hint-date = When the photo was taken, or the certificate or report issued (needed for those).
+upload-hint-file = PDF, JPEG or PNG, at most 10 MB.
+upload-notice-uploaded = The file is checked and stored.
+upload-notice-verified = Marked verified.
+upload-notice-rejected = A new file is asked for.
+upload-status-submitted = to check
+upload-status-verified = verified
+upload-status-rejected = new file asked for
+upload-open = Documents
+field-kind-document = Document

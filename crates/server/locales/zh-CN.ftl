@@ -911,3 +911,27 @@ error-document-date-required = 须填写出具或拍摄日期。
 field-file = 文件
 field-declared-date = 文件日期
 field-verified = 决定
+
+# An application's documents page.
+upload-title = 申请{ $receipt }的材料
+upload-back = 返回申请
+upload-intro = 材料清单中的每一项以 PDF、JPEG 或 PNG 文件提交。文件收到时即作检查；之后由人力资源社会保障部门逐一核验，或要求重新提交。
+upload-files = 文件
+upload-none = 尚无文件。
+upload-col-file = 文件
+upload-col-date = 文件日期
+upload-col-uploaded = 上传时间
+upload-verify = 核验通过
+upload-reject = 要求重新提交
+upload-form-title = 上传材料
+upload-button = 上传
+upload-hint-date = 照片拍摄日期，或证明、报告的出具日期（此类材料必填）。
+upload-hint-file = PDF、JPEG 或 PNG，不超过 10 MB。
+upload-notice-uploaded = 文件已检查并保存。
+upload-notice-verified = 已标记为核验通过。
+upload-notice-rejected = 已要求重新提交。
+upload-status-submitted = 待核验
+upload-status-verified = 已核验
+upload-status-rejected = 要求重新提交
+upload-open = 材料
+field-kind-document = 材料

@@ -264,3 +264,78 @@ fn today() -> String {
     use server::clock::Clock;
     server::clock::SystemClock.today().to_string()
 }
+
+/// The documents page: the employer uploads through a form (a bad file is shown at its field
+/// and stored nowhere), the officer downloads and checks, in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documents_page() {
+    let srv = TestServer::sqlite().await;
+    let hr = srv.sign_in("hr").await;
+    let app = submit_new(&hr).await;
+    let id = app["id"].as_str().unwrap().to_string();
+    let (mut b, _) = Browser::sign_in(&srv, "hr").await;
+    let page = b.get(&format!("/applications/{id}")).await;
+    assert!(page.body.contains(&format!("/applications/{id}/documents")));
+    let page = b.get(&format!("/applications/{id}/documents")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("enctype=\"multipart/form-data\""),
+        "{}",
+        page.body
+    );
+
+    let post = |b: &Browser, bytes: Vec<u8>, name: &str| {
+        let form = Form::new()
+            .text("csrf", b.csrf())
+            .text("kind", "employment_contract")
+            .part("file", Part::bytes(bytes).file_name(name.to_string()));
+        b.http
+            .post(format!("{}/applications/{id}/documents", b.base))
+            .multipart(form)
+    };
+    let r = post(&b, b"not a pdf at all".to_vec(), "contract.pdf");
+    let bad = b.send(r).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("must be a PDF, JPEG or PNG"),
+        "{}",
+        bad.body
+    );
+    let (_, list) = hr.get(&format!("/api/v1/applications/{id}/uploads")).await;
+    assert!(list.as_array().unwrap().is_empty(), "nothing stored");
+    let contract = pdf(b"BT (Contract) Tj ET");
+    let r = post(&b, contract.clone(), "contract.pdf");
+    let ok = b.send(r).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some(format!("/applications/{id}/documents?done=uploaded").as_str())
+    );
+
+    // The officer, in Chinese, sees it, downloads it and asks for a new one.
+    let (mut officer, _) = Browser::sign_in(&srv, "officer.beijing").await;
+    officer.lang = Some("zh-CN");
+    let page = officer.get(&format!("/applications/{id}/documents")).await;
+    assert!(page.body.contains("待核验"), "{}", page.body);
+    assert!(
+        !page.body.contains("enctype"),
+        "the officer uploads nothing"
+    );
+    let (_, list) = hr.get(&format!("/api/v1/applications/{id}/uploads")).await;
+    let up = list[0]["id"].as_str().unwrap().to_string();
+    let r = officer
+        .http
+        .get(format!("{}/api/v1/uploads/{up}/content", officer.base));
+    let file = officer.send(r).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let done = officer
+        .post(
+            &format!("/documents/{up}/decision"),
+            &[("verified", "false"), ("reason", "Unsigned")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = officer.get(&format!("/applications/{id}/documents")).await;
+    assert!(page.body.contains("要求重新提交") && page.body.contains("Unsigned"));
+    srv.stop().await;
+}

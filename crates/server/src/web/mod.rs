@@ -6,6 +6,7 @@ mod applications;
 mod assessment;
 mod card;
 mod cases;
+mod documents;
 mod employer;
 mod employer_one_stop;
 mod holder;
@@ -36,7 +37,7 @@ use serde::Deserialize;
 
 /// The pages whose forms take a file, under the larger upload limit.
 pub fn upload_router() -> Router<AppState> {
-    verifier::router()
+    verifier::router().merge(documents::upload_router())
 }
 
 pub fn router() -> Router<AppState> {

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::insurance::router())
         .merge(super::holder::router())
         .merge(super::employer_one_stop::router())
+        .merge(super::documents::router())
 }
 
 /// Where each role starts.
