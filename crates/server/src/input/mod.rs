@@ -22,6 +22,23 @@ use uuid::Uuid;
 mod one_stop;
 pub use one_stop::*;
 
+/// The version a step was taken on: required, and positive.
+fn version(inv: &mut Invalid, v: Option<i64>) -> Option<i64> {
+    match v {
+        Some(v) if v > 0 => Some(v),
+        Some(_) => {
+            inv.push(
+                FieldError::new("version", "invalid_type").with("detail", "a positive number"),
+            );
+            None
+        }
+        None => {
+            inv.push(FieldError::new("version", "required"));
+            None
+        }
+    }
+}
+
 fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
@@ -499,19 +516,7 @@ pub struct TransitionInput {
 impl TransitionInput {
     pub fn parse(&self) -> Result<(Action, i64), Invalid> {
         let mut inv = Invalid::default();
-        let version = match self.version {
-            Some(v) if v > 0 => Some(v),
-            Some(_) => {
-                inv.push(
-                    FieldError::new("version", "invalid_type").with("detail", "a positive number"),
-                );
-                None
-            }
-            None => {
-                inv.push(FieldError::new("version", "required"));
-                None
-            }
-        };
+        let version = version(&mut inv, self.version);
         let kind = match opt(&self.action).trim() {
             "" => {
                 inv.push(FieldError::new("action", "required"));

@@ -1,7 +1,7 @@
 //! Request bodies of the agencies beside the labour authority: residence applications and
 //! permits, appointments, and social insurance.
 
-use super::{Flag, Whole, flag, opt, uuid, whole};
+use super::{Flag, Whole, flag, opt, uuid, version, whole};
 use crate::services::appointments::PurposeRequest;
 use crate::services::insurance::Decision;
 use crate::services::residence::{NewResidence, ResidenceRequest};
@@ -145,19 +145,7 @@ pub struct ResidenceStepInput {
 impl ResidenceStepInput {
     pub fn parse(&self) -> Result<(RAction, i64), Invalid> {
         let mut inv = Invalid::default();
-        let version = match self.version {
-            Some(v) if v > 0 => Some(v),
-            Some(_) => {
-                inv.push(
-                    FieldError::new("version", "invalid_type").with("detail", "a positive number"),
-                );
-                None
-            }
-            None => {
-                inv.push(FieldError::new("version", "required"));
-                None
-            }
-        };
+        let version = version(&mut inv, self.version);
         let kind = match opt(&self.action).trim() {
             "" => {
                 inv.push(FieldError::new("action", "required"));

@@ -1181,16 +1181,24 @@ async fn issue(
     }
 }
 
-pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<ApplicationView> {
+/// The application if the actor may see it, as `get` decides, without reading the rest.
+pub(crate) async fn visible(
+    tx: &mut dyn Tx,
+    who: &Principal,
+    id: ApplicationId,
+) -> Result<Application> {
     if !role_may_see(who) {
         return Err(ServiceError::Forbidden("role_not_allowed"));
     }
-    let mut tx = ctx.store.begin_read().await?;
-    let application = tx
-        .application(id)
+    tx.application(id)
         .await?
         .filter(|a| may_see(who, a))
-        .ok_or(ServiceError::NotFound("application"))?;
+        .ok_or(ServiceError::NotFound("application"))
+}
+
+pub async fn get(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<ApplicationView> {
+    let mut tx = ctx.store.begin_read().await?;
+    let application = visible(&mut *tx, who, id).await?;
     let person = tx
         .person(application.person_id)
         .await?

@@ -61,14 +61,14 @@ pub async fn upload(
     let Scope::EmployerHr { .. } = who.scope else {
         return Err(ServiceError::Forbidden("employer_only"));
     };
-    let view = super::applications::get(ctx, who, application).await?;
-    if view.application.state.is_final() {
-        return Err(ServiceError::Conflict("application_decided"));
-    }
     let today = ctx.clock.today();
     let policy = ctx.policies.in_force(&*ctx.store, today).await?;
     let already: u64 = {
         let mut tx = ctx.store.begin_read().await?;
+        let app = super::applications::visible(&mut *tx, who, application).await?;
+        if app.state.is_final() {
+            return Err(ServiceError::Conflict("application_decided"));
+        }
         tx.uploads(application)
             .await?
             .iter()
@@ -141,8 +141,26 @@ pub async fn list(
     who: &Principal,
     application: ApplicationId,
 ) -> Result<Vec<StoredUpload>> {
-    super::applications::get(ctx, who, application).await?;
-    Ok(ctx.store.begin_read().await?.uploads(application).await?)
+    let mut tx = ctx.store.begin_read().await?;
+    super::applications::visible(&mut *tx, who, application).await?;
+    Ok(tx.uploads(application).await?)
+}
+
+/// A file's record, for those who may see its application; to anyone else there is no such
+/// file.
+async fn visible_upload(ctx: &Ctx, who: &Principal, id: uuid::Uuid) -> Result<StoredUpload> {
+    let mut tx = ctx.store.begin_read().await?;
+    let row = tx
+        .upload(id)
+        .await?
+        .ok_or(ServiceError::NotFound("upload"))?;
+    match super::applications::visible(&mut *tx, who, row.application_id).await {
+        Ok(_) => Ok(row),
+        Err(ServiceError::NotFound(_) | ServiceError::Forbidden(_)) => {
+            Err(ServiceError::NotFound("upload"))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A file's record and bytes, for those who may see its application; anyone else is told there
@@ -152,20 +170,7 @@ pub async fn content(
     who: &Principal,
     id: uuid::Uuid,
 ) -> Result<(StoredUpload, Vec<u8>)> {
-    let row = ctx
-        .store
-        .begin_read()
-        .await?
-        .upload(id)
-        .await?
-        .ok_or(ServiceError::NotFound("upload"))?;
-    match super::applications::get(ctx, who, row.application_id).await {
-        Ok(_) => {}
-        Err(ServiceError::NotFound(_) | ServiceError::Forbidden(_)) => {
-            return Err(ServiceError::NotFound("upload"));
-        }
-        Err(e) => return Err(e),
-    }
+    let row = visible_upload(ctx, who, id).await?;
     let bytes = tokio::fs::read(path_of(ctx, &row.sha256)?)
         .await
         .map_err(|e| {
@@ -189,19 +194,7 @@ pub async fn decide(
     if !verified && reason.is_none() {
         return Err(FieldError::new("reason", "required").into());
     }
-    let mut row = ctx
-        .store
-        .begin_read()
-        .await?
-        .upload(id)
-        .await?
-        .ok_or(ServiceError::NotFound("upload"))?;
-    if super::applications::get(ctx, who, row.application_id)
-        .await
-        .is_err()
-    {
-        return Err(ServiceError::NotFound("upload"));
-    }
+    let mut row = visible_upload(ctx, who, id).await?;
     let now = ctx.clock.now();
     row.status = if verified {
         UploadStatus::Verified

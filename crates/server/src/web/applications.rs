@@ -1,9 +1,9 @@
 //! One application: its details, its timeline, and a form for each step the viewer may take.
 
 use super::view::{
-    Badge, ErrorItem, EventRow, Field, Page, PermitRow, apply_errors, category_options, date,
-    lines, permit_row, require, shown_on_form, state_badge, time, timeline, with_choose,
-    with_status,
+    ActionForm, Badge, ErrorItem, EventRow, Field, Page, PermitRow, action_errors,
+    category_options, date, lines, permit_row, require, shown_on_form, state_badge, time, timeline,
+    with_choose, with_status,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
@@ -38,16 +38,6 @@ fn parse_id(s: &str) -> Result<ApplicationId, HttpError> {
 struct Fact {
     label: String,
     value: String,
-}
-
-/// The form of one step.
-struct ActionForm {
-    action: &'static str,
-    id: String,
-    title: String,
-    hint: String,
-    button_class: &'static str,
-    fields: Vec<Field>,
 }
 
 #[derive(Template)]
@@ -405,19 +395,7 @@ fn application_page(
     }
     let mut actions = action_forms(p, v, today, failed.map(|(_, f)| f));
     let errors = match failed {
-        Some((e, f)) => {
-            let code = f.action.as_deref().unwrap_or("");
-            let fallback = actions
-                .iter()
-                .find(|a| a.action == code)
-                .map(|a| format!("#{}", a.id))
-                .unwrap_or_else(|| "#actions".to_string());
-            let fields = actions
-                .iter_mut()
-                .filter(|a| a.action == code)
-                .flat_map(|a| a.fields.iter_mut());
-            apply_errors(p, e, fields, &fallback)
-        }
+        Some((e, f)) => action_errors(p, e, f.action.as_deref().unwrap_or(""), &mut actions),
         None => Vec::new(),
     };
     let back = match role {

@@ -6,8 +6,8 @@ use super::cases::{
     Fact, case_badge, case_timeline, fact, parse_uuid, purpose_word, residence_status_badge,
 };
 use super::view::{
-    Badge, ErrorItem, EventRow, Field, Page, apply_errors, city_name, date, form_status, lines,
-    permit_badge, require, shown_on_form, state_badge, time, with_choose,
+    ActionForm, Badge, ErrorItem, EventRow, Field, Page, action_errors, apply_errors, city_name,
+    date, form_status, lines, permit_badge, require, shown_on_form, state_badge, time, with_choose,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
@@ -192,15 +192,6 @@ async fn queue(
 // ------------------------------------------------------------------------------------------------
 // One residence application.
 
-struct StepForm {
-    action: &'static str,
-    id: String,
-    title: String,
-    hint: String,
-    button_class: &'static str,
-    fields: Vec<Field>,
-}
-
 #[derive(Template)]
 #[template(path = "residence_case.html")]
 struct CasePage<'a> {
@@ -219,7 +210,7 @@ struct CasePage<'a> {
     partner: Option<(String, Badge)>,
     permit_href: String,
     timeline: Vec<EventRow>,
-    actions: Vec<StepForm>,
+    actions: Vec<ActionForm>,
 }
 
 /// What a step form sends.
@@ -253,7 +244,7 @@ fn step_forms(
     v: &ResidenceView,
     today: NaiveDate,
     sent: Option<&StepData>,
-) -> Vec<StepForm> {
+) -> Vec<ActionForm> {
     v.actions
         .iter()
         .map(|a| {
@@ -309,7 +300,7 @@ fn step_forms(
                 }
                 _ => {}
             }
-            StepForm {
+            ActionForm {
                 action: code,
                 id: format!("step-{}", code.replace('_', "-")),
                 title: p.word("os-raction", code),
@@ -406,19 +397,7 @@ fn case_page(
     };
     let mut actions = step_forms(p, v, today, failed.map(|(_, f)| f));
     let errors = match failed {
-        Some((e, f)) => {
-            let code = f.action.as_deref().unwrap_or("");
-            let fallback = actions
-                .iter()
-                .find(|s| s.action == code)
-                .map(|s| format!("#{}", s.id))
-                .unwrap_or_else(|| "#actions".to_string());
-            let fields = actions
-                .iter_mut()
-                .filter(|s| s.action == code)
-                .flat_map(|s| s.fields.iter_mut());
-            apply_errors(p, e, fields, &fallback)
-        }
+        Some((e, f)) => action_errors(p, e, f.action.as_deref().unwrap_or(""), &mut actions),
         None => Vec::new(),
     };
     let back = match role {
@@ -720,8 +699,16 @@ async fn permit(
     Query(q): Query<DoneQuery>,
 ) -> Page {
     let who = require(user, OFFICER)?;
-    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
-    permit_page(&app, &headers, &csrf, who, id, q.done.as_deref(), None).await
+    permit_page(
+        &app,
+        &headers,
+        &csrf,
+        who,
+        permit_id(&id)?,
+        q.done.as_deref(),
+        None,
+    )
+    .await
 }
 
 /// The holder's or the employer's view of a residence permit, with the filing form.
@@ -734,8 +721,20 @@ async fn own_permit(
     Query(q): Query<DoneQuery>,
 ) -> Page {
     let who = require(user, &[Role::EmployerHr, Role::Applicant])?;
-    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
-    permit_page(&app, &headers, &csrf, who, id, q.done.as_deref(), None).await
+    permit_page(
+        &app,
+        &headers,
+        &csrf,
+        who,
+        permit_id(&id)?,
+        q.done.as_deref(),
+        None,
+    )
+    .await
+}
+
+fn permit_id(s: &str) -> Result<ResidencePermitId, HttpError> {
+    parse_uuid(s, "residence_permit_not_found").map(ResidencePermitId)
 }
 
 /// A filing that keeps the permit, from the holder or the employer.
@@ -749,7 +748,7 @@ async fn file_filing(
 ) -> Page {
     check_csrf(&headers, f.csrf.as_deref())?;
     let who = require(user, &[Role::EmployerHr, Role::Applicant])?;
-    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
+    let id = permit_id(&id)?;
     let input = FilingInput {
         kind: f.kind.clone(),
         filed_on: f.filed_on.clone(),
@@ -792,7 +791,7 @@ async fn review(
 ) -> Page {
     check_csrf(&headers, f.csrf.as_deref())?;
     let who = require(user, OFFICER)?;
-    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
+    let id = permit_id(&id)?;
     let input = PermitReviewInput {
         keep: f.keep.clone().map(Flag::Text),
         note: f.note.clone(),
@@ -835,7 +834,7 @@ async fn collect(
 ) -> Page {
     check_csrf(&headers, f.csrf.as_deref())?;
     let who = require(user, OFFICER)?;
-    let id = ResidencePermitId(parse_uuid(&id, "residence_permit_not_found")?);
+    let id = permit_id(&id)?;
     match services::residence::collect(&app.ctx, &who, id).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/immigration/permits/{id}?done=collected")).into_response())

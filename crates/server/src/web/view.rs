@@ -467,6 +467,37 @@ pub fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A form for one step of a case (an application, a residence application): the step's code,
+/// its anchor, and what it asks.
+pub struct ActionForm {
+    pub action: &'static str,
+    pub id: String,
+    pub title: String,
+    pub hint: String,
+    pub button_class: &'static str,
+    pub fields: Vec<Field>,
+}
+
+/// The errors of a step that failed, marked on its form's fields (or on the form, or on the
+/// list of steps, for an error no field owns).
+pub fn action_errors(
+    page: &PageCtx,
+    err: &HttpError,
+    code: &str,
+    forms: &mut [ActionForm],
+) -> Vec<ErrorItem> {
+    let fallback = forms
+        .iter()
+        .find(|a| a.action == code)
+        .map(|a| format!("#{}", a.id))
+        .unwrap_or_else(|| "#actions".to_string());
+    let fields = forms
+        .iter_mut()
+        .filter(|a| a.action == code)
+        .flat_map(|a| a.fields.iter_mut());
+    apply_errors(page, err, fields, &fallback)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
