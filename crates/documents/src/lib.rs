@@ -1,9 +1,11 @@
-//! Documents: the checks an uploaded checklist file passes before anything is stored. Pure: the
-//! bytes, the limits and today's date come in, a verdict goes out.
+//! Documents, in both directions: the checks an uploaded checklist file passes before anything is
+//! stored, and the official notices the service issues as sealed bilingual PDFs ([`notice`]).
+//! Pure: the bytes, the limits and today's date come in, a verdict or a file goes out.
 //!
 //! A refusal is a [`FieldError`] on the field `file`, with a stable code and the values its
 //! message needs; every check that applies is reported, so the employer sees all at once.
 
+pub mod notice;
 mod pdf;
 mod photo;
 mod sniff;
