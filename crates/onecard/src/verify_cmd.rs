@@ -39,7 +39,8 @@ const MAX_TEXT_BYTES: u64 = 64 * 1024;
 pub struct VerifyArgs {
     #[command(subcommand)]
     command: Option<VerifyCommand>,
-    /// QR text (OC1:…), a PNG or JPEG file (every code in it is checked), or - for stdin.
+    /// QR text (OC1:…), a PNG or JPEG file (every code in it is checked), a notice's PDF file
+    /// (its seal and its bytes are checked), or - for stdin.
     #[arg(value_name = "INPUT", required = true)]
     input: Option<String>,
     #[command(flatten)]
@@ -148,8 +149,11 @@ fn check(
     // Permit validity runs on the authorities' calendar (China Standard Time), as on the server.
     let today = FixedClock::new(at).today();
     let keys = load_keys(dir, now)?;
+    let texts = match texts_of(input)? {
+        Input::Texts(texts) => texts,
+        Input::Notice(file) => return Ok(check_notice(&file, &keys, now, json)),
+    };
     let lists = load_lists(dir)?;
-    let texts = texts_of(input)?;
     let list_for = |uri: &str| newest_list(&lists, &keys, uri, now);
     let mut all_valid = true;
     let mut out = String::new();
@@ -276,34 +280,87 @@ fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The QR texts to check: the argument itself, every code in an image file, or stdin (text, or an
-/// image piped in).
-fn texts_of(input: &str) -> Result<Vec<String>, Failure> {
+/// A notice's PDF file: its seal, and that the file is the one sealed. Prints as a seal's QR does,
+/// or `INVALID: altered` / `INVALID: not_sealed`.
+fn check_notice(file: &[u8], keys: &KeySet, now: i64, json: bool) -> ExitCode {
+    use documents::notice::NoticeVerdict;
+    let verdict = documents::notice::verify_notice(file, keys, now);
+    let valid = verdict.is_ok();
+    let out = match verdict {
+        Ok(seal) => Outcome::Sealed {
+            seal: Box::new(seal),
+        },
+        Err(NoticeVerdict::Refused(v)) => Outcome::Refused(v),
+        Err(other) => {
+            let code = other.code();
+            say(&if json {
+                format!(
+                    "{}\n",
+                    serde_json::json!({"outcome": code, "detail": null, "permit": null, "document": null})
+                )
+            } else {
+                format!("INVALID: {code}\n")
+            });
+            return ExitCode::from(1);
+        }
+    };
+    say(&if json {
+        format!("{}\n", report_json(&out))
+    } else {
+        report(&out)
+    });
+    if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// What was given to check.
+enum Input {
+    /// QR texts: given, or read from an image.
+    Texts(Vec<String>),
+    /// A notice's PDF file.
+    Notice(Vec<u8>),
+}
+
+/// A notice is far smaller than this; a larger PDF is not one. The same bound as for images.
+const MAX_NOTICE_BYTES: u64 = credential::scan::MAX_INPUT_BYTES as u64;
+
+/// What to check: the argument itself, every code in an image file, a notice's PDF, or stdin
+/// (text, an image or a PDF piped in).
+fn texts_of(input: &str) -> Result<Input, Failure> {
     if input == "-" {
         let mut bytes = Vec::new();
         io::stdin()
-            .take(credential::scan::MAX_INPUT_BYTES as u64 + 1)
+            .take(MAX_NOTICE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| not_checked(format!("stdin: {e}")))?;
+        if bytes.starts_with(b"%PDF-") {
+            return Ok(Input::Notice(bytes));
+        }
         return match String::from_utf8(bytes) {
             // Only the line ending goes: Base45 has a space among its characters.
-            Ok(text) => Ok(vec![
+            Ok(text) => Ok(Input::Texts(vec![
                 text.strip_suffix('\n')
                     .map(|t| t.strip_suffix('\r').unwrap_or(t))
                     .unwrap_or(&text)
                     .to_string(),
-            ]),
-            Err(e) => scan("stdin", &e.into_bytes()),
+            ])),
+            Err(e) => scan("stdin", &e.into_bytes()).map(Input::Texts),
         };
     }
     let path = Path::new(input);
     if path.is_file() {
-        let bytes = read_bounded(path, credential::scan::MAX_INPUT_BYTES as u64 + 1)
+        let bytes = read_bounded(path, MAX_NOTICE_BYTES + 1)
             .map_err(|e| not_checked(format!("{input}: {e}")))?;
-        return scan(input, &bytes);
+        if bytes.starts_with(b"%PDF-") {
+            return Ok(Input::Notice(bytes));
+        }
+        return scan(input, &bytes).map(Input::Texts);
     }
     let lower = input.to_ascii_lowercase();
-    if [".png", ".jpg", ".jpeg"]
+    if [".png", ".jpg", ".jpeg", ".pdf"]
         .iter()
         .any(|ext| lower.ends_with(ext))
     {
@@ -312,7 +369,7 @@ fn texts_of(input: &str) -> Result<Vec<String>, Failure> {
     if input.len() as u64 > MAX_TEXT_BYTES {
         return Err(not_checked("the text is longer than any QR code holds"));
     }
-    Ok(vec![input.to_string()])
+    Ok(Input::Texts(vec![input.to_string()]))
 }
 
 fn scan(name: &str, bytes: &[u8]) -> Result<Vec<String>, Failure> {

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_bytes;
     let uploads = crate::web::upload_router()
         .merge(crate::api::uploads::upload_router())
+        .merge(crate::api::notices::upload_router())
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()

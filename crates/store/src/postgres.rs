@@ -2,6 +2,7 @@
 
 use crate::common::impl_tx;
 use crate::one_stop::impl_one_stop;
+use crate::issued_documents::impl_issued_documents;
 use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
@@ -50,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "uploads",
         include_str!("../migrations/postgres/0008_uploads.sql"),
+    ),
+    (
+        10,
+        "issued_documents",
+        include_str!("../migrations/postgres/0010_issued_documents.sql"),
     ),
 ];
 
@@ -165,3 +171,4 @@ impl_tx!(PgTx, Postgres, {
 impl_one_stop!(PgTx, Postgres);
 
 impl_uploads!(PgTx, Postgres);
+impl_issued_documents!(PgTx);

@@ -5,6 +5,7 @@
 
 use crate::common::impl_tx;
 use crate::one_stop::impl_one_stop;
+use crate::issued_documents::impl_issued_documents;
 use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
@@ -56,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "uploads",
         include_str!("../migrations/sqlite/0008_uploads.sql"),
+    ),
+    (
+        10,
+        "issued_documents",
+        include_str!("../migrations/sqlite/0010_issued_documents.sql"),
     ),
 ];
 
@@ -188,3 +194,4 @@ impl SqliteTx {
 impl_one_stop!(SqliteTx, Sqlite);
 
 impl_uploads!(SqliteTx, Sqlite);
+impl_issued_documents!(SqliteTx);

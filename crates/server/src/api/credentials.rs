@@ -64,6 +64,8 @@ pub struct DocumentOut {
     pub content_hash: String,
     pub permit_number: Option<String>,
     pub issued_at: DateTime<Utc>,
+    /// For a notice's file: whether the service holds this very file under the number.
+    pub recorded: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -90,6 +92,44 @@ fn at(secs: i64) -> DateTime<Utc> {
 }
 
 impl VerificationOut {
+    /// The check of a notice's file: its seal, and whether the file is the one sealed.
+    pub fn of_notice(
+        check: &services::verification::NoticeCheck,
+        catalog: &Catalog,
+        locale: Locale,
+    ) -> VerificationOut {
+        use documents::notice::NoticeVerdict;
+        let (outcome, key, detail) = match &check.verdict {
+            Ok(_) => ("valid", "verdict-notice-valid".to_string(), None),
+            Err(NoticeVerdict::NotSealed) => ("not_sealed", "verdict-not-sealed".to_string(), None),
+            Err(NoticeVerdict::Altered) => ("altered", "verdict-altered".to_string(), None),
+            Err(NoticeVerdict::Refused(v)) => {
+                let detail = match v {
+                    credential::Verdict::Malformed { what } => Some(what.to_string()),
+                    _ => None,
+                };
+                (v.code(), format!("verdict-{}", v.code().replace('_', "-")), detail)
+            }
+        };
+        VerificationOut {
+            outcome: outcome.to_string(),
+            valid: check.verdict.is_ok(),
+            detail,
+            message: catalog.get(locale, &key, &[]),
+            cancelled_on: None,
+            expired_on: None,
+            permit: None,
+            document: check.verdict.as_ref().ok().map(|seal| DocumentOut {
+                number: seal.number().to_string(),
+                kind: seal.kind().to_string(),
+                content_hash: hex::encode(seal.content_hash),
+                permit_number: seal.permit_number.as_ref().map(|p| p.to_string()),
+                issued_at: at(seal.issued_at),
+                recorded: Some(check.recorded),
+            }),
+        }
+    }
+
     pub fn new(outcome: &Outcome, catalog: &Catalog, locale: Locale) -> VerificationOut {
         let (cancelled_on, expired_on) = match outcome {
             Outcome::Cancelled { on, .. } => (*on, None),
@@ -132,6 +172,7 @@ impl VerificationOut {
                 content_hash: hex::encode(seal.content_hash),
                 permit_number: seal.permit_number.as_ref().map(|p| p.to_string()),
                 issued_at: at(seal.issued_at),
+                recorded: None,
             }),
             _ => None,
         };

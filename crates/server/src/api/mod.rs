@@ -3,6 +3,7 @@
 pub mod credentials;
 pub mod dto;
 pub mod inbox;
+pub mod notices;
 pub mod one_stop;
 pub mod uploads;
 
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(credentials::router())
         .merge(one_stop::router())
         .merge(uploads::router())
+        .merge(notices::router())
         .merge(inbox::router())
 }
 
@@ -535,6 +537,7 @@ async fn get_permit(
           one_stop::request_insurance, one_stop::get_insurance, one_stop::decide_insurance,
           one_stop::card_step, one_stop::replace_card,
           uploads::upload, uploads::list, uploads::content, uploads::decide,
+          notices::list, notices::download, notices::verify_notice,
           inbox::list_inbox, inbox::read_notice, inbox::put_settings),
 
     components(schemas(ErrorOut)),

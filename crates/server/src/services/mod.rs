@@ -11,6 +11,7 @@ pub(crate) mod idempotency;
 pub mod insurance;
 pub mod issuer;
 pub mod notifications;
+pub mod official_notices;
 pub mod people;
 pub mod permits;
 pub mod policies;

@@ -24,7 +24,7 @@ pub struct NewUpload {
 }
 
 /// Where a file with this hash lives: two levels, so no directory grows too large.
-fn path_of(ctx: &Ctx, sha256: &str) -> Result<PathBuf> {
+pub(super) fn path_of(ctx: &Ctx, sha256: &str) -> Result<PathBuf> {
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ServiceError::Internal("stored hash is not hex"));
     }
@@ -33,7 +33,7 @@ fn path_of(ctx: &Ctx, sha256: &str) -> Result<PathBuf> {
 
 /// Writes the bytes under their hash, once: a temporary file renamed into place, so a crash
 /// never leaves half a file under a valid name.
-async fn keep(ctx: &Ctx, sha256: &str, bytes: &[u8]) -> Result<()> {
+pub(super) async fn keep(ctx: &Ctx, sha256: &str, bytes: &[u8]) -> Result<()> {
     let path = path_of(ctx, sha256)?;
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(());

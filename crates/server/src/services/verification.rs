@@ -164,3 +164,28 @@ pub async fn verify(ctx: &Ctx, text: &str) -> Result<Outcome> {
         Outcome::AlreadyUsed { claims }
     })
 }
+
+/// The check of a notice's PDF file: the seal and the file's integrity, offline in nature, and
+/// whether the service holds this very file under the seal's number.
+pub struct NoticeCheck {
+    pub verdict: std::result::Result<credential::DocumentSeal, documents::notice::NoticeVerdict>,
+    pub recorded: bool,
+}
+
+pub async fn verify_notice_file(ctx: &Ctx, file: &[u8]) -> Result<NoticeCheck> {
+    use sha2::{Digest, Sha256};
+    let now = ctx.clock.now();
+    let keys = ctx.issuer.keys(&*ctx.store, now).await?;
+    let verdict = documents::notice::verify_notice(file, &keys.key_set, now.timestamp());
+    let recorded = match &verdict {
+        Ok(seal) => {
+            let mut tx = ctx.store.begin_read().await?;
+            let sha = hex::encode(Sha256::digest(file));
+            tx.issued_document(seal.number())
+                .await?
+                .is_some_and(|d| d.sha256 == sha)
+        }
+        Err(_) => false,
+    };
+    Ok(NoticeCheck { verdict, recorded })
+}

@@ -63,6 +63,8 @@ struct ApplicationPage<'a> {
     /// The residence half of a one-stop submission: its receipt, state, and page where the
     /// viewer may open it.
     half: Option<(String, Badge, String)>,
+    /// The decision's official notices: title, download link, number.
+    notices: Vec<(String, String, String)>,
 }
 
 /// What a step form sends.
@@ -418,7 +420,20 @@ fn application_page(
             href,
         )
     });
+    let notices = crate::services::official_notices::due(a.state, a.kind())
+        .iter()
+        .map(|k| {
+            let (zh, en) = k.title();
+            let title = if p.lang_tag().starts_with("zh") { zh } else { en };
+            (
+                title.to_string(),
+                format!("/api/v1/applications/{}/notices/{}", a.id, k.code()),
+                crate::services::official_notices::number_of(*k, v),
+            )
+        })
+        .collect();
     let res = render(&ApplicationPage {
+        notices,
         half,
         id: a.id.to_string(),
         title: p.t1("application-title", "receipt", a.receipt_number.as_str()),

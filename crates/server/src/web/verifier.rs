@@ -123,6 +123,12 @@ fn result_view(page: &PageCtx, v: &VerificationOut) -> ResultView {
         }
         row("verify-document-issued", super::view::time(d.issued_at));
         row("verify-document-hash", d.content_hash.clone());
+        if let Some(recorded) = d.recorded {
+            row(
+                "verify-document-recorded",
+                page.t(if recorded { "yes" } else { "verify-not-recorded" }),
+            );
+        }
     }
     ResultView {
         valid: v.valid,
@@ -158,6 +164,17 @@ async fn check(
     check_csrf(&headers, Some(&sent_csrf))?;
     let page = page_ctx(&app, &headers, user, &csrf, "/verify");
     let mut error = String::new();
+    if text.trim().is_empty() && image.starts_with(b"%PDF-") {
+        // A notice's file: its seal and its bytes are checked together.
+        let check = services::verification::verify_notice_file(&app.ctx, &image).await?;
+        let out = VerificationOut::of_notice(&check, page.catalog, page.lang);
+        let result = Some(result_view(&page, &out));
+        return Ok(render(&VerifyPage {
+            page,
+            error,
+            result,
+        }));
+    }
     if text.trim().is_empty() && !image.is_empty() {
         // Decoding an image is CPU work: off the async threads, one at a time, and a request
         // that cannot have its turn soon is told to come back.

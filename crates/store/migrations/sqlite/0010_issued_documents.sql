@@ -1,0 +1,13 @@
+-- The official notices issued for an application, generated once: the bytes live on disk,
+-- content-addressed by their SHA-256 under the data directory, like uploads; a row says which
+-- notice it is. One notice of a kind per application: a second generation finds the row.
+CREATE TABLE issued_documents (
+    number         TEXT PRIMARY KEY,
+    application_id BLOB NOT NULL REFERENCES applications (id),
+    kind           TEXT NOT NULL,
+    sha256         TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    issued_at      TEXT NOT NULL,
+    created_at     TEXT NOT NULL
+);
+CREATE UNIQUE INDEX issued_documents_application ON issued_documents (application_id, kind);
