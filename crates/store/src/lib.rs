@@ -4,13 +4,13 @@
 //! transaction, so that no change is stored without its record.
 
 mod common;
+pub mod issued_documents;
 mod migrate;
 pub mod one_stop;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
 pub mod testing;
-pub mod issued_documents;
 pub mod uploads;
 
 use async_trait::async_trait;
@@ -30,9 +30,9 @@ use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
 use domain::values::Email;
+pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
-pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use uploads::{StoredUpload, UploadStatus, Uploads};
 
 #[derive(Debug, thiserror::Error)]
@@ -386,7 +386,9 @@ impl std::fmt::Debug for NotificationSettings {
 
 /// The repositories, inside one transaction. Dropping it without `commit` rolls back.
 #[async_trait]
-pub trait Tx: one_stop::OneStop + uploads::Uploads + issued_documents::IssuedDocuments + Send {
+pub trait Tx:
+    one_stop::OneStop + uploads::Uploads + issued_documents::IssuedDocuments + Send
+{
     /// Appends the audit records added so far to the chain, then commits.
     async fn commit(self: Box<Self>) -> Result<()>;
     /// Adds a record to be appended to the audit chain at commit.

@@ -1,8 +1,8 @@
 //! The PostgreSQL store, for deployments with several server processes.
 
 use crate::common::impl_tx;
-use crate::one_stop::impl_one_stop;
 use crate::issued_documents::impl_issued_documents;
+use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;

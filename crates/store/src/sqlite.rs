@@ -4,8 +4,8 @@
 //! read-only connections that WAL lets run beside the writer.
 
 use crate::common::impl_tx;
-use crate::one_stop::impl_one_stop;
 use crate::issued_documents::impl_issued_documents;
+use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;

@@ -108,7 +108,11 @@ impl VerificationOut {
                     credential::Verdict::Malformed { what } => Some(what.to_string()),
                     _ => None,
                 };
-                (v.code(), format!("verdict-{}", v.code().replace('_', "-")), detail)
+                (
+                    v.code(),
+                    format!("verdict-{}", v.code().replace('_', "-")),
+                    detail,
+                )
             }
         };
         VerificationOut {

@@ -424,7 +424,11 @@ fn application_page(
         .iter()
         .map(|k| {
             let (zh, en) = k.title();
-            let title = if p.lang_tag().starts_with("zh") { zh } else { en };
+            let title = if p.lang_tag().starts_with("zh") {
+                zh
+            } else {
+                en
+            };
             (
                 title.to_string(),
                 format!("/api/v1/applications/{}/notices/{}", a.id, k.code()),

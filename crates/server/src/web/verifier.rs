@@ -126,7 +126,11 @@ fn result_view(page: &PageCtx, v: &VerificationOut) -> ResultView {
         if let Some(recorded) = d.recorded {
             row(
                 "verify-document-recorded",
-                page.t(if recorded { "yes" } else { "verify-not-recorded" }),
+                page.t(if recorded {
+                    "yes"
+                } else {
+                    "verify-not-recorded"
+                }),
             );
         }
     }
