@@ -1904,6 +1904,7 @@ fn openapi_documents_every_route() {
     routes.extend(routes_in(include_str!("../src/api/inbox.rs")));
     routes.extend(routes_in(include_str!("../src/api/one_stop.rs")));
     routes.extend(routes_in(include_str!("../src/api/uploads.rs")));
+    routes.extend(routes_in(include_str!("../src/api/notices.rs")));
     assert!(routes.len() >= 20, "the parser found only {routes:?}");
     assert!(routes.contains(&("delete".into(), "/api/v1/session".into())));
     assert!(routes.contains(&(

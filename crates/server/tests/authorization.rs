@@ -126,6 +126,10 @@ const MATRIX: &[Row] = &[
     route("GET",    "/api/v1/applications/{id}/uploads", [401, 200, 404, 200, 404, 200, 404, 403, 403, 403]),
     route("GET",    "/api/v1/uploads/{id}/content",     [401, 200, 404, 200, 404, 200, 404, 404, 404, 404]),
     route("POST",   "/api/v1/uploads/{id}/decision",    [401, 403, 403, 403, 403, 200, 404, 403, 403, 403]),
+    // The notices of Anna's refused application: seen by those who see it; a file anyone checks.
+    route("GET",    "/api/v1/applications/{id}/notices", [401, 200, 404, 200, 404, 200, 404, 403, 403, 403]),
+    route("GET",    "/api/v1/applications/{id}/notices/{kind}", [401, 200, 404, 200, 404, 200, 404, 403, 403, 403]),
+    route("POST",   "/api/v1/verify/notice",            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     step("submit",                                      EMPLOYER_STEP),
     step("resubmit",                                    EMPLOYER_STEP),
     step("withdraw",                                    [401, 200, 404, 200, 404, 403, 403, 403, 403, 403]),
@@ -198,7 +202,8 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         include_str!("../src/api/credentials.rs"),
         include_str!("../src/api/inbox.rs"),
         include_str!("../src/api/one_stop.rs"),
-        include_str!("../src/api/uploads.rs")
+        include_str!("../src/api/uploads.rs"),
+        include_str!("../src/api/notices.rs")
     );
     let mut out = BTreeSet::new();
     let mut rest = src;
@@ -282,6 +287,8 @@ struct World {
     jean_insurance: String,
     /// A document uploaded for Anna's application.
     upload: String,
+    /// An application of Anna's, refused: it has a refusal decision to download.
+    refused: String,
     serial: u32,
 }
 
@@ -401,6 +408,21 @@ async fn setup() -> World {
     )
     .await;
     ok(s, &out, "return");
+    let (s, to_refuse) = hr
+        .post("/api/v1/applications", new_application(&anna, true))
+        .await;
+    ok(s, &to_refuse, "Anna's application to refuse");
+    let refused = to_refuse["id"].as_str().unwrap().to_string();
+    let version = common::to_review(&clients[5], &to_refuse).await;
+    let (s, out) = common::step(
+        &clients[5],
+        &refused,
+        "refuse",
+        version,
+        json!({ "items": ["Matrix"] }),
+    )
+    .await;
+    ok(s, &out, "refuse");
     let (s, inbox) = clients[1].get("/api/v1/inbox").await;
     ok(s, &inbox, "Anna's inbox");
     let anna_notice = inbox["notices"][0]["id"].as_str().unwrap().to_string();
@@ -456,6 +478,7 @@ async fn setup() -> World {
         anna,
         hr2_person,
         application,
+        refused,
         jean_permit,
         anna_notice,
         jean_residence,
@@ -676,6 +699,11 @@ fn small_pdf() -> Vec<u8> {
 }
 
 async fn send(c: &Client, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let path = &path.replace("{kind}", "refusal_decision");
+    if path == "/api/v1/verify/notice" {
+        // A file, not JSON: a PDF that carries no seal is still checked.
+        return c.post_raw(path, "application/pdf", small_pdf()).await;
+    }
     if method == "POST" && path.ends_with("/uploads") {
         // An upload is a multipart form with a file, never JSON.
         let form = reqwest::multipart::Form::new()
@@ -757,6 +785,10 @@ async fn authorization_matrix() {
                     }
                     "/api/v1/applications/{id}" | "/api/v1/applications/{id}/uploads" => {
                         Some(("{id}", w.application.clone()))
+                    }
+                    "/api/v1/applications/{id}/notices"
+                    | "/api/v1/applications/{id}/notices/{kind}" => {
+                        Some(("{id}", w.refused.clone()))
                     }
                     "/api/v1/uploads/{id}/content" | "/api/v1/uploads/{id}/decision" => {
                         Some(("{id}", w.upload.clone()))
