@@ -8,6 +8,7 @@ pub mod audit;
 pub mod card;
 pub mod check;
 pub mod city;
+pub mod contributions;
 pub mod error;
 pub mod ids;
 pub mod insurance;
