@@ -5,6 +5,7 @@
 pub mod application;
 pub mod appointment;
 pub mod audit;
+pub mod benefits;
 pub mod card;
 pub mod check;
 pub mod city;

@@ -125,6 +125,23 @@ pub enum Problem {
     UsccInvalid {
         value: String,
     },
+    RateInvalid {
+        key: String,
+        value: String,
+    },
+    /// A contribution base ceiling below its floor.
+    BaseBoundsReversed {
+        key: String,
+        floor: i64,
+        ceiling: i64,
+    },
+    BenefitIdFormat {
+        value: String,
+    },
+    /// A list that must name at least one item is empty.
+    EmptyList {
+        key: String,
+    },
 }
 
 impl Problem {
@@ -154,6 +171,10 @@ impl Problem {
             Problem::HolidayAndMakeUp { .. } => "holiday_and_make_up",
             Problem::MakeUpNotWeekend { .. } => "make_up_not_weekend",
             Problem::UsccInvalid { .. } => "uscc_invalid",
+            Problem::RateInvalid { .. } => "rate_invalid",
+            Problem::BaseBoundsReversed { .. } => "base_bounds_reversed",
+            Problem::BenefitIdFormat { .. } => "benefit_id_format",
+            Problem::EmptyList { .. } => "empty_list",
         }
     }
 }
@@ -231,6 +252,23 @@ impl fmt::Display for Problem {
                 f,
                 "{value:?} is not a unified social credit code (18 characters with a check character)"
             ),
+            Problem::RateInvalid { key, value } => write!(
+                f,
+                "{key} = {value:?} is not a rate from 0 to 100%, written \"16%\" (up to 4 decimals) or \"0.16\" (up to 6)"
+            ),
+            Problem::BaseBoundsReversed {
+                key,
+                floor,
+                ceiling,
+            } => write!(
+                f,
+                "{key}: base ceiling {ceiling} is below the floor {floor}"
+            ),
+            Problem::BenefitIdFormat { value } => write!(
+                f,
+                "benefit {value:?} must be 1 to 64 lower-case letters, digits or '_', starting with a letter"
+            ),
+            Problem::EmptyList { key } => write!(f, "{key} must name at least one item"),
             Problem::DuplicateMember { code } => write!(f, "region {code:?} is listed twice"),
             Problem::YearKey { value } => {
                 write!(
