@@ -138,6 +138,11 @@ pub enum Problem {
     BenefitIdFormat {
         value: String,
     },
+    /// A benefit condition with keys its rule does not take, or without one it needs.
+    ConditionKeys {
+        rule: &'static str,
+        keys: String,
+    },
     /// A list that must name at least one item is empty.
     EmptyList {
         key: String,
@@ -175,6 +180,7 @@ impl Problem {
             Problem::BaseBoundsReversed { .. } => "base_bounds_reversed",
             Problem::BenefitIdFormat { .. } => "benefit_id_format",
             Problem::EmptyList { .. } => "empty_list",
+            Problem::ConditionKeys { .. } => "condition_keys",
         }
     }
 }
@@ -268,6 +274,15 @@ impl fmt::Display for Problem {
                 f,
                 "benefit {value:?} must be 1 to 64 lower-case letters, digits or '_', starting with a letter"
             ),
+            Problem::ConditionKeys { rule, keys } if keys.is_empty() => {
+                write!(f, "condition {rule} takes no other key than `rule`")
+            }
+            Problem::ConditionKeys { rule, keys } => {
+                write!(
+                    f,
+                    "condition {rule} takes exactly these keys besides `rule`: {keys}"
+                )
+            }
             Problem::EmptyList { key } => write!(f, "{key} must name at least one item"),
             Problem::DuplicateMember { code } => write!(f, "region {code:?} is listed twice"),
             Problem::YearKey { value } => {

@@ -93,15 +93,31 @@ struct BenefitFile {
     conditions: Vec<Spanned<ConditionFile>>,
 }
 
-/// The closed set of conditions, tagged by `rule`.
+/// One condition: its `rule`, from a closed set, and the keys that rule takes. Read as one flat
+/// table (not a tagged enum, which serde buffers, losing the line of an error) and checked by
+/// [`condition`].
 #[derive(Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
-enum ConditionFile {
+#[serde(deny_unknown_fields)]
+struct ConditionFile {
+    rule: ConditionRule,
+    #[serde(default)]
+    categories: Option<Vec<Category>>,
+    #[serde(default)]
+    cities: Option<Vec<String>>,
+    #[serde(default)]
+    city: Option<String>,
+    #[serde(default)]
+    months: Option<i64>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum ConditionRule {
     NoValidPermit,
-    PermitCategoryIn { categories: Vec<Category> },
-    PermitCityIn { cities: Vec<String> },
-    InsuredCityIn { cities: Vec<String> },
-    MinContributionMonthsInCity { city: String, months: i64 },
+    PermitCategoryIn,
+    PermitCityIn,
+    InsuredCityIn,
+    MinContributionMonthsInCity,
     LeavingChina,
     InsuranceOpen,
 }
@@ -520,6 +536,90 @@ fn build(cx: &Ctx, raw: PolicyFile) -> Result<Policy, PolicyError> {
     })
 }
 
+/// A condition of the benefit `benefit`, with exactly the keys its rule takes.
+fn condition(
+    cx: &Ctx,
+    benefit: &str,
+    c: &Spanned<ConditionFile>,
+) -> Result<Condition, PolicyError> {
+    let span = c.span();
+    let c = c.get_ref();
+    let key = |k: &str| format!("benefits.{benefit}.conditions.{k}");
+    let (rule_code, takes): (&'static str, &'static [&'static str]) = match c.rule {
+        ConditionRule::NoValidPermit => ("no_valid_permit", &[]),
+        ConditionRule::PermitCategoryIn => ("permit_category_in", &["categories"]),
+        ConditionRule::PermitCityIn => ("permit_city_in", &["cities"]),
+        ConditionRule::InsuredCityIn => ("insured_city_in", &["cities"]),
+        ConditionRule::MinContributionMonthsInCity => {
+            ("min_contribution_months_in_city", &["city", "months"])
+        }
+        ConditionRule::LeavingChina => ("leaving_china", &[]),
+        ConditionRule::InsuranceOpen => ("insurance_open", &[]),
+    };
+    let given = [
+        ("categories", c.categories.is_some()),
+        ("cities", c.cities.is_some()),
+        ("city", c.city.is_some()),
+        ("months", c.months.is_some()),
+    ];
+    if given
+        .iter()
+        .any(|(k, present)| *present != takes.contains(k))
+    {
+        return Err(cx.err(
+            span,
+            Problem::ConditionKeys {
+                rule: rule_code,
+                keys: takes.join(", "),
+            },
+        ));
+    }
+    let city = |s: &String| {
+        City::parse("city", s)
+            .map_err(|_| cx.err(span.clone(), Problem::UnknownRegion { code: s.clone() }))
+    };
+    let cities = |list: &[String]| {
+        if list.is_empty() {
+            return Err(cx.err(span.clone(), Problem::EmptyList { key: key("cities") }));
+        }
+        list.iter().map(city).collect::<Result<Vec<_>, _>>()
+    };
+    let checked = "keys checked above";
+    Ok(match c.rule {
+        ConditionRule::NoValidPermit => Condition::NoValidPermit,
+        ConditionRule::PermitCategoryIn => {
+            let categories = c.categories.clone().expect(checked);
+            if categories.is_empty() {
+                return Err(cx.err(
+                    span,
+                    Problem::EmptyList {
+                        key: key("categories"),
+                    },
+                ));
+            }
+            Condition::PermitCategoryIn { categories }
+        }
+        ConditionRule::PermitCityIn => Condition::PermitCityIn {
+            cities: cities(c.cities.as_deref().expect(checked))?,
+        },
+        ConditionRule::InsuredCityIn => Condition::InsuredCityIn {
+            cities: cities(c.cities.as_deref().expect(checked))?,
+        },
+        ConditionRule::MinContributionMonthsInCity => Condition::MinContributionMonthsInCity {
+            city: city(c.city.as_ref().expect(checked))?,
+            months: cx.num_at(
+                span.clone(),
+                c.months.expect(checked),
+                &key("months"),
+                1,
+                600,
+            )?,
+        },
+        ConditionRule::LeavingChina => Condition::LeavingChina,
+        ConditionRule::InsuranceOpen => Condition::InsuranceOpen,
+    })
+}
+
 /// The largest base or fixed amount in yuan a contribution rule may name; far above any real
 /// ceiling, it keeps products of base and rate far from overflow.
 const MAX_CONTRIBUTION_YUAN: i64 = 10_000_000;
@@ -616,51 +716,11 @@ fn benefits(
                 },
             ));
         }
-        let mut conditions = Vec::with_capacity(b.conditions.len());
-        for c in &b.conditions {
-            let span = c.span();
-            let key = |k: &str| format!("benefits.{name}.conditions.{k}");
-            let city = |s: &String| {
-                City::parse("city", s)
-                    .map_err(|_| cx.err(span.clone(), Problem::UnknownRegion { code: s.clone() }))
-            };
-            let cities = |list: &Vec<String>| {
-                if list.is_empty() {
-                    return Err(cx.err(span.clone(), Problem::EmptyList { key: key("cities") }));
-                }
-                list.iter().map(city).collect::<Result<Vec<_>, _>>()
-            };
-            conditions.push(match c.get_ref() {
-                ConditionFile::NoValidPermit => Condition::NoValidPermit,
-                ConditionFile::PermitCategoryIn { categories } => {
-                    if categories.is_empty() {
-                        return Err(cx.err(
-                            span,
-                            Problem::EmptyList {
-                                key: key("categories"),
-                            },
-                        ));
-                    }
-                    Condition::PermitCategoryIn {
-                        categories: categories.clone(),
-                    }
-                }
-                ConditionFile::PermitCityIn { cities: c } => {
-                    Condition::PermitCityIn { cities: cities(c)? }
-                }
-                ConditionFile::InsuredCityIn { cities: c } => {
-                    Condition::InsuredCityIn { cities: cities(c)? }
-                }
-                ConditionFile::MinContributionMonthsInCity { city: c, months } => {
-                    Condition::MinContributionMonthsInCity {
-                        city: city(c)?,
-                        months: cx.num_at(span.clone(), *months, &key("months"), 1, 600)?,
-                    }
-                }
-                ConditionFile::LeavingChina => Condition::LeavingChina,
-                ConditionFile::InsuranceOpen => Condition::InsuranceOpen,
-            });
-        }
+        let conditions = b
+            .conditions
+            .iter()
+            .map(|c| condition(cx, name, c))
+            .collect::<Result<Vec<_>, _>>()?;
         out.insert(
             name.clone(),
             Benefit {
