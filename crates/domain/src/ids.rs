@@ -42,6 +42,7 @@ id_type!(
     OfficeId,
     AppointmentId,
     InsuranceId,
+    ClaimId,
     NoticeId,
     DeliveryId,
 );

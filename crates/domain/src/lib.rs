@@ -5,9 +5,11 @@
 pub mod application;
 pub mod appointment;
 pub mod audit;
+pub mod benefits;
 pub mod card;
 pub mod check;
 pub mod city;
+pub mod contributions;
 pub mod error;
 pub mod ids;
 pub mod insurance;

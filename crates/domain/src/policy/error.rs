@@ -125,6 +125,28 @@ pub enum Problem {
     UsccInvalid {
         value: String,
     },
+    RateInvalid {
+        key: String,
+        value: String,
+    },
+    /// A contribution base ceiling below its floor.
+    BaseBoundsReversed {
+        key: String,
+        floor: i64,
+        ceiling: i64,
+    },
+    BenefitIdFormat {
+        value: String,
+    },
+    /// A benefit condition with keys its rule does not take, or without one it needs.
+    ConditionKeys {
+        rule: &'static str,
+        keys: String,
+    },
+    /// A list that must name at least one item is empty.
+    EmptyList {
+        key: String,
+    },
 }
 
 impl Problem {
@@ -154,6 +176,11 @@ impl Problem {
             Problem::HolidayAndMakeUp { .. } => "holiday_and_make_up",
             Problem::MakeUpNotWeekend { .. } => "make_up_not_weekend",
             Problem::UsccInvalid { .. } => "uscc_invalid",
+            Problem::RateInvalid { .. } => "rate_invalid",
+            Problem::BaseBoundsReversed { .. } => "base_bounds_reversed",
+            Problem::BenefitIdFormat { .. } => "benefit_id_format",
+            Problem::EmptyList { .. } => "empty_list",
+            Problem::ConditionKeys { .. } => "condition_keys",
         }
     }
 }
@@ -231,6 +258,32 @@ impl fmt::Display for Problem {
                 f,
                 "{value:?} is not a unified social credit code (18 characters with a check character)"
             ),
+            Problem::RateInvalid { key, value } => write!(
+                f,
+                "{key} = {value:?} is not a rate from 0 to 100%, written \"16%\" (up to 4 decimals) or \"0.16\" (up to 6)"
+            ),
+            Problem::BaseBoundsReversed {
+                key,
+                floor,
+                ceiling,
+            } => write!(
+                f,
+                "{key}: base ceiling {ceiling} is below the floor {floor}"
+            ),
+            Problem::BenefitIdFormat { value } => write!(
+                f,
+                "benefit {value:?} must be 1 to 64 lower-case letters, digits or '_', starting with a letter"
+            ),
+            Problem::ConditionKeys { rule, keys } if keys.is_empty() => {
+                write!(f, "condition {rule} takes no other key than `rule`")
+            }
+            Problem::ConditionKeys { rule, keys } => {
+                write!(
+                    f,
+                    "condition {rule} takes exactly these keys besides `rule`: {keys}"
+                )
+            }
+            Problem::EmptyList { key } => write!(f, "{key} must name at least one item"),
             Problem::DuplicateMember { code } => write!(f, "region {code:?} is listed twice"),
             Problem::YearKey { value } => {
                 write!(

@@ -13,7 +13,11 @@ use super::{
     Categories, CategoryRules, Cluster, DegreeExperience, DirectA, DirectB, DocumentRules,
     FounderTest, Policy, RegionRules, RequiredPerKind, Thresholds, TimeLimits, TransferEmployer,
 };
+use crate::benefits::{Benefit, ClaimDocument, Condition};
 use crate::city::City;
+use crate::contributions::{ContributionRule, Rate, Shares};
+use crate::permit::Category;
+use crate::values::Money;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +52,74 @@ struct PolicyFile {
     calendars: BTreeMap<Spanned<String>, CalendarFile>,
     #[serde(default)]
     residence: ResidenceFile,
+    #[serde(default)]
+    contributions: BTreeMap<Spanned<String>, ContributionFile>,
+    #[serde(default)]
+    benefits: BTreeMap<Spanned<String>, BenefitFile>,
+}
+
+/// One city's social-insurance contributions.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContributionFile {
+    base_floor_yuan: Num,
+    base_ceiling_yuan: Num,
+    pension: SharesFile,
+    medical: SharesFile,
+    unemployment: SharesFile,
+    work_injury: SharesFile,
+    maternity: SharesFile,
+}
+
+/// Rates are strings (`"16%"`, `"0.16"`) so that they are read exactly, never as floats.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SharesFile {
+    employer: Spanned<String>,
+    personal: Spanned<String>,
+    #[serde(default)]
+    employer_fixed_yuan: Option<Num>,
+    #[serde(default)]
+    personal_fixed_yuan: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BenefitFile {
+    #[serde(default)]
+    closes_insurance: bool,
+    #[serde(default)]
+    documents: Vec<ClaimDocument>,
+    conditions: Vec<Spanned<ConditionFile>>,
+}
+
+/// One condition: its `rule`, from a closed set, and the keys that rule takes. Read as one flat
+/// table (not a tagged enum, which serde buffers, losing the line of an error) and checked by
+/// [`condition`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionFile {
+    rule: ConditionRule,
+    #[serde(default)]
+    categories: Option<Vec<Category>>,
+    #[serde(default)]
+    cities: Option<Vec<String>>,
+    #[serde(default)]
+    city: Option<String>,
+    #[serde(default)]
+    months: Option<i64>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum ConditionRule {
+    NoValidPermit,
+    PermitCategoryIn,
+    PermitCityIn,
+    InsuredCityIn,
+    MinContributionMonthsInCity,
+    LeavingChina,
+    InsuranceOpen,
 }
 
 /// Work-type residence permits; every key optional, defaulting to the national rule.
@@ -459,7 +531,207 @@ fn build(cx: &Ctx, raw: PolicyFile) -> Result<Policy, PolicyError> {
         clusters: clusters(cx, raw.clusters)?,
         calendar: calendar(cx, &raw.calendars)?,
         residence: residence(cx, &raw.residence)?,
+        contributions: contributions(cx, &raw.contributions)?,
+        benefits: benefits(cx, raw.benefits)?,
     })
+}
+
+/// A condition of the benefit `benefit`, with exactly the keys its rule takes.
+fn condition(
+    cx: &Ctx,
+    benefit: &str,
+    c: &Spanned<ConditionFile>,
+) -> Result<Condition, PolicyError> {
+    let span = c.span();
+    let c = c.get_ref();
+    let key = |k: &str| format!("benefits.{benefit}.conditions.{k}");
+    let (rule_code, takes): (&'static str, &'static [&'static str]) = match c.rule {
+        ConditionRule::NoValidPermit => ("no_valid_permit", &[]),
+        ConditionRule::PermitCategoryIn => ("permit_category_in", &["categories"]),
+        ConditionRule::PermitCityIn => ("permit_city_in", &["cities"]),
+        ConditionRule::InsuredCityIn => ("insured_city_in", &["cities"]),
+        ConditionRule::MinContributionMonthsInCity => {
+            ("min_contribution_months_in_city", &["city", "months"])
+        }
+        ConditionRule::LeavingChina => ("leaving_china", &[]),
+        ConditionRule::InsuranceOpen => ("insurance_open", &[]),
+    };
+    let given = [
+        ("categories", c.categories.is_some()),
+        ("cities", c.cities.is_some()),
+        ("city", c.city.is_some()),
+        ("months", c.months.is_some()),
+    ];
+    if given
+        .iter()
+        .any(|(k, present)| *present != takes.contains(k))
+    {
+        return Err(cx.err(
+            span,
+            Problem::ConditionKeys {
+                rule: rule_code,
+                keys: takes.join(", "),
+            },
+        ));
+    }
+    let city = |s: &String| {
+        City::parse("city", s)
+            .map_err(|_| cx.err(span.clone(), Problem::UnknownRegion { code: s.clone() }))
+    };
+    let cities = |list: &[String]| {
+        if list.is_empty() {
+            return Err(cx.err(span.clone(), Problem::EmptyList { key: key("cities") }));
+        }
+        list.iter().map(city).collect::<Result<Vec<_>, _>>()
+    };
+    let checked = "keys checked above";
+    Ok(match c.rule {
+        ConditionRule::NoValidPermit => Condition::NoValidPermit,
+        ConditionRule::PermitCategoryIn => {
+            let categories = c.categories.clone().expect(checked);
+            if categories.is_empty() {
+                return Err(cx.err(
+                    span,
+                    Problem::EmptyList {
+                        key: key("categories"),
+                    },
+                ));
+            }
+            Condition::PermitCategoryIn { categories }
+        }
+        ConditionRule::PermitCityIn => Condition::PermitCityIn {
+            cities: cities(c.cities.as_deref().expect(checked))?,
+        },
+        ConditionRule::InsuredCityIn => Condition::InsuredCityIn {
+            cities: cities(c.cities.as_deref().expect(checked))?,
+        },
+        ConditionRule::MinContributionMonthsInCity => Condition::MinContributionMonthsInCity {
+            city: city(c.city.as_ref().expect(checked))?,
+            months: cx.num_at(
+                span.clone(),
+                c.months.expect(checked),
+                &key("months"),
+                1,
+                600,
+            )?,
+        },
+        ConditionRule::LeavingChina => Condition::LeavingChina,
+        ConditionRule::InsuranceOpen => Condition::InsuranceOpen,
+    })
+}
+
+/// The largest base or fixed amount in yuan a contribution rule may name; far above any real
+/// ceiling, it keeps products of base and rate far from overflow.
+const MAX_CONTRIBUTION_YUAN: i64 = 10_000_000;
+
+fn contributions(
+    cx: &Ctx,
+    raw: &BTreeMap<Spanned<String>, ContributionFile>,
+) -> Result<BTreeMap<String, ContributionRule>, PolicyError> {
+    let mut out = BTreeMap::new();
+    for (code, c) in raw {
+        let city = cx.city(code)?;
+        let key = |k: &str| format!("contributions.{}.{k}", city.code());
+        let yuan = |n: &Num, k: &str, min: i64| {
+            cx.num(n, &key(k), min, MAX_CONTRIBUTION_YUAN)
+                .map(|v| Money::from_fen(i64::from(v) * 100))
+        };
+        let base_floor = yuan(&c.base_floor_yuan, "base_floor_yuan", 1)?;
+        let base_ceiling = yuan(&c.base_ceiling_yuan, "base_ceiling_yuan", 1)?;
+        if base_ceiling < base_floor {
+            return Err(cx.err(
+                c.base_ceiling_yuan.span(),
+                Problem::BaseBoundsReversed {
+                    key: format!("contributions.{}", city.code()),
+                    floor: *c.base_floor_yuan.get_ref(),
+                    ceiling: *c.base_ceiling_yuan.get_ref(),
+                },
+            ));
+        }
+        let shares = |s: &SharesFile, name: &str| -> Result<Shares, PolicyError> {
+            let rate = |r: &Spanned<String>, side: &str| {
+                Rate::parse("rate", r.get_ref()).map_err(|_| {
+                    cx.err(
+                        r.span(),
+                        Problem::RateInvalid {
+                            key: key(&format!("{name}.{side}")),
+                            value: r.get_ref().clone(),
+                        },
+                    )
+                })
+            };
+            let fixed = |n: &Option<Num>, side: &str| match n {
+                Some(n) => yuan(n, &format!("{name}.{side}_fixed_yuan"), 0),
+                None => Ok(Money::from_fen(0)),
+            };
+            Ok(Shares {
+                employer: rate(&s.employer, "employer")?,
+                personal: rate(&s.personal, "personal")?,
+                employer_fixed: fixed(&s.employer_fixed_yuan, "employer")?,
+                personal_fixed: fixed(&s.personal_fixed_yuan, "personal")?,
+            })
+        };
+        let rule = ContributionRule {
+            city,
+            base_floor,
+            base_ceiling,
+            shares: [
+                shares(&c.pension, "pension")?,
+                shares(&c.medical, "medical")?,
+                shares(&c.unemployment, "unemployment")?,
+                shares(&c.work_injury, "work_injury")?,
+                shares(&c.maternity, "maternity")?,
+            ],
+        };
+        out.insert(city.code().to_string(), rule);
+    }
+    Ok(out)
+}
+
+fn benefits(
+    cx: &Ctx,
+    raw: BTreeMap<Spanned<String>, BenefitFile>,
+) -> Result<BTreeMap<String, Benefit>, PolicyError> {
+    let mut out = BTreeMap::new();
+    for (id, b) in raw {
+        let name = id.get_ref();
+        let ok = (1..=64).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_');
+        if !ok {
+            return Err(cx.err(
+                id.span(),
+                Problem::BenefitIdFormat {
+                    value: name.clone(),
+                },
+            ));
+        }
+        if b.conditions.is_empty() {
+            return Err(cx.err(
+                id.span(),
+                Problem::EmptyList {
+                    key: format!("benefits.{name}.conditions"),
+                },
+            ));
+        }
+        let conditions = b
+            .conditions
+            .iter()
+            .map(|c| condition(cx, name, c))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.insert(
+            name.clone(),
+            Benefit {
+                id: name.clone(),
+                conditions,
+                documents: b.documents,
+                closes_insurance: b.closes_insurance,
+            },
+        );
+    }
+    Ok(out)
 }
 
 fn residence(cx: &Ctx, r: &ResidenceFile) -> Result<crate::residence::ResidenceRules, PolicyError> {

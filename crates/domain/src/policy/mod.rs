@@ -280,6 +280,10 @@ pub struct Policy {
     clusters: BTreeMap<String, Cluster>,
     calendar: Calendar,
     residence: crate::residence::ResidenceRules,
+    /// Social-insurance contribution rules, by city code.
+    contributions: BTreeMap<String, crate::contributions::ContributionRule>,
+    /// What can be claimed through the card, by catalogue key.
+    benefits: BTreeMap<String, crate::benefits::Benefit>,
 }
 
 impl Policy {
@@ -345,6 +349,17 @@ impl Policy {
     /// Work-type residence permits: their limits and who gets the long one.
     pub fn residence(&self) -> &crate::residence::ResidenceRules {
         &self.residence
+    }
+    /// The city's contribution rule; none where the policy has no figures for it.
+    pub fn contribution_rule(&self, city: City) -> Option<&crate::contributions::ContributionRule> {
+        self.contributions.get(city.code())
+    }
+    /// The benefits catalogue, by key.
+    pub fn benefits(&self) -> impl Iterator<Item = &crate::benefits::Benefit> {
+        self.benefits.values()
+    }
+    pub fn benefit(&self, id: &str) -> Option<&crate::benefits::Benefit> {
+        self.benefits.get(id)
     }
     pub fn region(&self, city: City) -> Option<&RegionRules> {
         self.regions.get(city.code())

@@ -370,3 +370,211 @@ fn the_version_in_force() {
     );
     assert!(Policy::in_force(&all, d("2017-03-31")).is_none());
 }
+
+#[test]
+fn shipped_contribution_rules_and_benefits() {
+    use domain::contributions::InsuranceType;
+    let p = policy();
+    for code in ["110000", "120000", "310000", "440100", "440300"] {
+        let r = p
+            .contribution_rule(City::parse("c", code).unwrap())
+            .unwrap_or_else(|| panic!("no contribution rule for {code}"));
+        assert!(r.base_floor < r.base_ceiling, "{code}");
+        assert_eq!(r.shares(InsuranceType::Pension).employer.to_string(), "16%");
+    }
+    let bj = p
+        .contribution_rule(City::parse("c", "110000").unwrap())
+        .unwrap();
+    assert_eq!(bj.base_floor.fen(), 682_100);
+    assert_eq!(bj.base_ceiling.fen(), 3_528_300);
+    assert_eq!(bj.shares(InsuranceType::Medical).personal_fixed.fen(), 300);
+    assert_eq!(
+        bj.shares(InsuranceType::Unemployment).personal.millionths(),
+        5_000
+    );
+    assert!(
+        p.contribution_rule(City::parse("c", "610100").unwrap())
+            .is_none()
+    );
+    let refund = p.benefit("pension_refund").unwrap();
+    assert!(refund.closes_insurance);
+    assert!(
+        !p.benefit("beijing_talent_subsidy")
+            .unwrap()
+            .closes_insurance
+    );
+    assert_eq!(p.benefits().count(), 2);
+}
+
+#[test]
+fn contribution_ceiling_below_floor() {
+    let p = refused(
+        "base_ceiling_yuan = 35_283",
+        "base_ceiling_yuan = 6_000",
+        "base_ceiling_yuan = 6_000",
+    );
+    assert_eq!(
+        p,
+        Problem::BaseBoundsReversed {
+            key: "contributions.110000".into(),
+            floor: 6_821,
+            ceiling: 6_000
+        }
+    );
+    assert_eq!(p.code(), "base_bounds_reversed");
+}
+
+#[test]
+fn contribution_floor_of_zero() {
+    let p = refused(
+        "base_floor_yuan = 6_821",
+        "base_floor_yuan = 0",
+        "base_floor_yuan = 0",
+    );
+    assert_eq!(
+        p,
+        Problem::OutOfRange {
+            key: "contributions.110000.base_floor_yuan".into(),
+            value: 0,
+            min: 1,
+            max: 10_000_000
+        }
+    );
+}
+
+#[test]
+fn contribution_rates_are_exact_strings() {
+    let p = refused(
+        "medical = { employer = \"5.2%\"",
+        "medical = { employer = \"5,2%\"",
+        "medical = { employer = \"5,2%\"",
+    );
+    assert_eq!(
+        p,
+        Problem::RateInvalid {
+            key: "contributions.440300.medical.employer".into(),
+            value: "5,2%".into()
+        }
+    );
+    let p = refused(
+        "unemployment = { employer = \"0.32%\"",
+        "unemployment = { employer = \"101%\"",
+        "unemployment = { employer = \"101%\"",
+    );
+    assert_eq!(p.code(), "rate_invalid");
+    // A float is refused by type: a rate must be read exactly.
+    let p = refused(
+        "work_injury = { employer = \"0.16%\"",
+        "work_injury = { employer = 0.0016",
+        "work_injury = { employer = 0.0016",
+    );
+    assert_eq!(p.code(), "syntax");
+}
+
+#[test]
+fn contribution_sections_name_every_insurance_and_known_cities() {
+    let p = refused(
+        "[contributions.120000] # Tianjin",
+        "[contributions.120001] # Tianjin",
+        "[contributions.120001]",
+    );
+    assert_eq!(
+        p,
+        Problem::UnknownRegion {
+            code: "120001".into()
+        }
+    );
+    let text = variant(
+        "maternity = { employer = \"0.45%\", personal = \"0%\" }\n",
+        "",
+    );
+    let err = Policy::parse("bad.toml", &text).unwrap_err();
+    assert_eq!(err.problem.code(), "syntax");
+    assert!(err.to_string().contains("maternity"), "{err}");
+    let p = refused(
+        "medical = { employer = \"10%\", personal = \"2%\" }",
+        "medical = { employer = \"10%\", personal = \"2%\", personel_fixed_yuan = 3 }",
+        "medical = { employer = \"10%\", personal = \"2%\", personel",
+    );
+    assert_eq!(p.code(), "syntax");
+}
+
+#[test]
+fn benefit_conditions_come_from_a_closed_set() {
+    let p = refused(
+        "{ rule = \"leaving_china\" },",
+        "{ rule = \"has_good_intentions\" },",
+        "{ rule = \"has_good_intentions\" }",
+    );
+    assert_eq!(p.code(), "syntax");
+    let p = refused(
+        "{ rule = \"min_contribution_months_in_city\", city = \"110000\", months = 12 },",
+        "{ rule = \"min_contribution_months_in_city\", city = \"110000\", months = 0 },",
+        "{ rule = \"min_contribution_months_in_city\", city = \"110000\", months = 0 }",
+    );
+    assert_eq!(
+        p,
+        Problem::OutOfRange {
+            key: "benefits.beijing_talent_subsidy.conditions.months".into(),
+            value: 0,
+            min: 1,
+            max: 600
+        }
+    );
+    let p = refused(
+        "{ rule = \"permit_city_in\", cities = [\"110000\"] },",
+        "{ rule = \"permit_city_in\", cities = [\"999999\"] },",
+        "{ rule = \"permit_city_in\", cities = [\"999999\"] }",
+    );
+    assert_eq!(
+        p,
+        Problem::UnknownRegion {
+            code: "999999".into()
+        }
+    );
+    let p = refused(
+        "{ rule = \"permit_category_in\", categories = [\"A\"] },",
+        "{ rule = \"permit_category_in\", categories = [] },",
+        "{ rule = \"permit_category_in\", categories = [] }",
+    );
+    assert_eq!(p.code(), "empty_list");
+    let p = refused(
+        "{ rule = \"no_valid_permit\" },",
+        "{ rule = \"no_valid_permit\", city = \"110000\" },",
+        "{ rule = \"no_valid_permit\", city",
+    );
+    assert_eq!(
+        p,
+        Problem::ConditionKeys {
+            rule: "no_valid_permit",
+            keys: String::new()
+        }
+    );
+    let p = refused(
+        "{ rule = \"min_contribution_months_in_city\", city = \"110000\", months = 12 },",
+        "{ rule = \"min_contribution_months_in_city\", city = \"110000\" },",
+        "{ rule = \"min_contribution_months_in_city\", city = \"110000\" }",
+    );
+    assert_eq!(
+        p.to_string(),
+        "condition min_contribution_months_in_city takes exactly these keys besides `rule`: city, months"
+    );
+    let p = refused(
+        "{ rule = \"leaving_china\" },",
+        "{ rule = \"leaving_china\", montsh = 3 },",
+        "{ rule = \"leaving_china\", montsh = 3 }",
+    );
+    assert_eq!(p.code(), "syntax");
+    let p = refused(
+        "[benefits.pension_refund]",
+        "[benefits.Pension-Refund]",
+        "[benefits.Pension-Refund]",
+    );
+    assert_eq!(p.code(), "benefit_id_format");
+    let p = refused(
+        "documents = [\"application_form\", \"passport\", \"termination_proof\"",
+        "documents = [\"application_form\", \"passport\", \"exit_stamp\"",
+        "documents = [\"application_form\", \"passport\", \"exit_stamp\"",
+    );
+    assert_eq!(p.code(), "syntax");
+}

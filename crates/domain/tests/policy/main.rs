@@ -1,5 +1,6 @@
 //! The policy engine against the shipped policy file and variations of it.
 
+mod benefits;
 mod calendar;
 mod common;
 mod criteria;
