@@ -31,7 +31,7 @@ use domain::role::{Principal, Role, Scope};
 use domain::values::Email;
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
-pub use uploads::{StoredUpload, UploadStatus, Uploads};
+pub use uploads::{ReusedFrom, StoredUpload, UploadStatus, Uploads, VerifiedElsewhere};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

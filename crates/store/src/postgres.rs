@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "uploads",
         include_str!("../migrations/postgres/0008_uploads.sql"),
     ),
+    (
+        9,
+        "upload_reuse",
+        include_str!("../migrations/postgres/0009_upload_reuse.sql"),
+    ),
 ];
 
 pub struct PgStore {

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "uploads",
         include_str!("../migrations/sqlite/0008_uploads.sql"),
     ),
+    (
+        9,
+        "upload_reuse",
+        include_str!("../migrations/sqlite/0009_upload_reuse.sql"),
+    ),
 ];
 
 pub struct SqliteStore {
