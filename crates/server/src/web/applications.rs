@@ -63,6 +63,8 @@ struct ApplicationPage<'a> {
     /// The residence half of a one-stop submission: its receipt, state, and page where the
     /// viewer may open it.
     half: Option<(String, Badge, String)>,
+    /// Each checklist item with its files.
+    lines: Vec<super::documents::Line>,
 }
 
 /// What a step form sends.
@@ -320,6 +322,7 @@ fn action_forms(
 fn application_page(
     page: PageCtx<'_>,
     v: &ApplicationView,
+    checklist: &services::uploads::Checklist,
     today: NaiveDate,
     notice: String,
     failed: Option<(&HttpError, &TransitionForm)>,
@@ -442,6 +445,7 @@ fn application_page(
             .and_then(|r| r.result.as_ref())
             .map(|r| crate::explain::explain(p.catalog, p.lang, r)),
         checks: crate::explain::checks(p.catalog, p.lang, &v.register_checks),
+        lines: super::documents::lines(p, checklist, false),
         page,
     });
     match failed {
@@ -466,6 +470,7 @@ async fn show(
     let who = require(user, &Role::ALL)?;
     let id = parse_id(&id)?;
     let v = services::applications::get(&app.ctx, &who, id).await?;
+    let checklist = services::uploads::checklist(&app.ctx, &who, id).await?;
     let page = page_ctx(
         &app,
         &headers,
@@ -480,6 +485,7 @@ async fn show(
     Ok(application_page(
         page,
         &v,
+        &checklist,
         app.ctx.clock.today(),
         notice,
         None,
@@ -516,6 +522,7 @@ async fn transition(
     }
     // The page as it stands now, with what went wrong.
     let v = services::applications::get(&app.ctx, &who, id).await?;
+    let checklist = services::uploads::checklist(&app.ctx, &who, id).await?;
     let page = page_ctx(
         &app,
         &headers,
@@ -526,6 +533,7 @@ async fn transition(
     Ok(application_page(
         page,
         &v,
+        &checklist,
         app.ctx.clock.today(),
         String::new(),
         Some((&err, &f)),
