@@ -157,6 +157,11 @@ pub fn explain(catalog: &Catalog, locale: Locale, a: &Assessment) -> Explained {
     Words { catalog, locale }.explain(a)
 }
 
+/// One line of a document checklist in words.
+pub fn document(catalog: &Catalog, locale: Locale, item: &ChecklistItem) -> ExplainedDocument {
+    Words { catalog, locale }.document(item)
+}
+
 /// The sentence of one reason, as in an assessment's factors, failures and applied rules.
 pub fn reason_text(catalog: &Catalog, locale: Locale, r: &Reason) -> String {
     Words { catalog, locale }.reason(r)

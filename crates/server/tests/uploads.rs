@@ -339,3 +339,262 @@ async fn the_documents_page() {
     assert!(page.body.contains("要求重新提交") && page.body.contains("Unsigned"));
     srv.stop().await;
 }
+
+fn uscc(first17: &str) -> String {
+    format!(
+        "{first17}{}",
+        domain::check::uscc_check(first17).expect("a USCC body")
+    )
+}
+
+/// An employer in `city` and its HR account (with the demo password), signed in.
+async fn employer_in(
+    srv: &TestServer,
+    admin: &Client,
+    city: &str,
+    uscc17: &str,
+    username: &str,
+) -> Client {
+    let (s, e) = admin
+        .post(
+            "/api/v1/employers",
+            json!({ "name": format!("{username} Example Co., Ltd."), "uscc": uscc(uscc17),
+                    "city": city, "kind": "enterprise" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (s, a) = admin
+        .post(
+            "/api/v1/accounts",
+            json!({ "username": username, "display_name": format!("{username} HR"),
+                    "password": DEMO_PASSWORD, "role": "employer_hr", "employer_id": e["id"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    srv.sign_in(username).await
+}
+
+/// The new employer takes the holder over by a change of employer, which the officer of its
+/// city approves: the holder is then on its roster.
+async fn move_to(new_hr: &Client, officer: &Client, permit: &str, passport: &str) {
+    let yesterday = {
+        use server::clock::Clock;
+        server::clock::SystemClock.today() - chrono::Days::new(1)
+    };
+    let (s, change) = new_hr
+        .post(
+            "/api/v1/applications",
+            json!({ "kind": "change", "permit_number": permit, "change_what": "employer",
+                    "change_date": yesterday.to_string(), "passport_number": passport, "submit": true }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{change}");
+    approve(officer, &change, grant_b()).await;
+}
+
+/// A new application for Anna filed by `hr`, with nothing uploaded yet.
+async fn new_for_anna(hr: &Client) -> String {
+    let app = submit_new(hr).await;
+    app["id"].as_str().unwrap().to_string()
+}
+
+async fn uploads_of(c: &Client, app: &str) -> Vec<Value> {
+    let (s, list) = c.get(&format!("/api/v1/applications/{app}/uploads")).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    list.as_array().unwrap().clone()
+}
+
+/// Beijing–Tianjin–Hebei: Anna's degree certificate, verified in Beijing, counts as provided
+/// when she applies in Tianjin, shown as reused with who verified it and when, downloadable by
+/// the Tianjin employer and officer and by no stranger; not so in Shanghai; and never a
+/// certificate that was refused or never checked.
+async fn documents_verified_in_the_cluster_are_reused(srv: TestServer) {
+    let admin = srv.sign_in("admin").await;
+    let hr = srv.sign_in("hr").await;
+    let beijing = srv.sign_in("officer.beijing").await;
+    let tianjin = srv.sign_in("officer.tianjin").await;
+    let shanghai = srv.sign_in("officer.shanghai").await;
+    let hr_tj = employer_in(&srv, &admin, "120000", "91120116MA05XKB01", "hr.binhai").await;
+    let hr_sh = employer_in(&srv, &admin, "310000", "91310115MA1KXYW01", "hr.pudong").await;
+
+    // In Beijing: the degree verified, the record asked again, the experience never checked.
+    let first = submit_new(&hr).await;
+    let first_id = first["id"].as_str().unwrap().to_string();
+    let degree_pdf = pdf(b"BT (Master of Science) Tj ET");
+    let (s, degree) = send(
+        &hr,
+        &first_id,
+        "degree_certificate",
+        "degree.pdf",
+        degree_pdf.clone(),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{degree}");
+    let (s, record) = send(
+        &hr,
+        &first_id,
+        "no_criminal_record",
+        "record.pdf",
+        pdf(b"BT (No record) Tj ET"),
+        Some(&today()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{record}");
+    let (s, experience) = send(
+        &hr,
+        &first_id,
+        "experience_proof",
+        "experience.pdf",
+        pdf(b"BT (Five years) Tj ET"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{experience}");
+    let decide = |id: &Value, body: Value| {
+        let path = format!("/api/v1/uploads/{}/decision", id["id"].as_str().unwrap());
+        let beijing = &beijing;
+        async move {
+            let (s, d) = beijing.post(&path, body).await;
+            assert_eq!(s, StatusCode::OK, "{d}");
+            d
+        }
+    };
+    let verified = decide(&degree, json!({ "verified": true })).await;
+    decide(
+        &record,
+        json!({ "verified": false, "reason": "Not apostilled" }),
+    )
+    .await;
+    let permit = approve(&beijing, &first, grant_b()).await["permit_number"]
+        .as_str()
+        .expect("a permit number")
+        .to_string();
+    let anna = person_id(&hr, "MÜLLER").await;
+    let (_, person) = hr.get(&format!("/api/v1/people/{anna}")).await;
+    let passport = person["passport_number"].as_str().unwrap().to_string();
+
+    // Anna moves to an employer in Tianjin, which applies for her anew.
+    move_to(&hr_tj, &tianjin, &permit, &passport).await;
+    let second = new_for_anna(&hr_tj).await;
+    let list = uploads_of(&hr_tj, &second).await;
+    assert_eq!(list.len(), 1, "only the verified degree: {list:?}");
+    let reused = &list[0];
+    assert_eq!(reused["document"], "degree_certificate");
+    assert_eq!(reused["status"], "verified");
+    assert_eq!(reused["application_id"], second.as_str());
+    assert_eq!(reused["sha256"], degree["sha256"]);
+    assert_eq!(reused["reused_from"]["upload_id"], degree["id"]);
+    assert_eq!(reused["reused_from"]["city"], "110000");
+    // As stored (PostgreSQL keeps microseconds).
+    let original = uploads_of(&hr, &first_id)
+        .await
+        .into_iter()
+        .find(|u| u["id"] == verified["id"])
+        .unwrap();
+    assert_eq!(reused["reused_from"]["verified_at"], original["decided_at"]);
+    assert!(reused["reused_from"]["verified_by"].is_string());
+    assert_ne!(reused["id"], degree["id"]);
+    // Read again, by the officer this time: recorded once.
+    assert_eq!(uploads_of(&tianjin, &second).await, list);
+
+    // Downloadable by the Tianjin employer and officer; the officer need not check it again.
+    let content = format!("/api/v1/uploads/{}/content", reused["id"].as_str().unwrap());
+    for c in [&hr_tj, &tianjin] {
+        let r = c
+            .request(reqwest::Method::GET, &content)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), degree_pdf.as_slice());
+    }
+    let (s, e) = tianjin
+        .post(
+            &format!(
+                "/api/v1/uploads/{}/decision",
+                reused["id"].as_str().unwrap()
+            ),
+            json!({ "verified": false, "reason": "again" }),
+        )
+        .await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::CONFLICT, Some("upload_decided"))
+    );
+    // A stranger, or a guessed id, finds nothing.
+    for who in ["officer.shanghai", "jean", "immigration.beijing"] {
+        let c = srv.sign_in(who).await;
+        let (s, e) = c.get(&content).await;
+        assert_eq!(
+            (s, e["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("upload_not_found")),
+            "{who}"
+        );
+    }
+    let (s, _) = hr_tj
+        .get(&format!("/api/v1/uploads/{}/content", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The documents page of the Tianjin application, beside its checklist line, in both
+    // languages; the items not reused show nothing uploaded, with the employer's upload form.
+    let (mut officer_page, _) = Browser::sign_in(&srv, "officer.tianjin").await;
+    let page = officer_page
+        .get(&format!("/applications/{second}/documents"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let line = |body: &str, kind: &str| -> String {
+        let at = body
+            .find(&format!("id=\"item-{kind}\""))
+            .unwrap_or_else(|| panic!("no line {kind}"));
+        let end = body[at..].find("</tr>").unwrap();
+        body[at..at + end].to_string()
+    };
+    let degree_line = line(&page.body, "degree_certificate");
+    assert!(
+        degree_line.contains("verified in Beijing, reused"),
+        "{degree_line}"
+    );
+    assert!(degree_line.contains(&format!(
+        "/api/v1/uploads/{}/content",
+        reused["id"].as_str().unwrap()
+    )));
+    assert!(!degree_line.contains("/decision"), "nothing to check");
+    for kind in ["no_criminal_record", "experience_proof"] {
+        assert!(
+            line(&page.body, kind).contains("Nothing uploaded yet."),
+            "{kind}"
+        );
+    }
+    officer_page.lang = Some("zh-CN");
+    let page = officer_page
+        .get(&format!("/applications/{second}/documents"))
+        .await;
+    assert!(
+        line(&page.body, "degree_certificate").contains("已在北京市核验，沿用"),
+        "{}",
+        page.body
+    );
+    let (mut hr_page, _) = Browser::sign_in(&srv, "hr.binhai").await;
+    let page = hr_page.get(&format!("/applications/{second}")).await;
+    assert!(line(&page.body, "degree_certificate").contains("verified in Beijing, reused"));
+    let page = hr_page
+        .get(&format!("/applications/{second}/documents"))
+        .await;
+    assert!(!line(&page.body, "degree_certificate").contains("type=\"file\""));
+    assert!(line(&page.body, "experience_proof").contains("type=\"file\""));
+
+    // Anna moves on to Shanghai, outside the cluster: nothing is reused there.
+    move_to(&hr_sh, &shanghai, &permit, &passport).await;
+    let third = new_for_anna(&hr_sh).await;
+    assert!(uploads_of(&hr_sh, &third).await.is_empty());
+    assert!(uploads_of(&shanghai, &third).await.is_empty());
+    audit_records(&srv).await;
+    srv.stop().await;
+}
+on_both!(
+    documents_verified_in_the_cluster_are_reused,
+    sqlite_documents_verified_in_the_cluster_are_reused,
+    postgres_documents_verified_in_the_cluster_are_reused
+);

@@ -33,7 +33,7 @@ use domain::values::Email;
 pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
-pub use uploads::{StoredUpload, UploadStatus, Uploads};
+pub use uploads::{ReusedFrom, StoredUpload, UploadStatus, Uploads, VerifiedElsewhere};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

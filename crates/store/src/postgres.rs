@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0008_uploads.sql"),
     ),
     (
+        9,
+        "upload_reuse",
+        include_str!("../migrations/postgres/0009_upload_reuse.sql"),
+    ),
+    (
         10,
         "issued_documents",
         include_str!("../migrations/postgres/0010_issued_documents.sql"),

@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_uploads.sql"),
     ),
     (
+        9,
+        "upload_reuse",
+        include_str!("../migrations/sqlite/0009_upload_reuse.sql"),
+    ),
+    (
         10,
         "issued_documents",
         include_str!("../migrations/sqlite/0010_issued_documents.sql"),

@@ -4,7 +4,8 @@
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::ids::{AccountId, ApplicationId};
+use domain::city::City;
+use domain::ids::{AccountId, ApplicationId, PersonId};
 use domain::policy::DocumentKind;
 
 /// Where the officer's check of a file stands.
@@ -52,6 +53,22 @@ pub struct StoredUpload {
     pub reason: Option<String>,
     pub decided_by: Option<AccountId>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Set on a document verified on another application and counted as provided for this one:
+    /// the original, and the city whose officer verified it (`decided_by`, `decided_at`).
+    pub reused_from: Option<ReusedFrom>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReusedFrom {
+    pub upload: uuid::Uuid,
+    pub city: City,
+}
+
+/// A verified upload of one of a person's applications, with that application's city.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedElsewhere {
+    pub upload: StoredUpload,
+    pub city: City,
 }
 
 #[async_trait]
@@ -62,10 +79,20 @@ pub trait Uploads: Send {
     async fn uploads(&mut self, application: ApplicationId) -> Result<Vec<StoredUpload>>;
     /// Writes the officer's check; false if the file was checked already.
     async fn decide_upload(&mut self, u: &StoredUpload) -> Result<bool>;
+    /// Writes a reuse row (`reused_from` set); false if the application already reuses that
+    /// original.
+    async fn insert_reused_upload(&mut self, u: &StoredUpload) -> Result<bool>;
+    /// The verified uploads of the person's other applications, that are not themselves reuses,
+    /// oldest first.
+    async fn verified_uploads_of_person(
+        &mut self,
+        person: PersonId,
+        except: ApplicationId,
+    ) -> Result<Vec<VerifiedElsewhere>>;
 }
 
 pub(crate) const UPLOAD_COLUMNS: &str = "id, application_id, document, sha256, media_type, size, file_name, declared_date, \
-     uploaded_by, uploaded_at, status, reason, decided_by, decided_at";
+     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UploadRow {
@@ -83,6 +110,26 @@ pub(crate) struct UploadRow {
     reason: Option<String>,
     decided_by: Option<uuid::Uuid>,
     decided_at: Option<DateTime<Utc>>,
+    reused_from: Option<uuid::Uuid>,
+    reused_city: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ElsewhereRow {
+    #[sqlx(flatten)]
+    upload: UploadRow,
+    app_city: String,
+}
+
+impl TryFrom<ElsewhereRow> for VerifiedElsewhere {
+    type Error = StoreError;
+    fn try_from(r: ElsewhereRow) -> Result<Self> {
+        Ok(VerifiedElsewhere {
+            upload: r.upload.try_into()?,
+            city: City::parse("city", &r.app_city)
+                .map_err(|_| StoreError::Corrupt(format!("application city: {}", r.app_city)))?,
+        })
+    }
 }
 
 impl TryFrom<UploadRow> for StoredUpload {
@@ -106,6 +153,14 @@ impl TryFrom<UploadRow> for StoredUpload {
             reason: r.reason,
             decided_by: r.decided_by.map(AccountId),
             decided_at: r.decided_at,
+            reused_from: match (r.reused_from, r.reused_city) {
+                (None, None) => None,
+                (Some(upload), Some(city)) => Some(ReusedFrom {
+                    upload,
+                    city: City::parse("city", &city).map_err(|_| corrupt("reused_city", &city))?,
+                }),
+                _ => return Err(corrupt("reused_from", "without its city, or the reverse")),
+            },
         })
     }
 }
@@ -117,8 +172,8 @@ macro_rules! impl_uploads {
             async fn insert_upload(&mut self, u: &crate::uploads::StoredUpload) -> crate::Result<()> {
                 sqlx::query(
                     "INSERT INTO uploads (id, application_id, document, sha256, media_type, size, file_name, declared_date, \
-                     uploaded_by, uploaded_at, status, reason, decided_by, decided_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                 )
                 .bind(u.id)
                 .bind(u.application_id.0)
@@ -134,9 +189,65 @@ macro_rules! impl_uploads {
                 .bind(&u.reason)
                 .bind(u.decided_by.map(|a| a.0))
                 .bind(u.decided_at)
+                .bind(u.reused_from.map(|r| r.upload))
+                .bind(u.reused_from.map(|r| r.city.code()))
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())
+            }
+
+            async fn insert_reused_upload(&mut self, u: &crate::uploads::StoredUpload) -> crate::Result<bool> {
+                let Some(from) = u.reused_from else {
+                    return Err(crate::StoreError::Corrupt("a reuse row without its original".into()));
+                };
+                let done = sqlx::query(
+                    "INSERT INTO uploads (id, application_id, document, sha256, media_type, size, file_name, declared_date, \
+                     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                     ON CONFLICT (application_id, reused_from) WHERE reused_from IS NOT NULL DO NOTHING",
+                )
+                .bind(u.id)
+                .bind(u.application_id.0)
+                .bind(u.document.as_str())
+                .bind(&u.sha256)
+                .bind(&u.media_type)
+                .bind(u.size)
+                .bind(&u.file_name)
+                .bind(u.declared_date)
+                .bind(u.uploaded_by.0)
+                .bind(u.uploaded_at)
+                .bind(u.status.as_str())
+                .bind(&u.reason)
+                .bind(u.decided_by.map(|a| a.0))
+                .bind(u.decided_at)
+                .bind(from.upload)
+                .bind(from.city.code())
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn verified_uploads_of_person(
+                &mut self,
+                person: domain::ids::PersonId,
+                except: domain::ids::ApplicationId,
+            ) -> crate::Result<Vec<crate::uploads::VerifiedElsewhere>> {
+                let columns = crate::uploads::UPLOAD_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("u.{}", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {columns}, a.city AS app_city FROM uploads u JOIN applications a ON a.id = u.application_id \
+                     WHERE a.person_id = $1 AND u.application_id <> $2 AND u.status = 'verified' \
+                     AND u.reused_from IS NULL ORDER BY u.decided_at, u.id"
+                ));
+                let rows: Vec<crate::uploads::ElsewhereRow> = sqlx::query_as(sql)
+                    .bind(person.0)
+                    .bind(except.0)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn upload(&mut self, id: uuid::Uuid) -> crate::Result<Option<crate::uploads::StoredUpload>> {

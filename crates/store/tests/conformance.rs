@@ -112,6 +112,7 @@ conformance! {
         => sqlite_audit_tampering_is_found, postgres_audit_tampering_is_found;
     #[tokio::test] audit_truncation_is_found(url)
         => sqlite_audit_truncation_is_found, postgres_audit_truncation_is_found;
+    #[tokio::test] upload_reuse => sqlite_upload_reuse, postgres_upload_reuse;
     #[tokio::test] inbox => sqlite_inbox, postgres_inbox;
     #[tokio::test] notice_dedupe => sqlite_notice_dedupe, postgres_notice_dedupe;
     #[tokio::test] outbox_claims_and_leases
@@ -1980,6 +1981,138 @@ async fn register_checks(store: Arc<dyn Store>) {
     drop(tx);
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.register_checks(other.id).await.unwrap().len(), 1);
+}
+
+/// Uploads verified on one application, found from another of the same person, and recorded
+/// there once as reused with where they were verified.
+async fn upload_reuse(store: Arc<dyn Store>) {
+    use domain::policy::DocumentKind;
+    use store::{ReusedFrom, StoredUpload, UploadStatus};
+    let (beijing, p) = seed_party(&store, "110000").await;
+    let tianjin = employer("Tianjin Ltd", city("120000"));
+    let stranger = person(beijing.id, "DOE", "John");
+    let hr = account(
+        "hr.reuse",
+        Scope::EmployerHr {
+            employer_id: beijing.id,
+        },
+    );
+    let officer = account(
+        "officer.reuse",
+        Scope::LabourOfficer {
+            city: city("110000"),
+        },
+    );
+    seed_account(&store, &hr).await;
+    seed_account(&store, &officer).await;
+    let first = application(&beijing, &p, new_details());
+    let second = Application {
+        employer_id: tianjin.id,
+        city: tianjin.city,
+        ..application(&beijing, &p, new_details())
+    };
+    let theirs = application(&beijing, &stranger, new_details());
+    let upload = |app: &Application, kind: DocumentKind, status: UploadStatus| StoredUpload {
+        id: Uuid::now_v7(),
+        application_id: app.id,
+        document: kind,
+        sha256: format!("{:064x}", Uuid::now_v7().as_u128()),
+        media_type: "application/pdf".into(),
+        size: 1234,
+        file_name: "degree.pdf".into(),
+        declared_date: Some(date("2020-07-01")),
+        uploaded_by: hr.id,
+        uploaded_at: now(),
+        status,
+        reason: (status == UploadStatus::Rejected).then(|| "Blurred".to_string()),
+        decided_by: (status != UploadStatus::Submitted).then_some(officer.id),
+        decided_at: (status != UploadStatus::Submitted).then(now),
+        reused_from: None,
+    };
+    let degree = upload(
+        &first,
+        DocumentKind::DegreeCertificate,
+        UploadStatus::Verified,
+    );
+    let rejected = upload(
+        &first,
+        DocumentKind::NoCriminalRecord,
+        UploadStatus::Rejected,
+    );
+    let unchecked = upload(
+        &first,
+        DocumentKind::ExperienceProof,
+        UploadStatus::Submitted,
+    );
+    let strangers = upload(
+        &theirs,
+        DocumentKind::DegreeCertificate,
+        UploadStatus::Verified,
+    );
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_employer(&tianjin, now()).await.unwrap();
+    tx.insert_person(&stranger, now()).await.unwrap();
+    tx.insert_applications(&[first.clone(), second.clone(), theirs.clone()])
+        .await
+        .unwrap();
+    for u in [&degree, &rejected, &unchecked, &strangers] {
+        tx.insert_upload(u).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let found = tx
+        .verified_uploads_of_person(p.id, second.id)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].upload, degree);
+    assert_eq!(found[0].city, city("110000"));
+    assert!(
+        tx.verified_uploads_of_person(p.id, first.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not the application's own"
+    );
+    drop(tx);
+
+    let reused = StoredUpload {
+        id: Uuid::now_v7(),
+        application_id: second.id,
+        reused_from: Some(ReusedFrom {
+            upload: degree.id,
+            city: city("110000"),
+        }),
+        ..degree.clone()
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.insert_reused_upload(&reused).await.unwrap());
+    let again = StoredUpload {
+        id: Uuid::now_v7(),
+        ..reused.clone()
+    };
+    assert!(
+        !tx.insert_reused_upload(&again).await.unwrap(),
+        "once per application"
+    );
+    assert!(
+        tx.insert_reused_upload(&degree).await.is_err(),
+        "a reuse names its original"
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.uploads(second.id).await.unwrap(), vec![reused.clone()]);
+    assert_eq!(tx.upload(reused.id).await.unwrap(), Some(reused.clone()));
+    // A reuse is not itself an original to reuse again.
+    assert_eq!(
+        tx.verified_uploads_of_person(p.id, first.id).await.unwrap(),
+        Vec::new()
+    );
+    // Nor is it checked again.
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.decide_upload(&reused).await.unwrap());
 }
 
 // ------------------------------------------------------------------------------------------------

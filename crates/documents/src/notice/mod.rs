@@ -250,3 +250,33 @@ pub fn sample(kind: NoticeKind) -> Notice {
         verify_url: "https://onecard.example/verify".into(),
     }
 }
+
+/// The notice's layout as text, one line per thing drawn: the golden snapshots compare it, so a
+/// change of layout shows as a readable diff.
+pub fn describe(notice: &Notice) -> String {
+    use std::fmt::Write as _;
+    let faces = typeset::Faces::load();
+    let mut out = String::new();
+    for (i, page) in template::lay_out(&faces, notice).iter().enumerate() {
+        let _ = writeln!(out, "page {}", i + 1);
+        for op in page {
+            let _ = match op {
+                typeset::Op::Text { x, y, style, text } => writeln!(
+                    out,
+                    "  text {x:.1} {y:.1} {:.1}{} {text}",
+                    style.size,
+                    if style.bold { "b" } else { "" }
+                ),
+                typeset::Op::Rule { x1, y1, x2, .. } => {
+                    writeln!(out, "  rule {x1:.1} {y1:.1} {x2:.1}")
+                }
+                typeset::Op::Frame { rect, .. } => writeln!(
+                    out,
+                    "  frame {:.1} {:.1} {:.1} {:.1}",
+                    rect.x1, rect.y1, rect.x2, rect.y2
+                ),
+            };
+        }
+    }
+    out
+}

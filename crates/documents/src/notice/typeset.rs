@@ -46,7 +46,6 @@ enum Slot {
 }
 
 impl Slot {
-    const ALL: [Slot; 3] = [Slot::Latin, Slot::LatinBold, Slot::Cjk];
     fn resource(self) -> &'static [u8] {
         match self {
             Slot::Latin => b"F1",
@@ -526,7 +525,6 @@ pub fn write(faces: &Faces, pages: &[Vec<Op>], meta: &Meta<'_>) -> Vec<u8> {
         fingerprint(meta.title, meta.date),
         fingerprint(meta.title, meta.date),
     ));
-    let _ = Slot::ALL;
     pdf.finish()
 }
 

@@ -13,6 +13,7 @@ mod evaluate;
 mod facts;
 mod file;
 mod points;
+mod reuse;
 
 pub use calendar::{Calendar, WorkingDays, YearCalendar, is_weekend};
 pub use diff::PolicyChange;
@@ -31,6 +32,7 @@ pub use points::{
     Band, BandProblem, BandScore, Bands, ChinesePoints, EducationPoints, ExtrasPoints, Factor,
     LocationPoints, PointsTable,
 };
+pub use reuse::{CheckedDocument, ClusterReuse, NotReusable, ReuseTarget};
 
 use crate::application::ApplicationKind;
 use crate::city::City;

@@ -8,4 +8,5 @@ mod file;
 mod points;
 mod props;
 mod regional;
+mod reuse;
 mod worked;

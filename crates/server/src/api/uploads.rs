@@ -61,6 +61,22 @@ pub struct UploadOut {
     /// Why a new file is asked for.
     pub reason: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Set when the file was verified on another application of the same person, in another
+    /// city of a regional cluster, and counts as provided for this one without a new check:
+    /// status is then `verified`, and `decided_at` is when that city's officer verified it.
+    pub reused_from: Option<ReusedFromOut>,
+}
+
+/// Where a reused document was verified.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReusedFromOut {
+    /// The original upload, on the other application.
+    pub upload_id: Uuid,
+    /// The city whose labour officer verified it (GB/T 2260 code).
+    pub city: String,
+    /// The officer's account.
+    pub verified_by: Option<Uuid>,
+    pub verified_at: Option<DateTime<Utc>>,
 }
 
 impl From<&StoredUpload> for UploadOut {
@@ -78,6 +94,12 @@ impl From<&StoredUpload> for UploadOut {
             status: u.status.as_str().to_string(),
             reason: u.reason.clone(),
             decided_at: u.decided_at,
+            reused_from: u.reused_from.map(|r| ReusedFromOut {
+                upload_id: r.upload,
+                city: r.city.code().to_string(),
+                verified_by: u.decided_by.map(|a| a.0),
+                verified_at: u.decided_at,
+            }),
         }
     }
 }
@@ -151,7 +173,7 @@ async fn upload(
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/uploads", tag = "documents", params(("id" = Uuid, Path)),
-    responses((status = 200, body = [UploadOut]), (status = 404, body = super::dto::ErrorOut)))]
+    responses((status = 200, body = [UploadOut], description = "The application's files, with the documents verified in another city of its cluster that count as provided for it (`reused_from`)"), (status = 404, body = super::dto::ErrorOut)))]
 async fn list(
     State(app): State<AppState>,
     Auth(who, _): Auth,

@@ -5,13 +5,16 @@
 use super::{Ctx, Result, ServiceError};
 use chrono::NaiveDate;
 use domain::FieldError;
+use domain::application::Application;
 use domain::audit::AuditRecord;
-use domain::ids::ApplicationId;
-use domain::policy::DocumentKind;
+use domain::ids::{AccountId, ApplicationId};
+use domain::permit::Category;
+use domain::policy::{CheckedDocument, ChecklistItem, DocumentKind, Policy, ReuseTarget};
 use domain::role::{Principal, Scope};
 use domain::values::Text;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use store::{StoredUpload, UploadStatus};
+use store::{AssessmentRecord, ReusedFrom, StoredUpload, UploadStatus};
 
 /// A file as the client sent it.
 #[derive(Debug, Clone)]
@@ -72,7 +75,7 @@ pub async fn upload(
         tx.uploads(application)
             .await?
             .iter()
-            .filter(|u| u.status != UploadStatus::Rejected)
+            .filter(|u| u.status != UploadStatus::Rejected && u.reused_from.is_none())
             .map(|u| u.size.max(0) as u64)
             .sum()
     };
@@ -119,6 +122,7 @@ pub async fn upload(
         reason: None,
         decided_by: None,
         decided_at: None,
+        reused_from: None,
     };
     let mut tx = ctx.store.begin().await?;
     tx.insert_upload(&row).await?;
@@ -135,15 +139,272 @@ pub async fn upload(
     Ok(row)
 }
 
-/// An application's files, for those who may see the application.
+/// An application's files, for those who may see the application: its own, and those verified
+/// in another city of its cluster that count as provided for it.
 pub async fn list(
     ctx: &Ctx,
     who: &Principal,
     application: ApplicationId,
 ) -> Result<Vec<StoredUpload>> {
-    let mut tx = ctx.store.begin_read().await?;
-    super::applications::visible(&mut *tx, who, application).await?;
-    Ok(tx.uploads(application).await?)
+    Ok(current(ctx, who, application).await?.uploads)
+}
+
+/// One line of an application's checklist and the files for it.
+#[derive(Debug, Clone)]
+pub struct ChecklistLine {
+    pub kind: DocumentKind,
+    /// What the assessment at submission said of the item; none without an assessment, or for
+    /// a file of a kind the checklist does not list.
+    pub item: Option<ChecklistItem>,
+    /// Oldest first.
+    pub uploads: Vec<StoredUpload>,
+}
+
+impl ChecklistLine {
+    /// Whether the item is settled: a file verified here or reused, or not asked for.
+    pub fn settled(&self) -> bool {
+        self.item.as_ref().is_some_and(|i| !i.to_submit())
+            || self
+                .uploads
+                .iter()
+                .any(|u| u.status == UploadStatus::Verified)
+    }
+}
+
+/// An application's checklist, each item with its files.
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub application: Application,
+    pub lines: Vec<ChecklistLine>,
+    /// The names of the officers who checked the files, by account.
+    pub checked_by: BTreeMap<AccountId, String>,
+}
+
+/// The checklist of an application with each item's files beside it, for those who may see it.
+pub async fn checklist(
+    ctx: &Ctx,
+    who: &Principal,
+    application: ApplicationId,
+) -> Result<Checklist> {
+    let Current {
+        application,
+        record,
+        uploads,
+        policy,
+    } = current(ctx, who, application).await?;
+    let mut lines: Vec<ChecklistLine> = match record.as_ref().and_then(|r| r.result.as_ref()) {
+        Some(a) => a
+            .documents
+            .iter()
+            .map(|i| ChecklistLine {
+                kind: i.document,
+                item: Some(i.clone()),
+                uploads: Vec::new(),
+            })
+            .collect(),
+        None => checklist_kinds(&policy, &application, None)
+            .into_iter()
+            .map(|kind| ChecklistLine {
+                kind,
+                item: None,
+                uploads: Vec::new(),
+            })
+            .collect(),
+    };
+    for u in uploads {
+        match lines.iter_mut().find(|l| l.kind == u.document) {
+            Some(line) => line.uploads.push(u),
+            None => lines.push(ChecklistLine {
+                kind: u.document,
+                item: None,
+                uploads: vec![u],
+            }),
+        }
+    }
+    let mut checked_by = BTreeMap::new();
+    let ids: HashSet<AccountId> = lines
+        .iter()
+        .flat_map(|l| &l.uploads)
+        .filter_map(|u| u.decided_by)
+        .collect();
+    if !ids.is_empty() {
+        let mut tx = ctx.store.begin_read().await?;
+        for id in ids {
+            if let Some(a) = tx.account(id).await? {
+                checked_by.insert(id, a.display_name.to_string());
+            }
+        }
+    }
+    Ok(Checklist {
+        application,
+        lines,
+        checked_by,
+    })
+}
+
+/// The kinds an application's checklist lists: the assessment's at submission; without one
+/// (no profile was given, so no category), every kind any category asks for this kind of
+/// application, in the policy's order.
+fn checklist_kinds(
+    policy: &Policy,
+    application: &Application,
+    record: Option<&AssessmentRecord>,
+) -> Vec<DocumentKind> {
+    if let Some(a) = record.and_then(|r| r.result.as_ref()) {
+        return a.documents.iter().map(|i| i.document).collect();
+    }
+    let mut kinds = Vec::new();
+    for c in [Category::A, Category::B, Category::C] {
+        for k in policy.documents().required(c, application.kind()) {
+            if !kinds.contains(k) {
+                kinds.push(*k);
+            }
+        }
+    }
+    kinds
+}
+
+struct Current {
+    application: Application,
+    record: Option<AssessmentRecord>,
+    uploads: Vec<StoredUpload>,
+    policy: std::sync::Arc<Policy>,
+}
+
+/// An application as those who see it find it now, with its files, after recording the reuse
+/// of documents verified in another city of its cluster (see `reusable`).
+///
+/// Reuse is recorded lazily, here, when the files are read, rather than at submission: the
+/// other city's officer may verify the document after this application was submitted (or it
+/// may still be a draft), and everyone who looks at the application (its employer, its officer,
+/// the holder) reads it through here, so the reuse is on record before anyone relies on it. The
+/// recording is idempotent: a unique index allows one reuse of an original per application, and
+/// only the rows actually written get an audit record, in the same transaction.
+async fn current(ctx: &Ctx, who: &Principal, id: ApplicationId) -> Result<Current> {
+    let today = ctx.clock.today();
+    let policy = ctx.policies.in_force(&*ctx.store, today).await?;
+    let (application, record, mut uploads, reused) = {
+        let mut tx = ctx.store.begin_read().await?;
+        let app = super::applications::visible(&mut *tx, who, id).await?;
+        let record = tx.assessments(&[id]).await?.pop();
+        let uploads = tx.uploads(id).await?;
+        let reused = if app.state.is_final() {
+            Vec::new()
+        } else {
+            let kinds = checklist_kinds(&policy, &app, record.as_ref());
+            let elsewhere = tx.verified_uploads_of_person(app.person_id, id).await?;
+            reusable(
+                &policy,
+                &app,
+                &kinds,
+                &uploads,
+                elsewhere,
+                ctx.clock.now(),
+                today,
+            )
+        };
+        (app, record, uploads, reused)
+    };
+    if !reused.is_empty() {
+        let now = ctx.clock.now();
+        let mut tx = ctx.store.begin().await?;
+        let mut written = 0;
+        for (row, cluster) in &reused {
+            if !tx.insert_reused_upload(row).await? {
+                continue;
+            }
+            written += 1;
+            let from = row.reused_from.as_ref().expect("a reuse row");
+            tx.audit(AuditRecord::new(
+                now,
+                None,
+                "upload.reused",
+                "application",
+                id,
+                serde_json::json!({ "upload": row.id, "document": row.document,
+                    "reused_from": from.upload, "verified_in": from.city.code(),
+                    "cluster": cluster, "sha256": row.sha256 }),
+            ));
+        }
+        if written > 0 {
+            tx.commit().await?;
+            uploads = ctx.store.begin_read().await?.uploads(id).await?;
+        }
+    }
+    Ok(Current {
+        application,
+        record,
+        uploads,
+        policy,
+    })
+}
+
+/// The reuse rows to record for `app`: each verified upload of the same person's other
+/// applications that the policy's cluster rule lets count here (`Policy::cluster_reuse`), of a
+/// kind on the checklist, not already reused here, and not the same file as one already
+/// verified here. Each with the name of the cluster.
+fn reusable(
+    policy: &Policy,
+    app: &Application,
+    kinds: &[DocumentKind],
+    own: &[StoredUpload],
+    elsewhere: Vec<store::VerifiedElsewhere>,
+    now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
+) -> Vec<(StoredUpload, String)> {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let mut have: HashSet<String> = own
+        .iter()
+        .filter(|u| u.status == UploadStatus::Verified)
+        .map(|u| u.sha256.clone())
+        .collect();
+    let reused_already: HashSet<uuid::Uuid> = own
+        .iter()
+        .filter_map(|u| u.reused_from.map(|r| r.upload))
+        .collect();
+    let target = ReuseTarget {
+        person: app.person_id,
+        city: app.city,
+        on: today,
+    };
+    let mut out = Vec::new();
+    for e in elsewhere {
+        let u = e.upload;
+        if !kinds.contains(&u.document)
+            || reused_already.contains(&u.id)
+            || have.contains(&u.sha256)
+        {
+            continue;
+        }
+        let checked = CheckedDocument {
+            person: app.person_id,
+            kind: u.document,
+            city: e.city,
+            verified_on: (u.status == UploadStatus::Verified)
+                .then_some(u.decided_at)
+                .flatten()
+                .map(|t| t.with_timezone(&cst).date_naive()),
+            issued_on: u.declared_date,
+        };
+        let Ok(ok) = policy.cluster_reuse(&checked, &target) else {
+            continue;
+        };
+        have.insert(u.sha256.clone());
+        out.push((
+            StoredUpload {
+                id: super::new_id(),
+                application_id: app.id,
+                uploaded_at: now,
+                reused_from: Some(ReusedFrom {
+                    upload: u.id,
+                    city: e.city,
+                }),
+                ..u
+            },
+            ok.cluster,
+        ));
+    }
+    out
 }
 
 /// A file's record, for those who may see its application; to anyone else there is no such

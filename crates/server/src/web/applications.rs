@@ -65,6 +65,8 @@ struct ApplicationPage<'a> {
     half: Option<(String, Badge, String)>,
     /// The decision's official notices: title, download link, number.
     notices: Vec<(String, String, String)>,
+    /// Each checklist item with its files.
+    lines: Vec<super::documents::Line>,
 }
 
 /// What a step form sends.
@@ -322,6 +324,7 @@ fn action_forms(
 fn application_page(
     page: PageCtx<'_>,
     v: &ApplicationView,
+    checklist: &services::uploads::Checklist,
     today: NaiveDate,
     notice: String,
     failed: Option<(&HttpError, &TransitionForm)>,
@@ -461,6 +464,7 @@ fn application_page(
             .and_then(|r| r.result.as_ref())
             .map(|r| crate::explain::explain(p.catalog, p.lang, r)),
         checks: crate::explain::checks(p.catalog, p.lang, &v.register_checks),
+        lines: super::documents::lines(p, checklist, false),
         page,
     });
     match failed {
@@ -485,6 +489,7 @@ async fn show(
     let who = require(user, &Role::ALL)?;
     let id = parse_id(&id)?;
     let v = services::applications::get(&app.ctx, &who, id).await?;
+    let checklist = services::uploads::checklist(&app.ctx, &who, id).await?;
     let page = page_ctx(
         &app,
         &headers,
@@ -499,6 +504,7 @@ async fn show(
     Ok(application_page(
         page,
         &v,
+        &checklist,
         app.ctx.clock.today(),
         notice,
         None,
@@ -535,6 +541,7 @@ async fn transition(
     }
     // The page as it stands now, with what went wrong.
     let v = services::applications::get(&app.ctx, &who, id).await?;
+    let checklist = services::uploads::checklist(&app.ctx, &who, id).await?;
     let page = page_ctx(
         &app,
         &headers,
@@ -545,6 +552,7 @@ async fn transition(
     Ok(application_page(
         page,
         &v,
+        &checklist,
         app.ctx.clock.today(),
         String::new(),
         Some((&err, &f)),

@@ -1,9 +1,12 @@
-//! An application's checklist documents as pages: the employer uploads each item (a multipart
-//! form, under the upload body limit), everyone who sees the application lists and downloads
-//! them, and the labour officer marks each verified or asks for a new one with the reason.
+//! An application's checklist documents as pages: each checklist item with its files beside it;
+//! the employer uploads each item (a multipart form, under the upload body limit), everyone who
+//! sees the application lists and downloads them, and the labour officer marks each verified or
+//! asks for a new one with the reason. A document verified in another city of the cluster shows
+//! as reused, with who verified it and when.
 
 use super::view::{
-    Badge, ErrorItem, Field, Page, apply_errors, date, form_status, require, time, with_choose,
+    Badge, ErrorItem, Field, Page, apply_errors, city_name, date, form_status, require, time,
+    with_choose,
 };
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
 use crate::http::{AppState, HttpError, MaybeAuth};
@@ -32,16 +35,125 @@ pub fn router() -> Router<AppState> {
 
 const SEE: &[Role] = &[Role::EmployerHr, Role::Applicant, Role::LabourOfficer];
 
-struct Row {
-    id: String,
-    kind: String,
-    name: String,
-    size: String,
-    date: String,
-    uploaded: String,
-    status: Badge,
-    reason: String,
-    decidable: bool,
+/// One file on a checklist line.
+pub(super) struct FileRow {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) size: String,
+    pub(super) date: String,
+    pub(super) uploaded: String,
+    pub(super) status: Badge,
+    /// Who checked it and when; for a reused one, where.
+    pub(super) detail: String,
+    pub(super) reason: String,
+    /// The labour officer's verify / ask-for-new-one forms.
+    pub(super) decidable: bool,
+}
+
+/// One checklist item with its files.
+pub(super) struct Line {
+    pub(super) kind: &'static str,
+    pub(super) label: String,
+    /// What the checklist says of the item, if it was assessed.
+    pub(super) status: String,
+    pub(super) note: String,
+    pub(super) files: Vec<FileRow>,
+    /// The employer's upload form on this line.
+    pub(super) upload: bool,
+}
+
+fn kind_label(p: &PageCtx, k: DocumentKind) -> String {
+    p.t(&format!(
+        "policy-document-kind-{}",
+        k.as_str().replace('_', "-")
+    ))
+}
+
+/// The checklist's lines as the viewer sees them; `forms` adds the employer's upload form and
+/// the officer's check on each line (the documents page), without them for a summary (the
+/// application page).
+pub(super) fn lines(p: &PageCtx, c: &services::uploads::Checklist, forms: bool) -> Vec<Line> {
+    let role = p.user.as_ref().map(|u| u.role());
+    let open = !c.application.state.is_final();
+    let officer = forms && open && role == Some(Role::LabourOfficer);
+    let employer = forms && open && role == Some(Role::EmployerHr);
+    let name = |a: Option<domain::ids::AccountId>| {
+        a.and_then(|a| c.checked_by.get(&a).cloned())
+            .unwrap_or_default()
+    };
+    c.lines
+        .iter()
+        .map(|l| {
+            let explained = l
+                .item
+                .as_ref()
+                .map(|i| crate::explain::document(p.catalog, p.lang, i));
+            let files = l
+                .uploads
+                .iter()
+                .map(|u| {
+                    let when = u.decided_at.map(time).unwrap_or_default();
+                    let (status, detail) = match (u.reused_from, u.status) {
+                        (Some(r), _) => (
+                            Badge {
+                                class: "state reused".into(),
+                                text: p.t1(
+                                    "upload-status-reused",
+                                    "city",
+                                    &city_name(p.lang, r.city),
+                                ),
+                            },
+                            p.tn(
+                                "upload-reused-detail",
+                                &[
+                                    ("city", city_name(p.lang, r.city)),
+                                    ("officer", name(u.decided_by)),
+                                    ("when", when),
+                                ],
+                            ),
+                        ),
+                        (None, st) => (
+                            Badge {
+                                class: format!("state {}", st.as_str()),
+                                text: p.t(&format!("upload-status-{}", st.as_str())),
+                            },
+                            if u.decided_by.is_some() {
+                                p.tn(
+                                    "upload-checked-detail",
+                                    &[("officer", name(u.decided_by)), ("when", when)],
+                                )
+                            } else {
+                                String::new()
+                            },
+                        ),
+                    };
+                    FileRow {
+                        id: u.id.to_string(),
+                        name: u.file_name.clone(),
+                        size: format!("{} KB", (u.size.max(0) as u64).div_ceil(1024)),
+                        date: u.declared_date.map(date).unwrap_or_default(),
+                        uploaded: time(u.uploaded_at),
+                        status,
+                        detail,
+                        reason: u.reason.clone().unwrap_or_default(),
+                        decidable: officer && u.status == store::UploadStatus::Submitted,
+                    }
+                })
+                .collect();
+            let settled = l.settled();
+            Line {
+                kind: l.kind.as_str(),
+                label: kind_label(p, l.kind),
+                status: explained
+                    .as_ref()
+                    .map(|e| e.status_label.clone())
+                    .unwrap_or_default(),
+                note: explained.map(|e| e.text).unwrap_or_default(),
+                files,
+                upload: employer && !settled,
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -52,10 +164,9 @@ struct DocumentsPage<'a> {
     title: String,
     notice: String,
     errors: Vec<ErrorItem>,
-    rows: Vec<Row>,
-    /// The upload form, for the employer while the application is open.
+    lines: Vec<Line>,
+    /// The upload form for any document, for the employer while the application is open.
     fields: Vec<Field>,
-    officer: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -66,15 +177,7 @@ struct DoneQuery {
 fn kind_options(p: &PageCtx) -> Vec<(String, String)> {
     DocumentKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                p.t(&format!(
-                    "policy-document-kind-{}",
-                    k.as_str().replace('_', "-")
-                )),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), kind_label(p, *k)))
         .collect()
 }
 
@@ -94,8 +197,7 @@ async fn page(
     done: Option<&str>,
     failed: Option<(&HttpError, &Sent)>,
 ) -> Page {
-    let view = services::applications::get(&app.ctx, &who, id).await?;
-    let uploads = services::uploads::list(&app.ctx, &who, id).await?;
+    let checklist = services::uploads::checklist(&app.ctx, &who, id).await?;
     let role = who.role();
     let page = page_ctx(
         app,
@@ -105,29 +207,9 @@ async fn page(
         &format!("/applications/{id}/documents"),
     );
     let p = &page;
-    let officer = role == Role::LabourOfficer;
-    let rows = uploads
-        .iter()
-        .map(|u| Row {
-            id: u.id.to_string(),
-            kind: p.t(&format!(
-                "policy-document-kind-{}",
-                u.document.as_str().replace('_', "-")
-            )),
-            name: u.file_name.clone(),
-            size: format!("{} KB", (u.size.max(0) as u64).div_ceil(1024)),
-            date: u.declared_date.map(date).unwrap_or_default(),
-            uploaded: time(u.uploaded_at),
-            status: Badge {
-                class: format!("state {}", u.status.as_str()),
-                text: p.t(&format!("upload-status-{}", u.status.as_str())),
-            },
-            reason: u.reason.clone().unwrap_or_default(),
-            decidable: officer && u.status == store::UploadStatus::Submitted,
-        })
-        .collect();
+    let lines = lines(p, &checklist, true);
     let sent = failed.map(|(_, s)| s.clone()).unwrap_or_default();
-    let mut fields = if role == Role::EmployerHr && !view.application.state.is_final() {
+    let mut fields = if role == Role::EmployerHr && !checklist.application.state.is_final() {
         vec![
             Field::new(p, "", "kind", "select")
                 .value(&sent.kind)
@@ -156,13 +238,12 @@ async fn page(
         title: p.t1(
             "upload-title",
             "receipt",
-            view.application.receipt_number.as_str(),
+            checklist.application.receipt_number.as_str(),
         ),
         notice,
         errors,
-        rows,
+        lines,
         fields,
-        officer,
         page,
     });
     Ok(form_status(res, failed.map(|(e, _)| e)))
