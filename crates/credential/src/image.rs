@@ -28,6 +28,11 @@ pub struct Matrix {
 impl Matrix {
     /// The code of a credential's QR text: Base45 and the prefix are alphanumeric characters.
     pub fn of(text: &str) -> Result<Matrix, ImageError> {
+        // The QR library panics on characters outside the alphanumeric mode: refuse them here.
+        const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+        if !text.bytes().all(|b| ALPHANUMERIC.contains(&b)) {
+            return Err(ImageError::TooLong);
+        }
         let qr = QRBuilder::new(text)
             .ecl(ECL::Q)
             .mode(Mode::Alphanumeric)

@@ -204,10 +204,10 @@ pub fn lay_out(faces: &Faces, n: &Notice) -> Vec<Vec<Op>> {
 
     // The reasons, where there are any, follow the paragraph that announces them.
     for (i, (zh, en)) in paragraphs(n).into_iter().enumerate() {
-        l.text(&zh, Style::new(10.5), MARGIN, CONTENT_WIDTH);
-        l.gap(2.0);
-        l.text(&en, Style::new(9.5).gray(0.15), MARGIN, CONTENT_WIDTH);
-        l.gap(8.0);
+        l.text(&zh, Style::new(10.0), MARGIN, CONTENT_WIDTH);
+        l.gap(1.0);
+        l.text(&en, Style::new(9.0).gray(0.15), MARGIN, CONTENT_WIDTH);
+        l.gap(6.0);
         if i == 0 && !n.reasons.is_empty() {
             l.text(
                 "理由 Reasons",
@@ -230,21 +230,21 @@ pub fn lay_out(faces: &Faces, n: &Notice) -> Vec<Vec<Op>> {
     for (zh, en, value) in fields(n) {
         l.field(zh, en, &value);
     }
-    l.gap(16.0);
-    l.text(&n.authority.zh, Style::new(10.5), MARGIN, CONTENT_WIDTH);
+    l.gap(12.0);
+    l.text(&n.authority.zh, Style::new(10.0), MARGIN, CONTENT_WIDTH);
     l.text(
         &n.authority.en,
-        Style::new(9.5).gray(0.15),
+        Style::new(9.0).gray(0.15),
         MARGIN,
         CONTENT_WIDTH,
     );
     l.text(
         &format!("{}    {}", zh_date(n.issued_on), en_date(n.issued_on)),
-        Style::new(9.5),
+        Style::new(9.0),
         MARGIN,
         CONTENT_WIDTH,
     );
-    l.gap(10.0);
+    l.gap(6.0);
     l.text(
         "本文件由系统签发，其二维码印章绑定文件编号与内容；任何改动都会使验证失败。",
         Style::new(8.0).gray(0.35),

@@ -352,8 +352,8 @@ impl<'f> Layout<'f> {
     /// wrapped on the right, a hairline under it. A row is never split across pages.
     pub fn field(&mut self, label_zh: &str, label_en: &str, value: &str) {
         const LABEL_WIDTH: f32 = 165.0;
-        let label = Style::new(8.5).gray(0.3);
-        let value_style = Style::new(10.5);
+        let label = Style::new(8.0).gray(0.3);
+        let value_style = Style::new(10.0);
         let value_x = MARGIN + LABEL_WIDTH;
         let value_width = CONTENT_WIDTH - LABEL_WIDTH;
         // The two labels share a line where they fit on one.
@@ -370,9 +370,9 @@ impl<'f> Layout<'f> {
         let value_lines = self.faces.wrap(value, value_style, value_width).len();
         let height = (label_lines as f32 * label.size * 1.45)
             .max(value_lines as f32 * value_style.size * 1.45)
-            + 7.0;
+            + 6.0;
         self.room(height);
-        let top = self.y - 3.5;
+        let top = self.y - 3.0;
         self.y = top - 1.5;
         for t in labels {
             self.text(t, label, MARGIN, LABEL_WIDTH - 8.0);
@@ -380,7 +380,7 @@ impl<'f> Layout<'f> {
         let after_label = self.y;
         self.y = top;
         self.text(value, value_style, value_x, value_width);
-        self.y = self.y.min(after_label) - 3.5;
+        self.y = self.y.min(after_label) - 3.0;
         self.push(Op::Rule {
             x1: MARGIN,
             y1: self.y,
