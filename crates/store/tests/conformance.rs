@@ -113,6 +113,7 @@ conformance! {
     #[tokio::test] audit_truncation_is_found(url)
         => sqlite_audit_truncation_is_found, postgres_audit_truncation_is_found;
     #[tokio::test] upload_reuse => sqlite_upload_reuse, postgres_upload_reuse;
+    #[tokio::test] issued_documents => sqlite_issued_documents, postgres_issued_documents;
     #[tokio::test] inbox => sqlite_inbox, postgres_inbox;
     #[tokio::test] notice_dedupe => sqlite_notice_dedupe, postgres_notice_dedupe;
     #[tokio::test] outbox_claims_and_leases
@@ -3034,4 +3035,55 @@ async fn permits_expiring(store: Arc<dyn Store>) {
             .unwrap(),
         vec![soon]
     );
+}
+
+async fn issued_documents(store: Arc<dyn Store>) {
+    use store::IssuedDocument;
+    let (e, p) = seed_party(&store, "110000").await;
+    let app = application(&e, &p, new_details());
+    let other = application(&e, &p, new_details());
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_applications(&[app.clone(), other.clone()])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let doc = |number: &str, app: &Application, kind: &str| IssuedDocument {
+        number: number.into(),
+        application_id: app.id,
+        kind: kind.into(),
+        sha256: format!("{:064x}", Uuid::now_v7().as_u128()),
+        size: 34_000,
+        issued_at: now(),
+        created_at: now(),
+    };
+    let letter = doc("NL-1", &app, "notification_letter");
+    let decision = doc("DA-1", &app, "decision_notice");
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.insert_issued_document(&letter).await.unwrap());
+    assert!(tx.insert_issued_document(&decision).await.unwrap());
+    // A second letter for the same application, or another file under the same number: the
+    // first stands.
+    assert!(
+        !tx.insert_issued_document(&doc("NL-2", &app, "notification_letter"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.insert_issued_document(&doc("NL-1", &other, "decision_notice"))
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let listed = tx.issued_documents(app.id).await.unwrap();
+    let mut numbers: Vec<&str> = listed.iter().map(|d| d.number.as_str()).collect();
+    numbers.sort();
+    assert_eq!(numbers, ["DA-1", "NL-1"]);
+    let back = tx.issued_document("NL-1").await.unwrap().unwrap();
+    assert_eq!(back.sha256, letter.sha256);
+    assert_eq!(back.application_id, app.id);
+    assert_eq!(back.kind, "notification_letter");
+    assert!(tx.issued_document("NL-2").await.unwrap().is_none());
+    assert!(tx.issued_documents(other.id).await.unwrap().is_empty());
 }
