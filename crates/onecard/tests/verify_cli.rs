@@ -696,3 +696,53 @@ fn a_notice_seal_verifies_offline_and_names_its_file() {
     let forged = seal.sign(&IssuerKey::from_seed(&[42; 32]));
     assert_eq!(verdict(&verify(&cache, T0 + 5, &forged)).1, Some(1));
 }
+
+#[test]
+fn a_notice_file_verifies_offline_and_an_altered_one_does_not() {
+    use documents::notice::{self, NoticeKind};
+    let cache = cache("notice-file", T0);
+    let n = notice::sample(NoticeKind::DecisionNotice);
+    let body = notice::render(&n);
+    let seal = credential::DocumentSeal::new(
+        credential::Issuer::parse("CN-MOHRSS").unwrap(),
+        T0 - 100,
+        &n.number,
+        n.kind.code(),
+        &body,
+        None,
+    )
+    .unwrap();
+    let file = notice::attach_seal(&body, &seal.sign(&signing())).unwrap();
+    let files = dir("notice-files");
+    let good = files.join("decision.pdf");
+    std::fs::write(&good, &file).unwrap();
+    let out = verify(&cache, T0 + 5, good.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.starts_with(&format!("VALID\ndocument     {}\n", n.number)),
+        "{shown}"
+    );
+    assert!(shown.contains("decision_notice"), "{shown}");
+
+    let mut altered = file.clone();
+    altered[file.len() / 2] ^= 0x01;
+    let bad = files.join("altered.pdf");
+    std::fs::write(&bad, &altered).unwrap();
+    assert_eq!(
+        verdict(&verify(&cache, T0 + 5, bad.to_str().unwrap())),
+        ("INVALID: altered".to_string(), Some(1))
+    );
+    let plain = files.join("plain.pdf");
+    std::fs::write(&plain, &body).unwrap();
+    assert_eq!(
+        verdict(&verify(&cache, T0 + 5, plain.to_str().unwrap())),
+        ("INVALID: not_sealed".to_string(), Some(1))
+    );
+    assert_eq!(
+        verify(&cache, T0 + 5, files.join("missing.pdf").to_str().unwrap())
+            .status
+            .code(),
+        Some(2)
+    );
+}
