@@ -2,7 +2,8 @@
 // it to approval: once in English, once in Chinese chosen with the switch on the page. Then a
 // visitor, not signed in, assesses an applicant on the self-assessment page in that language.
 // Last, on a phone's screen, the holder passes the real-name check and shows the card, whose QR
-// code renews itself; a visitor verifies the code on the public verifier page.
+// code renews itself; a visitor verifies the code on the public verifier page, then the
+// notification letters downloaded after each approval.
 // Usage: node e2e.mjs BASE_URL SCREENSHOT_DIR   (CHROMIUM names the browser binary)
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import path from 'node:path';
 
 const [base, shots] = process.argv.slice(2);
 const PASSWORD = 'Demo-2026';
+// The notification letters downloaded on the way, checked on the verifier page at the end.
+const notices = [];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -89,6 +92,14 @@ try {
     assert.equal(state, APPROVED[lang], `state shown after approval (${lang})`);
     await shot(page, `${lang}-5-approved`);
     console.log(`approved: ${receipt.trim()} (${lang})`);
+    // The decision's notices are linked on the page; the letter downloads as a sealed PDF.
+    const links = page.locator('#notices a.notice-pdf');
+    assert.equal(await links.count(), 3, 'three notices for a new permit');
+    const [download] = await Promise.all([page.waitForEvent('download'), links.first().click()]);
+    assert.match(download.suggestedFilename(), /^NL-A\d{16}[\dX]\.pdf$/);
+    const pdfPath = path.join(shots, `${lang}-notification-letter.pdf`);
+    await download.saveAs(pdfPath);
+    notices.push(pdfPath);
     await context.close();
 
     // The self-assessment, by a visitor who is not signed in.
@@ -156,6 +167,17 @@ try {
   assert.equal(await vp.getAttribute('#verdict', 'data-outcome'), 'already_used');
   await shot(vp, 'card-4-used');
   console.log('card: shown, renewed and verified once');
+  // A notice's PDF, uploaded as downloaded: sealed by the issuer and unaltered.
+  for (const pdf of notices) {
+    await vp.goto(`${base}/verify`);
+    await vp.setInputFiles('#image', pdf);
+    await Promise.all([vp.waitForLoadState('load'), vp.click('#verify-form button[type=submit]')]);
+    await vp.locator('#verdict').waitFor();
+    assert.equal(await vp.getAttribute('#verdict', 'data-outcome'), 'valid', pdf);
+    assert.match(await vp.locator('#verdict').textContent(), /NL-A\d{16}/);
+  }
+  await shot(vp, 'notice-verified');
+  console.log(`notices: ${notices.length} downloaded and verified`);
   await checker.close();
   await phone.close();
 } finally {
