@@ -133,6 +133,20 @@ impl Verifier {
         Verifier { keys, list }
     }
 
+    /// Checks `data` as a notice's PDF file: a definite verdict, and a file that passes is one
+    /// whose body the seal binds.
+    pub fn check_notice(&self, data: &[u8]) {
+        use documents::notice::{self, NoticeVerdict};
+        match notice::verify_notice(data, &self.keys, NOW) {
+            Ok(seal) => {
+                let (body, _) = notice::split_sealed(data).expect("a valid file splits");
+                assert!(seal.matches(body));
+            }
+            Err(NoticeVerdict::Refused(v)) => assert!(!v.code().is_empty()),
+            Err(_) => {}
+        }
+    }
+
     /// Verifies `text` and checks it offline: each must give a definite verdict, and agree.
     pub fn check_text(&self, text: &str) {
         let verdict = credential::verify(text, &self.keys, NOW);
@@ -270,6 +284,25 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         let mut signed = vec![Document::Credential as u8];
         signed.extend(&payload);
         out.push(("signed_payload", format!("credential-{i}"), signed));
+    }
+    for kind in [
+        documents::notice::NoticeKind::RefusalDecision,
+        documents::notice::NoticeKind::InformationPage,
+    ] {
+        let n = documents::notice::sample(kind);
+        let body = documents::notice::render(&n);
+        let seal = credential::DocumentSeal::new(
+            credential::Issuer::parse("CN-MOHRSS").expect("issuer"),
+            T0,
+            &n.number,
+            kind.code(),
+            &body,
+            None,
+        )
+        .expect("plain number")
+        .sign(&issuer);
+        let file = documents::notice::attach_seal(&body, &seal).expect("sealed");
+        out.push(("notice_file", kind.code().to_string(), file));
     }
     let list = status_list().sign(&issuer);
     let keys = key_set().sign(&root());
