@@ -165,17 +165,23 @@ impl TryFrom<UploadRow> for StoredUpload {
     }
 }
 
+/// An upload row's insert; a reuse is recorded once per original.
+pub(crate) const INSERT_UPLOAD: &str = "INSERT INTO uploads (id, application_id, document, sha256, media_type, size, file_name, declared_date, \
+     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+pub(crate) const INSERT_REUSED_UPLOAD: &str = "INSERT INTO uploads (id, application_id, document, sha256, media_type, size, file_name, declared_date, \
+     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+     ON CONFLICT (application_id, reused_from) WHERE reused_from IS NOT NULL DO NOTHING";
+
 macro_rules! impl_uploads {
     ($ty:ty, $db:ty) => {
-        #[async_trait::async_trait]
-        impl crate::uploads::Uploads for $ty {
-            async fn insert_upload(&mut self, u: &crate::uploads::StoredUpload) -> crate::Result<()> {
-                sqlx::query(
-                    "INSERT INTO uploads (id, application_id, document, sha256, media_type, size, file_name, declared_date, \
-                     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-                )
-                .bind(u.id)
+        /// The values of [`INSERT_UPLOAD`](crate::uploads::INSERT_UPLOAD), in its order.
+        fn bind_upload<'q>(
+            q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+            u: &'q crate::uploads::StoredUpload,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
+            q.bind(u.id)
                 .bind(u.application_id.0)
                 .bind(u.document.as_str())
                 .bind(&u.sha256)
@@ -191,39 +197,24 @@ macro_rules! impl_uploads {
                 .bind(u.decided_at)
                 .bind(u.reused_from.map(|r| r.upload))
                 .bind(u.reused_from.map(|r| r.city.code()))
-                .execute(&mut *self.tx)
-                .await?;
+        }
+
+        #[async_trait::async_trait]
+        impl crate::uploads::Uploads for $ty {
+            async fn insert_upload(&mut self, u: &crate::uploads::StoredUpload) -> crate::Result<()> {
+                bind_upload(sqlx::query(crate::uploads::INSERT_UPLOAD), u)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 
             async fn insert_reused_upload(&mut self, u: &crate::uploads::StoredUpload) -> crate::Result<bool> {
-                let Some(from) = u.reused_from else {
+                if u.reused_from.is_none() {
                     return Err(crate::StoreError::Corrupt("a reuse row without its original".into()));
-                };
-                let done = sqlx::query(
-                    "INSERT INTO uploads (id, application_id, document, sha256, media_type, size, file_name, declared_date, \
-                     uploaded_by, uploaded_at, status, reason, decided_by, decided_at, reused_from, reused_city) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                     ON CONFLICT (application_id, reused_from) WHERE reused_from IS NOT NULL DO NOTHING",
-                )
-                .bind(u.id)
-                .bind(u.application_id.0)
-                .bind(u.document.as_str())
-                .bind(&u.sha256)
-                .bind(&u.media_type)
-                .bind(u.size)
-                .bind(&u.file_name)
-                .bind(u.declared_date)
-                .bind(u.uploaded_by.0)
-                .bind(u.uploaded_at)
-                .bind(u.status.as_str())
-                .bind(&u.reason)
-                .bind(u.decided_by.map(|a| a.0))
-                .bind(u.decided_at)
-                .bind(from.upload)
-                .bind(from.city.code())
-                .execute(&mut *self.tx)
-                .await?;
+                }
+                let done = bind_upload(sqlx::query(crate::uploads::INSERT_REUSED_UPLOAD), u)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(done.rows_affected() == 1)
             }
 

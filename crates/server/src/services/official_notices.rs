@@ -13,7 +13,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use documents::notice::{
     self, ApplicationFacts, Bilingual, EmployerFacts, Holder, Notice, NoticeKind, PermitFacts,
 };
-use domain::application::{ApplicationKind, State};
+use domain::application::{Application, ApplicationKind, State};
 use domain::ids::ApplicationId;
 use domain::permit::{Permit, PermitStatus};
 use domain::role::Principal;
@@ -37,8 +37,8 @@ pub fn due(state: State, kind: ApplicationKind) -> &'static [NoticeKind] {
 }
 
 /// A notice's number: its kind's prefix and the application's receipt number.
-pub fn number_of(kind: NoticeKind, view: &ApplicationView) -> String {
-    format!("{}-{}", kind.prefix(), view.application.receipt_number)
+pub fn number_of(kind: NoticeKind, application: &Application) -> String {
+    format!("{}-{}", kind.prefix(), application.receipt_number)
 }
 
 /// An application's notices, for those who may see it: each with its record once generated.
@@ -47,16 +47,14 @@ pub async fn list(
     who: &Principal,
     id: ApplicationId,
 ) -> Result<Vec<(NoticeKind, String, Option<IssuedDocument>)>> {
-    let view = applications::get(ctx, who, id).await?;
-    let issued = {
-        let mut tx = ctx.store.begin_read().await?;
-        tx.issued_documents(id).await?
-    };
-    Ok(due(view.application.state, view.application.kind())
+    let mut tx = ctx.store.begin_read().await?;
+    let application = applications::visible(&mut *tx, who, id).await?;
+    let issued = tx.issued_documents(id).await?;
+    Ok(due(application.state, application.kind())
         .iter()
         .map(|k| {
             let record = issued.iter().find(|d| d.kind == k.code()).cloned();
-            (*k, number_of(*k, &view), record)
+            (*k, number_of(*k, &application), record)
         })
         .collect())
 }
@@ -72,7 +70,7 @@ pub async fn file(
     if !due(view.application.state, view.application.kind()).contains(&kind) {
         return Err(ServiceError::NotFound("notice"));
     }
-    let number = number_of(kind, &view);
+    let number = number_of(kind, &view.application);
     if let Some(stored) = stored(ctx, &number).await? {
         return Ok(stored);
     }

@@ -435,7 +435,7 @@ fn application_page(
             (
                 title.to_string(),
                 format!("/api/v1/applications/{}/notices/{}", a.id, k.code()),
-                crate::services::official_notices::number_of(*k, v),
+                crate::services::official_notices::number_of(*k, a),
             )
         })
         .collect();
