@@ -952,3 +952,4 @@ notices-hint = Each notice is in Chinese and English, carries a QR seal that ver
 verify-document-recorded = Held by the service
 verify-not-recorded = No: the seal holds, but the service holds no such file under this number.
 yes = Yes
+error-official-notice-not-found = No such notice for this application: notices come with a decision.

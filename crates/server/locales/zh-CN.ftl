@@ -952,3 +952,4 @@ notices-hint = 每份文书中英文对照，带有可验证的二维码印章�
 verify-document-recorded = 系统存档
 verify-not-recorded = 否：印章有效，但系统中该编号下没有此文件。
 yes = 是
+error-official-notice-not-found = 该申请没有此文书：文书随决定一同签发。

@@ -138,8 +138,11 @@ async fn approval_comes_with_its_notices(srv: TestServer) {
     }
     // Not a notice of this decision, not a notice at all, not the caller's application.
     for kind in ["approval_letter", "refusal_decision", "passport"] {
-        let (s, _, _) = download(&hr, &id, kind).await;
+        let (s, body, _) = download(&hr, &id, kind).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{kind}");
+        let e: Value = serde_json::from_slice(&body).expect("an error");
+        assert_eq!(e["code"], "official_notice_not_found", "{kind}: {e}");
+        assert!(!e["message"].as_str().unwrap().contains("error-"), "{e}");
     }
     let jean = srv.sign_in("jean").await;
     let (s, _, _) = download(&jean, &id, "notification_letter").await;

@@ -102,7 +102,7 @@ async fn download(
 ) -> HttpResult<Response> {
     let id = ApplicationId(path_id(&id)?);
     let kind = NoticeKind::parse(&kind)
-        .ok_or_else(|| HttpError::new(StatusCode::NOT_FOUND, "not_found"))?;
+        .ok_or_else(|| HttpError::new(StatusCode::NOT_FOUND, "official_notice_not_found"))?;
     let (record, bytes) = services::official_notices::file(&app.ctx, &who, id, kind).await?;
     Ok(pdf_response(&record.number, bytes))
 }

@@ -68,7 +68,7 @@ pub async fn file(
 ) -> Result<(IssuedDocument, Vec<u8>)> {
     let view = applications::get(ctx, who, id).await?;
     if !due(view.application.state, view.application.kind()).contains(&kind) {
-        return Err(ServiceError::NotFound("notice"));
+        return Err(ServiceError::NotFound("official_notice"));
     }
     let number = number_of(kind, &view.application);
     if let Some(stored) = stored(ctx, &number).await? {
