@@ -33,6 +33,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Every code a client may see, for the test that each has a message in both languages.
 pub const ERROR_CODES: &[&str] = &[
+    "official_notice_not_found",
     "upload_not_found",
     "upload_decided",
     "application_decided",
@@ -364,6 +365,7 @@ impl From<ServiceError> for HttpError {
                     "insurance" => "insurance_not_found",
                     "upload" => "upload_not_found",
                     "notice" => "notice_not_found",
+                    "official_notice" => "official_notice_not_found",
                     _ => "route_not_found",
                 },
             ),
