@@ -78,6 +78,17 @@ pub trait Contributions: Send {
     /// `Conflict("insurance_closed")` if it was closed before.
     async fn close_insurance(&mut self, c: &InsuranceClosure) -> Result<()>;
     async fn insurance_closure(&mut self, id: InsuranceId) -> Result<Option<InsuranceClosure>>;
+
+    /// The residence permits of an employer's people, for its deadline list.
+    async fn residence_permits_of_employer(
+        &mut self,
+        employer: EmployerId,
+    ) -> Result<Vec<domain::residence::ResidencePermit>>;
+    /// The insurance records of an employer's people that are not refused.
+    async fn insurances_of_employer(
+        &mut self,
+        employer: EmployerId,
+    ) -> Result<Vec<domain::insurance::Insurance>>;
 }
 
 fn corrupt(what: &str, v: impl std::fmt::Display) -> StoreError {
@@ -426,6 +437,26 @@ macro_rules! impl_contributions {
                 .fetch_optional(&mut *self.tx)
                 .await?;
                 Ok(row.map(Into::into))
+            }
+
+            async fn residence_permits_of_employer(&mut self, employer: domain::ids::EmployerId) -> crate::Result<Vec<domain::residence::ResidencePermit>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM residence_permits WHERE employer_id = $1 ORDER BY valid_from, id",
+                    crate::one_stop::RESIDENCE_PERMIT_COLUMNS
+                ));
+                let rows: Vec<crate::one_stop::ResidencePermitRow> =
+                    sqlx::query_as(sql).bind(employer.0).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insurances_of_employer(&mut self, employer: domain::ids::EmployerId) -> crate::Result<Vec<domain::insurance::Insurance>> {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM insurances WHERE employer_id = $1 AND state <> 'refused'",
+                    crate::one_stop::INSURANCE_COLUMNS
+                ));
+                let rows: Vec<crate::one_stop::InsuranceRow> =
+                    sqlx::query_as(sql).bind(employer.0).fetch_all(&mut *self.tx).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
         }
     };

@@ -58,3 +58,7 @@ CREATE TABLE insurance_closures (
     claim_id     uuid NOT NULL REFERENCES benefit_claims (id),
     closed_at    timestamptz NOT NULL
 );
+
+-- The employer's deadline list reads its people's residence permits and insurance at once.
+CREATE INDEX residence_permits_employer ON residence_permits (employer_id);
+CREATE INDEX insurances_employer ON insurances (employer_id);
