@@ -367,3 +367,103 @@ pub fn deadlines_csv(rows: &[EmployeeDeadlines]) -> String {
 fn yes(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
+
+/// The statement as the PDF lays it out: amounts in fen, the text as the record holds it.
+pub fn statement_document(
+    view: &StatementView,
+    issued_on: NaiveDate,
+    public_url: &str,
+) -> documents::notice::statement::Statement {
+    use documents::notice::statement::{MonthLine, Shares, Statement as Doc, YearLine};
+    use documents::notice::{Bilingual, Holder};
+    let shares = |a: &domain::contributions::Amounts| Shares {
+        employer: a.employer.fen(),
+        personal: a.personal.fen(),
+    };
+    let ssn = view
+        .insurance
+        .as_ref()
+        .and_then(|i| i.ssn.as_ref())
+        .map(|s| s.to_string());
+    let number = match &ssn {
+        Some(s) => format!("CS-{s}-{}", issued_on.format("%Y%m%d")),
+        None => format!(
+            "CS-{}",
+            view.person.id.0.simple().to_string().to_uppercase()
+        ),
+    };
+    let authority = match view.insurance.as_ref().map(|i| i.city.info()) {
+        Some(c) => Bilingual::new(
+            format!("{}社会保险经办机构", c.name_zh),
+            format!("{} Social Insurance Agency", c.name_en),
+        ),
+        None => Bilingual::new("社会保险经办机构", "Social Insurance Agency"),
+    };
+    let s = &view.statement;
+    Doc {
+        number,
+        issued_on,
+        authority,
+        holder: Holder {
+            name: view.person.name.full(),
+            nationality: view.person.nationality.to_string(),
+            passport_number: view.person.passport_number.to_string(),
+            date_of_birth: Some(view.person.date_of_birth),
+        },
+        social_security_number: ssn.unwrap_or_default(),
+        months: s
+            .months
+            .iter()
+            .map(|m| MonthLine {
+                month: m.month.to_string(),
+                city: m.city.code().to_string(),
+                base: m.base.money().fen(),
+                corrections: m.corrections,
+                total: shares(&m.total),
+            })
+            .collect(),
+        years: s
+            .years
+            .iter()
+            .map(|y| YearLine {
+                year: y.year,
+                months: y.months,
+                total: shares(&y.total),
+            })
+            .collect(),
+        by_type: s.by_type.each_ref().map(shares),
+        total: shares(&s.total),
+        verify_url: format!("{}/verify", public_url.trim_end_matches('/')),
+    }
+}
+
+/// The statement as a sealed PDF, made afresh (it changes with every declaration): its number
+/// and bytes.
+pub async fn statement_pdf(
+    ctx: &Ctx,
+    who: &Principal,
+    person_id: PersonId,
+) -> Result<(String, Vec<u8>)> {
+    let view = statement(ctx, who, person_id).await?;
+    let now = ctx.clock.now();
+    let doc = statement_document(&view, ctx.clock.today(), &ctx.config.public_url);
+    let keys = ctx.issuer.keys(&*ctx.store, now).await?;
+    let key = super::issuer::signing_key(&keys)?;
+    let body = documents::notice::statement::render(&doc);
+    let issuer = credential::Issuer::parse(ctx.issuer.name())
+        .ok_or(ServiceError::Internal("issuer name"))?;
+    let seal = credential::DocumentSeal::new(
+        issuer,
+        now.timestamp(),
+        &doc.number,
+        documents::notice::statement::KIND,
+        &body,
+        None,
+    )
+    .ok_or(ServiceError::Internal("statement number is not plain"))?;
+    let bytes = documents::notice::attach_seal(&body, &seal.sign(key)).map_err(|e| {
+        tracing::error!(error = %e, statement = %doc.number, "sealing a statement failed");
+        ServiceError::Internal("statement not sealed")
+    })?;
+    Ok((doc.number, bytes))
+}
