@@ -594,3 +594,220 @@ on_both!(
     sqlite_records_and_deadlines,
     postgres_records_and_deadlines
 );
+
+/// The figures of bench/README.md: an employer with 10,000 employees (each with a permit,
+/// insured, six months declared) exports its deadline list as CSV; a holder with ten years of
+/// monthly contributions (one month in four corrected) reads the statement and its PDF. Run
+/// with `cargo test --release -p server --test contributions -- --ignored --nocapture`.
+/// A name of letters for a number: 0 is A, 25 Z, 26 BA…
+fn letters(mut n: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(char::from(b'A' + (n % 26) as u8));
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.iter().rev().collect()
+}
+
+async fn figures(srv: TestServer) {
+    use domain::contributions::*;
+    use domain::ids::*;
+    use domain::permit::*;
+    use std::time::Instant;
+    let (hr, employer, anna, _) = ids(&srv).await;
+    let employer_id = EmployerId(employer.parse().unwrap());
+    let hr_account = {
+        let (_, me) = hr.get("/api/v1/me").await;
+        AccountId(me["id"].as_str().unwrap().parse().unwrap())
+    };
+    let city = domain::city::City::parse("city", "110000").unwrap();
+    let policy = domain::policy::Policy::national_default();
+    let rule = policy.contribution_rule(city).unwrap();
+    let today = SystemClock.today();
+    let now = chrono::Utc::now();
+    let seeding = Instant::now();
+    insure(&srv, &anna, &employer, "2016-01-01").await;
+    let mut tx = srv.store.begin().await.unwrap();
+    for i in 0..10_000u32 {
+        let person = domain::party::Person {
+            id: PersonId(uuid::Uuid::now_v7()),
+            employer_id,
+            name: domain::values::PersonName::parse("name", "WORKER", &letters(i)).unwrap(),
+            nationality: domain::values::Nationality::parse("n", "GBR").unwrap(),
+            passport_number: domain::values::PassportNumber::parse("p", &format!("BX{i:07}"))
+                .unwrap(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            sex: domain::values::Sex::F,
+            email: domain::values::Email::parse("e", "w@example.org").unwrap(),
+            phone: None,
+        };
+        tx.insert_person(&person, now).await.unwrap();
+        let valid_to = today + chrono::Days::new(u64::from(i % 400) + 1);
+        tx.insert_permit(
+            &Permit {
+                id: PermitId(uuid::Uuid::now_v7()),
+                number: domain::numbers::PermitNumber::new("110000", today, 500_000 + u64::from(i))
+                    .unwrap(),
+                revision: 1,
+                holder_id: person.id,
+                employer_id,
+                holder_name: person.name.clone(),
+                nationality: person.nationality,
+                passport_number: person.passport_number.clone(),
+                category: Category::B,
+                position: domain::values::Text::parse("p", "Engineer", 100).unwrap(),
+                city,
+                valid_from: today - chrono::Days::new(365),
+                valid_to,
+                status: PermitStatus::Valid,
+                status_changed_on: None,
+                medium: Medium::Electronic,
+                application_id: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        tx.insert_insurance(&domain::insurance::Insurance {
+            id: InsuranceId(uuid::Uuid::now_v7()),
+            person_id: person.id,
+            employer_id,
+            city,
+            permit_number: domain::numbers::PermitNumber::new(
+                "110000",
+                today,
+                500_000 + u64::from(i),
+            )
+            .unwrap(),
+            permit_check: domain::insurance::PermitCheck::SharedRecord,
+            state: domain::insurance::InsuranceState::Registered,
+            version: 2,
+            ssn: domain::numbers::SocialSecurityNumber::new("110000", from, 500_000 + u64::from(i)),
+            requested_at: now,
+            decided_at: Some(now),
+            refusal: Vec::new(),
+        })
+        .await
+        .unwrap();
+        let mut month = ContributionMonth::parse("m", "2025-01").unwrap();
+        for seq in 1..=6 {
+            let base = ContributionBase::parse("b", "20000").unwrap();
+            tx.insert_declaration(&store::StoredDeclaration {
+                id: uuid::Uuid::now_v7(),
+                person_id: person.id,
+                employer_id,
+                declared_by: hr_account,
+                declaration: Declaration {
+                    sequence: seq,
+                    declared_at: now,
+                    contribution: declare(rule, month, base, from).unwrap(),
+                },
+            })
+            .await
+            .unwrap();
+            month = month.next();
+        }
+    }
+    // Anna: ten years, one month in four corrected.
+    let anna_id = PersonId(anna.parse().unwrap());
+    let mut month = ContributionMonth::parse("m", "2016-01").unwrap();
+    let mut seq = 0;
+    for i in 0..120i64 {
+        for _ in 0..(if i % 4 == 0 { 2 } else { 1 }) {
+            seq += 1;
+            let base = ContributionBase::parse("b", &format!("{}", 7_000 + i * 200)).unwrap();
+            tx.insert_declaration(&store::StoredDeclaration {
+                id: uuid::Uuid::now_v7(),
+                person_id: anna_id,
+                employer_id,
+                declared_by: hr_account,
+                declaration: Declaration {
+                    sequence: seq,
+                    declared_at: now,
+                    contribution: declare(rule, month, base, month.first_day()).unwrap(),
+                },
+            })
+            .await
+            .unwrap();
+        }
+        month = month.next();
+    }
+    tx.commit().await.unwrap();
+    println!(
+        "{:?}: seeded in {:?}",
+        srv.store.backend(),
+        seeding.elapsed()
+    );
+
+    let timed = |runs: usize| runs;
+    let mut csv_times = Vec::new();
+    for _ in 0..timed(5) {
+        let t = Instant::now();
+        let res = hr
+            .request(reqwest::Method::GET, "/api/v1/employer/deadlines/csv")
+            .send()
+            .await
+            .unwrap();
+        let body = res.text().await.unwrap();
+        csv_times.push(t.elapsed());
+        assert!(body.lines().count() > 10_000);
+    }
+    let holder = srv.sign_in("anna").await;
+    let mut json_times = Vec::new();
+    let mut pdf_times = Vec::new();
+    for _ in 0..timed(20) {
+        let t = Instant::now();
+        let (s, st) = holder
+            .get(&format!("/api/v1/people/{anna}/statement"))
+            .await;
+        json_times.push(t.elapsed());
+        assert_eq!(
+            (s, st["months"].as_array().unwrap().len()),
+            (StatusCode::OK, 120)
+        );
+        let t = Instant::now();
+        let res = holder
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/people/{anna}/statement/pdf"),
+            )
+            .send()
+            .await
+            .unwrap();
+        let bytes = res.bytes().await.unwrap();
+        pdf_times.push(t.elapsed());
+        assert!(bytes.starts_with(b"%PDF"));
+    }
+    let median = |v: &mut Vec<std::time::Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    println!(
+        "{:?}: deadline CSV of 10,000 employees: median {:?} (max {:?}); ten-year statement JSON: median {:?}; PDF: median {:?} (max {:?})",
+        srv.store.backend(),
+        median(&mut csv_times),
+        csv_times.last().unwrap(),
+        median(&mut json_times),
+        median(&mut pdf_times),
+        pdf_times.last().unwrap(),
+    );
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run with --release --ignored"]
+async fn sqlite_figures() {
+    figures(TestServer::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run with --release --ignored"]
+async fn postgres_figures() {
+    if let Some(srv) = TestServer::postgres("figures").await {
+        figures(srv).await;
+    }
+}
