@@ -72,7 +72,7 @@ pub fn yuan(fen: i64) -> String {
     let int = (f / 100).to_string();
     let mut grouped = String::with_capacity(int.len() + int.len() / 3);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -362,7 +362,7 @@ pub fn sample(months: usize) -> Statement {
             month: format!("{y:04}-{m:02}"),
             city: "110000".into(),
             base: 2_000_000,
-            corrections: u32::from(i % 17 == 0),
+            corrections: u32::from(i.is_multiple_of(17)),
             total: per,
         });
         if years.last().is_none_or(|l| l.year != y) {

@@ -222,7 +222,7 @@ pub async fn deadlines(ctx: &Ctx, who: &Principal) -> Result<Vec<EmployeeDeadlin
     };
     let today = ctx.clock.today();
     let mut tx = ctx.store.begin_read().await?;
-    Ok(deadlines_in(&mut *tx, employer_id, today).await?)
+    deadlines_in(&mut *tx, employer_id, today).await
 }
 
 pub(crate) async fn deadlines_in(

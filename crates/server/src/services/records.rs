@@ -117,14 +117,14 @@ pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
         .filter(|i| i.state == InsuranceState::Registered)
         .and_then(super::contributions::insured_from);
     let mut next = Vec::new();
-    if let (Some(p), Some(opens)) = (valid, extension_opens) {
-        if today >= opens {
-            next.push(NextStep {
-                code: "extension_window_open",
-                params: vec![("valid_to", p.valid_to.to_string())],
-                link: "/permits",
-            });
-        }
+    if let (Some(p), Some(opens)) = (valid, extension_opens)
+        && today >= opens
+    {
+        next.push(NextStep {
+            code: "extension_window_open",
+            params: vec![("valid_to", p.valid_to.to_string())],
+            link: "/permits",
+        });
     }
     if valid.is_some() && insurance.is_none() {
         next.push(NextStep {
