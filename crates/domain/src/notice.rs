@@ -64,9 +64,13 @@ impl Topic {
     pub const CARD_STATE: &str = "card_state";
     pub const APPOINTMENT_BOOKED: &str = "appointment_booked";
     pub const APPOINTMENT_REMINDER: &str = "appointment_reminder";
+    /// A benefit claimed through the card was approved (with the payment instruction) or
+    /// refused (with the reasons).
+    pub const CLAIM_APPROVED: &str = "claim_approved";
+    pub const CLAIM_REFUSED: &str = "claim_refused";
 
     /// Every topic the service sends.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 17] = [
         Self::APPLICATION_RETURNED,
         Self::CORRECTIONS_REQUESTED,
         Self::APPLICATION_APPROVED,
@@ -82,6 +86,8 @@ impl Topic {
         Self::CARD_STATE,
         Self::APPOINTMENT_BOOKED,
         Self::APPOINTMENT_REMINDER,
+        Self::CLAIM_APPROVED,
+        Self::CLAIM_REFUSED,
     ];
 
     /// Lower-case ASCII letters, digits and single underscores, starting with a letter, at most

@@ -192,6 +192,24 @@ const MATRIX: &[Row] = &[
     // The holder may only report an issued card lost: Jean's is being made.
     route("POST",   "/api/v1/insurances/{id}/card",     [401, 404, 422, 403, 403, 403, 403, 403, 200, 403]),
     route("POST",   "/api/v1/insurances/{id}/card/replacement", [401, 403, 403, 403, 403, 403, 403, 403, 422, 403]),
+    // Contributions: employers declare for their insured people (Anna is the demo employer's,
+    // not insured; not the second employer's). Statements of Anna: hers, her employer's; the
+    // agency of Beijing has no record of her.
+    route("POST",   "/api/v1/contributions",            [401, 403, 403, 422, 422, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/people/{id}/statement",    [401, 200, 404, 200, 404, 403, 403, 403, 404, 403]),
+    route("GET",    "/api/v1/people/{id}/statement/pdf", [401, 200, 404, 200, 404, 403, 403, 403, 404, 403]),
+    // Claims: the catalogue is public; holders claim (Anna is not insured, Jean holds a valid
+    // permit: both refused by the rule); a claim of Anna's in Beijing, which she withdraws
+    // before the agency of Beijing could refuse it.
+    route("GET",    "/api/v1/benefits",                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    route("GET",    "/api/v1/claims",                   [401, 200, 200, 403, 403, 403, 403, 403, 200, 403]),
+    route("POST",   "/api/v1/claims",                   [401, 422, 422, 403, 403, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/claims/{id}",              [401, 200, 404, 403, 403, 403, 403, 403, 200, 403]),
+    route("POST",   "/api/v1/claims/{id}/steps",        [401, 200, 404, 403, 403, 403, 403, 403, 409, 403]),
+    // The holder's records; the employer's deadlines.
+    route("GET",    "/api/v1/records",                  [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/employer/deadlines",       [401, 403, 403, 200, 200, 403, 403, 403, 403, 403]),
+    route("GET",    "/api/v1/employer/deadlines/csv",   [401, 403, 403, 200, 200, 403, 403, 403, 403, 403]),
 ];
 
 /// Every `(METHOD, path)` that `api::router` declares, read from its sources.
@@ -203,7 +221,8 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         include_str!("../src/api/inbox.rs"),
         include_str!("../src/api/one_stop.rs"),
         include_str!("../src/api/uploads.rs"),
-        include_str!("../src/api/notices.rs")
+        include_str!("../src/api/notices.rs"),
+        include_str!("../src/api/contributions.rs")
     );
     let mut out = BTreeSet::new();
     let mut rest = src;
@@ -289,6 +308,8 @@ struct World {
     upload: String,
     /// An application of Anna's, refused: it has a refusal decision to download.
     refused: String,
+    /// A claim of Anna's, waiting for the agency of Beijing (written to the store directly).
+    anna_claim: String,
     serial: u32,
 }
 
@@ -470,6 +491,7 @@ async fn setup() -> World {
     ok(s, &u, "a document for Anna's application");
     let upload = u["id"].as_str().unwrap().to_string();
 
+    let anna_claim = claim_for(&srv, &anna).await;
     World {
         srv,
         clients,
@@ -488,8 +510,36 @@ async fn setup() -> World {
         anna_appointment,
         jean_insurance,
         upload,
+        anna_claim,
         serial: 100,
     }
+}
+
+/// A claim of `person`'s waiting in Beijing; its id.
+async fn claim_for(srv: &TestServer, person: &str) -> String {
+    use domain::benefits::{Claim, ClaimDocument, ClaimState};
+    let id = uuid::Uuid::now_v7();
+    let claim = store::StoredClaim {
+        claim: Claim {
+            id: domain::ids::ClaimId(id),
+            person_id: domain::ids::PersonId(person.parse().unwrap()),
+            benefit: "pension_refund".into(),
+            state: ClaimState::Submitted,
+            version: 1,
+            documents: vec![ClaimDocument::Passport],
+            submitted_at: chrono::Utc::now(),
+            decided_at: None,
+            payment: None,
+            refusal: Vec::new(),
+        },
+        city: domain::city::City::parse("city", "110000").unwrap(),
+        leaving_china_on: None,
+        decided_by: None,
+    };
+    let mut tx = srv.store.begin().await.unwrap();
+    tx.insert_claim(&claim).await.unwrap();
+    tx.commit().await.unwrap();
+    id.to_string()
 }
 
 /// A valid residence permit for `person` of `employer` in Beijing, with the application it
@@ -650,6 +700,18 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
         }),
         ("POST", "/api/v1/appointments/{id}/slot") => json!({ "slot": w.slots[1] }),
         ("POST", "/api/v1/insurances") => json!({ "permit_number": w.jean_permit }),
+        ("POST", "/api/v1/contributions") => json!({
+            "person_id": w.anna, "month": today().format("%Y-%m").to_string(), "base": "10000"
+        }),
+        ("POST", "/api/v1/claims") => json!({
+            "benefit": "pension_refund",
+            "documents": ["application_form", "passport", "termination_proof", "departure_evidence", "bank_account"],
+            "leaving_china_on": (today() + chrono::Days::new(30)).to_string()
+        }),
+        ("POST", "/api/v1/claims/{id}/steps") => match who {
+            Who::Social => json!({ "action": "refuse", "version": 1, "items": ["Matrix"] }),
+            _ => json!({ "action": "withdraw", "version": 1 }),
+        },
         ("POST", "/api/v1/uploads/{id}/decision") => json!({ "verified": true }),
         ("POST", "/api/v1/people/{id}/card-unlock") => json!({ "passport_number": "C01X00T47" }),
         ("POST", "/api/v1/offices") => json!({
@@ -818,6 +880,12 @@ async fn authorization_matrix() {
                         Some(("{id}", w.jean_insurance.clone()))
                     }
                     "/status/{n}" => Some(("{n}", "0".to_string())),
+                    "/api/v1/people/{id}/statement" | "/api/v1/people/{id}/statement/pdf" => {
+                        Some(("{id}", w.anna.clone()))
+                    }
+                    "/api/v1/claims/{id}" | "/api/v1/claims/{id}/steps" => {
+                        Some(("{id}", w.anna_claim.clone()))
+                    }
                     _ => None,
                 };
                 let body = body_for(&mut w, row, who);

@@ -4,6 +4,7 @@
 //! transaction, so that no change is stored without its record.
 
 mod common;
+pub mod contributions;
 pub mod issued_documents;
 mod migrate;
 pub mod one_stop;
@@ -15,6 +16,9 @@ pub mod uploads;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+pub use contributions::{
+    ClaimFilter, Contributions, DeclaredSummary, InsuranceClosure, StoredClaim, StoredDeclaration,
+};
 use domain::application::{Application, State};
 use domain::audit::{AuditRecord, Link};
 use domain::city::City;
@@ -387,7 +391,11 @@ impl std::fmt::Debug for NotificationSettings {
 /// The repositories, inside one transaction. Dropping it without `commit` rolls back.
 #[async_trait]
 pub trait Tx:
-    one_stop::OneStop + uploads::Uploads + issued_documents::IssuedDocuments + Send
+    one_stop::OneStop
+    + uploads::Uploads
+    + issued_documents::IssuedDocuments
+    + contributions::Contributions
+    + Send
 {
     /// Appends the audit records added so far to the chain, then commits.
     async fn commit(self: Box<Self>) -> Result<()>;

@@ -1,6 +1,7 @@
 //! The PostgreSQL store, for deployments with several server processes.
 
 use crate::common::impl_tx;
+use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
@@ -61,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "issued_documents",
         include_str!("../migrations/postgres/0010_issued_documents.sql"),
+    ),
+    (
+        11,
+        "contributions",
+        include_str!("../migrations/postgres/0011_contributions.sql"),
     ),
 ];
 
@@ -177,3 +183,4 @@ impl_one_stop!(PgTx, Postgres);
 
 impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
+impl_contributions!(PgTx, Postgres);

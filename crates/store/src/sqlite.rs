@@ -4,6 +4,7 @@
 //! read-only connections that WAL lets run beside the writer.
 
 use crate::common::impl_tx;
+use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
@@ -67,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "issued_documents",
         include_str!("../migrations/sqlite/0010_issued_documents.sql"),
+    ),
+    (
+        11,
+        "contributions",
+        include_str!("../migrations/sqlite/0011_contributions.sql"),
     ),
 ];
 
@@ -200,3 +206,4 @@ impl_one_stop!(SqliteTx, Sqlite);
 
 impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
+impl_contributions!(SqliteTx, Sqlite);

@@ -122,6 +122,8 @@ conformance! {
         => sqlite_concurrent_claimers, postgres_concurrent_claimers;
     #[tokio::test] notification_settings => sqlite_notification_settings, postgres_notification_settings;
     #[tokio::test] permits_expiring => sqlite_permits_expiring, postgres_permits_expiring;
+    #[tokio::test] contributions_and_claims
+        => sqlite_contributions_and_claims, postgres_contributions_and_claims;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -3086,4 +3088,198 @@ async fn issued_documents(store: Arc<dyn Store>) {
     assert_eq!(back.kind, "notification_letter");
     assert!(tx.issued_document("NL-2").await.unwrap().is_none());
     assert!(tx.issued_documents(other.id).await.unwrap().is_empty());
+}
+
+async fn contributions_and_claims(store: Arc<dyn Store>) {
+    use domain::benefits::{Claim, ClaimDocument, ClaimState, PaymentInstruction};
+    use domain::contributions::{
+        ContributionBase, ContributionMonth, ContributionRule, Declaration, Rate, Shares, declare,
+    };
+    use domain::ids::{ClaimId, InsuranceId};
+    use domain::insurance::{Insurance, InsuranceState, PermitCheck};
+    use store::{ClaimFilter, InsuranceClosure, StoredClaim, StoredDeclaration};
+
+    let (e, p) = seed_party(&store, "110000").await;
+    let (_, other) = seed_party(&store, "110000").await;
+    let hr = account("contrib.hr", Scope::EmployerHr { employer_id: e.id });
+    seed_account(&store, &hr).await;
+    let share = |e: &str, p: &str| Shares {
+        employer: Rate::parse("r", e).unwrap(),
+        personal: Rate::parse("r", p).unwrap(),
+        employer_fixed: Money::from_fen(0),
+        personal_fixed: Money::from_fen(0),
+    };
+    let rule = ContributionRule {
+        city: city("110000"),
+        base_floor: Money::parse("m", "6821").unwrap(),
+        base_ceiling: Money::parse("m", "35283").unwrap(),
+        shares: [
+            share("16%", "8%"),
+            share("9%", "2%"),
+            share("0.5%", "0.5%"),
+            share("0.2%", "0%"),
+            share("0.8%", "0%"),
+        ],
+    };
+    let month = |s: &str| ContributionMonth::parse("month", s).unwrap();
+    let from = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let decl = |seq: i64, m: &str, base: &str| StoredDeclaration {
+        id: Uuid::now_v7(),
+        person_id: p.id,
+        employer_id: e.id,
+        declared_by: hr.id,
+        declaration: Declaration {
+            sequence: seq,
+            declared_at: now(),
+            contribution: declare(
+                &rule,
+                month(m),
+                ContributionBase::parse("base", base).unwrap(),
+                from,
+            )
+            .unwrap(),
+        },
+    };
+    let rows = [
+        decl(1, "2025-02", "10000"),
+        decl(2, "2025-01", "10000"),
+        decl(3, "2025-01", "12000.55"),
+    ];
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.last_declaration_sequence(p.id).await.unwrap(), 0);
+    for d in &rows {
+        tx.insert_declaration(d).await.unwrap();
+    }
+    assert_eq!(tx.last_declaration_sequence(p.id).await.unwrap(), 3);
+    tx.commit().await.unwrap();
+    // A sequence is taken once.
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        tx.insert_declaration(&decl(3, "2025-03", "10000")).await,
+        Err(StoreError::Conflict("declaration_sequence"))
+    ));
+    drop(tx);
+
+    let mut tx = store.begin_read().await.unwrap();
+    let got = tx.declarations_of(p.id).await.unwrap();
+    assert_eq!(got, vec![rows[1].clone(), rows[2].clone(), rows[0].clone()]);
+    assert!(tx.declarations_of(other.id).await.unwrap().is_empty());
+    let summary = tx.declared_by_employer(e.id).await.unwrap();
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].person_id, p.id);
+    assert_eq!(summary[0].months, 2);
+    assert_eq!(summary[0].last_month, Some(month("2025-02")));
+    drop(tx);
+
+    // Claims: one open per benefit and person; decided on a version.
+    let claim = StoredClaim {
+        claim: Claim {
+            id: ClaimId(Uuid::now_v7()),
+            person_id: p.id,
+            benefit: "pension_refund".into(),
+            state: ClaimState::Submitted,
+            version: 1,
+            documents: vec![ClaimDocument::Passport, ClaimDocument::BankAccount],
+            submitted_at: now(),
+            decided_at: None,
+            payment: None,
+            refusal: Vec::new(),
+        },
+        city: city("110000"),
+        leaving_china_on: Some(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()),
+        decided_by: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_claim(&claim).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut again = claim.clone();
+    again.claim.id = ClaimId(Uuid::now_v7());
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        tx.insert_claim(&again).await,
+        Err(StoreError::Conflict("claim_open"))
+    ));
+    drop(tx);
+
+    let mut decided = claim.clone();
+    decided.claim.state = ClaimState::Approved;
+    decided.claim.version = 2;
+    decided.claim.decided_at = Some(now());
+    decided.decided_by = Some(hr.id);
+    decided.claim.payment =
+        Some(PaymentInstruction::parse("1234.56", "6222 0000 1111", "REF-1").unwrap());
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.update_claim(&decided, 5).await.unwrap());
+    assert!(tx.update_claim(&decided, 1).await.unwrap());
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.claim(claim.claim.id).await.unwrap(),
+        Some(decided.clone())
+    );
+    let mine = tx
+        .claims(&ClaimFilter {
+            person_id: Some(p.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mine, vec![decided.clone()]);
+    let queue = tx
+        .claims(&ClaimFilter {
+            city: Some(city("110000")),
+            states: vec![ClaimState::Submitted],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(queue.is_empty());
+    // Once decided, the same benefit may be claimed again.
+    tx.insert_claim(&again).await.unwrap();
+    let mut refused = again.clone();
+    refused.claim.state = ClaimState::Refused;
+    refused.claim.version = 2;
+    refused.claim.refusal = vec![Text::parse("r", "Not leaving", 100).unwrap()];
+    assert!(tx.update_claim(&refused, 1).await.unwrap());
+
+    // An insurance closed by the claim, once.
+    let permit = PermitNumber::new(
+        "110000",
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        serial(),
+    )
+    .unwrap();
+    let ins = Insurance {
+        id: InsuranceId(Uuid::now_v7()),
+        person_id: p.id,
+        employer_id: e.id,
+        city: city("110000"),
+        permit_number: permit,
+        permit_check: PermitCheck::SharedRecord,
+        state: InsuranceState::Registered,
+        version: 2,
+        ssn: None,
+        requested_at: now(),
+        decided_at: Some(now()),
+        refusal: Vec::new(),
+    };
+    tx.insert_insurance(&ins).await.unwrap();
+    assert_eq!(tx.insurance_closure(ins.id).await.unwrap(), None);
+    let closure = InsuranceClosure {
+        insurance_id: ins.id,
+        claim_id: claim.claim.id,
+        closed_at: now(),
+    };
+    tx.close_insurance(&closure).await.unwrap();
+    assert!(matches!(
+        tx.close_insurance(&closure).await,
+        Err(StoreError::Conflict("insurance_closed"))
+    ));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_insurance(&ins).await.unwrap();
+    tx.close_insurance(&closure).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.insurance_closure(ins.id).await.unwrap(), Some(closure));
 }

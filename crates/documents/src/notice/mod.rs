@@ -7,6 +7,7 @@
 //! number was expected), and it says nothing the record does not.
 
 pub mod sealed;
+pub mod statement;
 mod template;
 mod typeset;
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Handlers parse, call a service and map the result.
 
+pub mod contributions;
 pub mod credentials;
 pub mod dto;
 pub mod inbox;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(uploads::router())
         .merge(notices::router())
         .merge(inbox::router())
+        .merge(contributions::router())
 }
 
 fn path_id(s: &str) -> HttpResult<Uuid> {
@@ -538,7 +540,11 @@ async fn get_permit(
           one_stop::card_step, one_stop::replace_card,
           uploads::upload, uploads::list, uploads::content, uploads::decide,
           notices::list, notices::download, notices::verify_notice,
-          inbox::list_inbox, inbox::read_notice, inbox::put_settings),
+          inbox::list_inbox, inbox::read_notice, inbox::put_settings,
+          contributions::declare, contributions::statement, contributions::statement_pdf,
+          contributions::benefits, contributions::list_claims, contributions::create_claim,
+          contributions::get_claim, contributions::claim_step, contributions::records,
+          contributions::deadlines, contributions::deadlines_csv),
 
     components(schemas(ErrorOut)),
     modifiers(&Security),

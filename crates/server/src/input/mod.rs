@@ -19,7 +19,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+mod contributions;
 mod one_stop;
+pub use contributions::*;
 pub use one_stop::*;
 
 /// The version a step was taken on: required, and positive.
