@@ -287,20 +287,16 @@ fn lay_out(faces: &Faces, s: &Statement) -> Vec<Vec<Op>> {
         } else {
             m.month.clone()
         };
+        let cells = [
+            month.as_str(),
+            &m.city,
+            &yuan(m.base),
+            &yuan(m.total.employer),
+            &yuan(m.total.personal),
+            &yuan(m.total.total()),
+        ];
         let pages = l.pages.len();
-        row(
-            &mut l,
-            &[
-                &month,
-                &m.city,
-                &yuan(m.base),
-                &yuan(m.total.employer),
-                &yuan(m.total.personal),
-                &yuan(m.total.total()),
-            ],
-            &w6,
-            cell,
-        );
+        row(&mut l, &cells, &w6, cell);
         if l.pages.len() != pages {
             // A new page: the row went to its top; repeat the head above it.
             if let Some(page) = l.pages.last_mut() {
@@ -308,19 +304,7 @@ fn lay_out(faces: &Faces, s: &Statement) -> Vec<Vec<Op>> {
             }
             l.y = typeset::TOP;
             row(&mut l, &month_head, &w6, head);
-            row(
-                &mut l,
-                &[
-                    &month,
-                    &m.city,
-                    &yuan(m.base),
-                    &yuan(m.total.employer),
-                    &yuan(m.total.personal),
-                    &yuan(m.total.total()),
-                ],
-                &w6,
-                cell,
-            );
+            row(&mut l, &cells, &w6, cell);
         }
     }
     l.gap(8.0);
