@@ -9,9 +9,14 @@ pub trait Clock: Send + Sync {
     /// Today's date where the authorities work (China Standard Time, UTC+8): deadlines and
     /// validity run on this calendar, whatever the server's zone.
     fn today(&self) -> NaiveDate {
-        let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        self.now().with_timezone(&cst).date_naive()
+        china_date(self.now())
     }
+}
+
+/// The date of a moment in China Standard Time (UTC+8), the calendar the authorities keep.
+pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    at.with_timezone(&cst).date_naive()
 }
 
 pub struct SystemClock;

@@ -3,7 +3,7 @@
 //! update. The holder (and the employer, and the agency of the city) read the statement.
 
 use super::{Ctx, Result, ServiceError, new_id};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::FieldError;
 use domain::audit::AuditRecord;
 use domain::contributions::{ContributionBase, ContributionMonth, Declaration, Statement, declare};
@@ -30,8 +30,7 @@ pub struct DeclareInput {
 
 /// The first day insurance covers: the day of registration, China time.
 pub fn insured_from(i: &Insurance) -> Option<NaiveDate> {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    i.decided_at.map(|d| d.with_timezone(&cst).date_naive())
+    i.decided_at.map(crate::clock::china_date)
 }
 
 /// A declaration as recorded, and whether it corrected an earlier one.

@@ -9,7 +9,8 @@
 
 use super::applications::{self, ApplicationView};
 use super::{Ctx, Result, ServiceError};
-use chrono::{DateTime, FixedOffset, Utc};
+use crate::clock::china_date;
+use chrono::{DateTime, Utc};
 use documents::notice::{
     self, ApplicationFacts, Bilingual, EmployerFacts, Holder, Notice, NoticeKind, PermitFacts,
 };
@@ -66,14 +67,19 @@ pub async fn file(
     id: ApplicationId,
     kind: NoticeKind,
 ) -> Result<(IssuedDocument, Vec<u8>)> {
-    let view = applications::get(ctx, who, id).await?;
-    if !due(view.application.state, view.application.kind()).contains(&kind) {
+    let application = {
+        let mut tx = ctx.store.begin_read().await?;
+        applications::visible(&mut *tx, who, id).await?
+    };
+    if !due(application.state, application.kind()).contains(&kind) {
         return Err(ServiceError::NotFound("official_notice"));
     }
-    let number = number_of(kind, &view.application);
+    let number = number_of(kind, &application);
     if let Some(stored) = stored(ctx, &number).await? {
         return Ok(stored);
     }
+    // Only a first generation needs the whole record: events, permit revisions, parties.
+    let view = applications::get(ctx, who, id).await?;
     let now = ctx.clock.now();
     let content = notice_of(ctx, kind, &number, &view, now);
     let bytes = seal(ctx, &content, now).await?;
@@ -153,11 +159,6 @@ pub async fn seal(ctx: &Ctx, content: &Notice, now: DateTime<Utc>) -> Result<Vec
         tracing::error!(error = %e, notice = %content.number, "sealing a notice failed");
         ServiceError::Internal("notice not sealed")
     })
-}
-
-fn china_date(at: DateTime<Utc>) -> chrono::NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    at.with_timezone(&cst).date_naive()
 }
 
 fn status_text(status: PermitStatus) -> Bilingual {

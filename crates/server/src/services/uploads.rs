@@ -352,7 +352,6 @@ fn reusable(
     now: chrono::DateTime<chrono::Utc>,
     today: chrono::NaiveDate,
 ) -> Vec<(StoredUpload, String)> {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
     let mut have: HashSet<String> = own
         .iter()
         .filter(|u| u.status == UploadStatus::Verified)
@@ -383,7 +382,7 @@ fn reusable(
             verified_on: (u.status == UploadStatus::Verified)
                 .then_some(u.decided_at)
                 .flatten()
-                .map(|t| t.with_timezone(&cst).date_naive()),
+                .map(crate::clock::china_date),
             issued_on: u.declared_date,
         };
         let Ok(ok) = policy.cluster_reuse(&checked, &target) else {
