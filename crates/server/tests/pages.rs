@@ -70,7 +70,16 @@ async fn login_sets_the_csrf_cookie_and_signs_in_by_role() {
 
     // Without a session every page sends you to sign in.
     let mut anon = Browser::new(&srv);
-    for path in ["/employer", "/officer", "/me", "/admin", "/permits"] {
+    for path in [
+        "/employer",
+        "/officer",
+        "/me",
+        "/admin",
+        "/permits",
+        "/records",
+        "/claims",
+        "/employer/employees",
+    ] {
         let p = anon.get(path).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(p.location.as_deref(), Some("/login"), "{path}");
@@ -326,6 +335,18 @@ async fn pages_of_other_roles_and_records_are_refused() {
         ("hr", "/admin", StatusCode::FORBIDDEN),
         ("officer.beijing", "/me", StatusCode::FORBIDDEN),
         ("officer.beijing", "/permits", StatusCode::FORBIDDEN),
+        ("hr", "/records", StatusCode::FORBIDDEN),
+        ("social.beijing", "/records", StatusCode::FORBIDDEN),
+        ("anna", "/claims", StatusCode::FORBIDDEN),
+        ("immigration.beijing", "/claims", StatusCode::FORBIDDEN),
+        ("anna", "/employer/employees", StatusCode::FORBIDDEN),
+        (
+            "social.beijing",
+            "/employer/employees",
+            StatusCode::FORBIDDEN,
+        ),
+        ("hr", "/employer/employees/not-an-id", StatusCode::NOT_FOUND),
+        ("social.beijing", "/claims/not-an-id", StatusCode::NOT_FOUND),
         ("admin", "/employer/applications/new", StatusCode::FORBIDDEN),
         ("jean", url.as_str(), StatusCode::NOT_FOUND),
         ("officer.tianjin", url.as_str(), StatusCode::NOT_FOUND),

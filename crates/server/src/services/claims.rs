@@ -294,7 +294,7 @@ pub async fn act(
                     ("amount", payment.amount.to_string()),
                     ("reference", payment.reference.to_string()),
                 ],
-                "/me",
+                "/records#claims",
             )
             .await?
         }
@@ -311,7 +311,7 @@ pub async fn act(
                 (next.claim.person_id, None),
                 Topic::CLAIM_REFUSED,
                 &[("benefit", next.claim.benefit.clone()), ("items", items)],
-                "/me",
+                "/records#claims",
             )
             .await?
         }

@@ -154,7 +154,7 @@ pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
         next.push(NextStep {
             code: "pension_refund_possible",
             params: Vec::new(),
-            link: "/me",
+            link: "/records#claim",
         });
     }
     if claims
@@ -164,7 +164,7 @@ pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
         next.push(NextStep {
             code: "claim_waiting",
             params: Vec::new(),
-            link: "/me",
+            link: "/records#claims",
         });
     }
     Ok(Records {

@@ -6,7 +6,9 @@ mod applications;
 mod assessment;
 mod card;
 mod cases;
+mod claims;
 mod documents;
+mod employees;
 mod employer;
 mod employer_one_stop;
 mod holder;
@@ -18,6 +20,7 @@ mod me;
 mod officer;
 mod pages;
 mod profile;
+mod records;
 mod verifier;
 mod view;
 

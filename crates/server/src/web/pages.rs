@@ -30,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .merge(super::holder::router())
         .merge(super::employer_one_stop::router())
         .merge(super::documents::router())
+        .merge(super::records::router())
+        .merge(super::claims::router())
+        .merge(super::employees::router())
 }
 
 /// Where each role starts.

@@ -265,6 +265,7 @@ fn form_name(path: &str) -> &str {
         .or_else(|| path.strip_prefix("grant."))
         .or_else(|| path.strip_prefix("profile."))
         .or_else(|| path.strip_prefix("residence."))
+        .or_else(|| path.strip_prefix("payment."))
         .unwrap_or(path);
     let last = last.split('[').next().unwrap_or(last);
     match last {
@@ -511,6 +512,8 @@ mod tests {
         assert_eq!(form_name("surname"), "surname");
         assert_eq!(form_name("residence.requested_months"), "residence_months");
         assert_eq!(form_name("role_at_employer"), "residence_role");
+        assert_eq!(form_name("payment.amount"), "amount");
+        assert_eq!(form_name("documents[1]"), "documents");
     }
 
     #[test]

@@ -537,3 +537,29 @@ impl Browser {
         (b, p.location.expect("a redirect"))
     }
 }
+
+/// Registers `person`'s social insurance in Beijing as of `from`, with the demo employer, the
+/// way the agency's decision writes it (the flow itself is tested in one_stop.rs): so that past
+/// months may be declared.
+pub async fn insure(srv: &TestServer, person: &str, employer: &str, from: &str) {
+    use domain::insurance::*;
+    let from = chrono::NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap();
+    let at = from.and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let i = Insurance {
+        id: domain::ids::InsuranceId(uuid::Uuid::now_v7()),
+        person_id: domain::ids::PersonId(person.parse().unwrap()),
+        employer_id: domain::ids::EmployerId(employer.parse().unwrap()),
+        city: domain::city::City::parse("city", "110000").unwrap(),
+        permit_number: domain::numbers::PermitNumber::new("110000", from, 990_001).unwrap(),
+        permit_check: PermitCheck::SharedRecord,
+        state: InsuranceState::Registered,
+        version: 2,
+        ssn: domain::numbers::SocialSecurityNumber::new("110000", from, 990_001),
+        requested_at: at,
+        decided_at: Some(at),
+        refusal: Vec::new(),
+    };
+    let mut tx = srv.store.begin().await.unwrap();
+    tx.insert_insurance(&i).await.unwrap();
+    tx.commit().await.unwrap();
+}
