@@ -1,7 +1,9 @@
 //! The browser tests: Chromium, driven by Playwright, against a real server. `e2e.mjs`: the
 //! employer submits an application and the officer approves it, in English and in Chinese, then
 //! the card and the verifier on a phone. `one_stop.mjs`: the one-stop journey from the employer's
-//! submission to the holder collecting the residence permit, in both languages. It needs Debian's `chromium` and `npm ci --prefix
+//! submission to the holder collecting the residence permit, in both languages. `records.mjs`:
+//! contributions declared and a refund claimed through the pages. They need Debian's `chromium`
+//! and `npm ci --prefix
 //! tests/browser`; without them it is skipped, unless ONECARD_BROWSER_TESTS=required (CI).
 
 mod common;
@@ -116,6 +118,34 @@ async fn one_stop_journey_in_both_languages() {
         .await
         .unwrap();
     assert_eq!(work.len(), 2);
+    drop(tx);
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contributions_and_claims_through_the_pages() {
+    let Some((srv, log)) = run_script("records.mjs").await else {
+        return;
+    };
+    assert_eq!(log.matches("declared:").count(), 1, "{log}");
+    assert_eq!(log.matches("refused:").count(), 2, "{log}");
+    // One declaration for Jean, and the refused claims left nothing behind.
+    let mut tx = srv.store.begin_read().await.unwrap();
+    let jean = tx
+        .account_by_username("jean")
+        .await
+        .unwrap()
+        .and_then(|a| a.scope.person_id())
+        .unwrap();
+    assert_eq!(tx.declarations_of(jean).await.unwrap().len(), 1);
+    let claims = tx
+        .claims(&store::ClaimFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(claims.is_empty(), "{claims:?}");
     drop(tx);
     srv.stop().await;
 }

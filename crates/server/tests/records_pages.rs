@@ -420,7 +420,10 @@ async fn deadlines_marked(srv: TestServer) {
         list.body
     );
     assert!(list.body.contains("class=\"attention\""));
-    assert!(list.body.contains("have something expiring within 90 days"));
+    assert!(
+        list.body
+            .contains("Something expires within 90 days for 2 of them.")
+    );
     srv.stop().await;
 }
 

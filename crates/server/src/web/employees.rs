@@ -40,10 +40,11 @@ struct Row {
     extension_opens: String,
     residence: String,
     residence_valid_to: String,
-    insured: String,
+    insured: bool,
     months: i64,
     last_month: String,
-    this_month: String,
+    /// This month's contribution is declared.
+    this_month: bool,
     /// Something expires within 90 days: the row is marked.
     soon: Vec<String>,
 }
@@ -66,7 +67,6 @@ async fn list(
     let list = services::contributions::deadlines(&app.ctx, &who).await?;
     let page = page_ctx(&app, &headers, Some(who), &csrf, "/employer/employees");
     let p = &page;
-    let yes_no = |b: bool| p.t(if b { "yes" } else { "no" });
     let rows: Vec<Row> = list
         .iter()
         .map(|d| {
@@ -106,14 +106,10 @@ async fn list(
                     .as_ref()
                     .map(|x| date(x.valid_to))
                     .unwrap_or_default(),
-                insured: yes_no(d.insured),
+                insured: d.insured,
                 months: d.months_declared,
                 last_month: d.last_month.map(|m| m.to_string()).unwrap_or_default(),
-                this_month: if d.insured {
-                    yes_no(d.declared_this_month)
-                } else {
-                    String::new()
-                },
+                this_month: d.declared_this_month,
                 soon,
             }
         })
