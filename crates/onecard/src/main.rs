@@ -1,5 +1,6 @@
-//! `onecard`: the one binary. `serve` runs the service; `migrate` brings a database's schema up
-//! to date; `audit verify` checks the audit chain; `policy check` reviews a policy file.
+//! `onecard`: the one binary. `serve` runs the service; `backup` and `restore` copy the database
+//! out and back; `migrate` brings a database's schema up to date; `audit verify` checks the
+//! audit chain; `policy check` reviews a policy file.
 
 mod keys_cmd;
 mod policy_cmd;
@@ -89,6 +90,21 @@ enum Command {
     },
     /// Apply pending schema migrations and exit.
     Migrate,
+    /// Write a consistent copy of the database to FILE while the service runs (SQLite: a
+    /// snapshot file; PostgreSQL: pg_dump's custom format). Uploaded files and notices live
+    /// under --files-dir: copy that directory after the backup.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Bring a backup back into the database. Stop the service first.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace a database that already holds data.
+        #[arg(long)]
+        replace: bool,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -303,6 +319,29 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             println!("schema up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { file } => {
+            let c = store::backup::backup(&cli.database_url, &file).await?;
+            print_contents(&c);
+            println!(
+                "backed up {} rows of {} tables to {}",
+                c.rows(),
+                c.tables.len(),
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, replace } => {
+            let c = store::backup::restore(&cli.database_url, &file, replace).await?;
+            print_contents(&c);
+            println!(
+                "restored {} rows of {} tables (schema version {}) into {}",
+                c.rows(),
+                c.tables.len(),
+                c.schema_version,
+                redact_url(&cli.database_url)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -447,4 +486,10 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn print_contents(c: &store::backup::Contents) {
+    for (table, rows) in &c.tables {
+        println!("{rows:>10}  {table}");
+    }
 }

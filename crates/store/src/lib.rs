@@ -3,6 +3,7 @@
 //! on it, and commit; the audit records they add are appended at commit, in the same
 //! transaction, so that no change is stored without its record.
 
+pub mod backup;
 mod common;
 pub mod contributions;
 pub mod issued_documents;
@@ -51,6 +52,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A backup or a restore that cannot be done, and why.
+    #[error("{0}")]
+    Backup(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

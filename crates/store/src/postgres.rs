@@ -70,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The newest schema version this binary knows.
+pub fn latest_migration() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
 pub struct PgStore {
     pool: PgPool,
 }
