@@ -1,0 +1,444 @@
+//! Nothing lost: `onecard serve` killed with SIGKILL at random moments under a bounded
+//! submission load, on SQLite and on PostgreSQL. After the last restart every submission that
+//! was answered 201 is there, none is there twice (the clients retry with the same
+//! Idempotency-Key after a failure), the audit chain verifies, and the outbox delivers every
+//! webhook it owed. The short form runs in CI (`ONECARD_CRASH_KILLS`, default 4); the long form
+//! is documented in bench/README.md.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use store::testing::TestDb;
+
+/// One `onecard serve` process on a fixed port, restartable.
+struct Server {
+    url: String,
+    port: u16,
+    files: std::path::PathBuf,
+    child: Option<Child>,
+}
+
+impl Server {
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn start(&mut self) {
+        let child = Command::new(env!("CARGO_BIN_EXE_onecard"))
+            .args(["--database-url", &self.url, "serve", "--demo"])
+            .args(["--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(["--files-dir", &self.files.display().to_string()])
+            .args(["--delivery-poll-secs", "1"])
+            .env("ONECARD_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start onecard serve");
+        self.child = Some(child);
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = http.get(format!("{}/readyz", self.base())).send().await
+                && r.status() == StatusCode::OK
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server did not come up");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill().expect("SIGKILL");
+            c.wait().expect("reaped");
+        }
+    }
+
+    /// SIGTERM, and the exit status it ends with.
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("running");
+        Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        c.wait().expect("reaped")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A signed-in API client: session and CSRF cookies, the CSRF header.
+#[derive(Clone)]
+struct Api {
+    http: reqwest::Client,
+    base: String,
+    cookies: String,
+    csrf: String,
+}
+
+impl Api {
+    async fn sign_in(base: &str, username: &str) -> Api {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let res = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({ "username": username, "password": "Demo-2026" }))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), StatusCode::OK, "sign in as {username}");
+        let mut cookies = Vec::new();
+        let mut csrf = String::new();
+        for v in res.headers().get_all(reqwest::header::SET_COOKIE) {
+            let kv = v.to_str().unwrap().split(';').next().unwrap().to_string();
+            if let Some(c) = kv.strip_prefix("onecard_csrf=") {
+                csrf = c.to_string();
+            }
+            cookies.push(kv);
+        }
+        Api {
+            http,
+            base: base.to_string(),
+            cookies: cookies.join("; "),
+            csrf,
+        }
+    }
+
+    /// The answer, or `None` where the server could not be reached or gave no answer.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        key: Option<&str>,
+    ) -> Option<(StatusCode, Value)> {
+        let mut r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, &self.cookies)
+            .header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        if let Some(k) = key {
+            r = r.header("idempotency-key", k);
+        }
+        let res = r.send().await.ok()?;
+        let status = res.status();
+        let v = res.json().await.ok()?;
+        Some((status, v))
+    }
+}
+
+/// A webhook receiver: answers 200 and keeps the delivery ids it was sent.
+async fn receiver() -> (String, Arc<Mutex<BTreeSet<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let kept = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // Headers, then as many body bytes as Content-Length says.
+                loop {
+                    let Ok(n) = s.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let head = text[..end].to_ascii_lowercase();
+                        let len: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        if buf.len() >= end + 4 + len {
+                            if let Some(id) =
+                                head.lines().find_map(|l| l.strip_prefix("onecard-id:"))
+                            {
+                                kept.lock().unwrap().insert(id.trim().to_string());
+                            }
+                            let _ = s
+                                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                                .await;
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+/// A random number below `n` from the operating system.
+fn below(n: u64) -> u64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    u64::from_le_bytes(b) % n
+}
+
+async fn crash_under_load(db: TestDb) {
+    let kills: usize = std::env::var("ONECARD_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    let files = std::env::temp_dir().join(format!("onecard-crash-{}", uuid::Uuid::now_v7()));
+    let mut srv = Server {
+        url: db.url.clone(),
+        port: free_port(),
+        files: files.clone(),
+        child: None,
+    };
+    srv.start().await;
+    let base = srv.base();
+    let hr = Api::sign_in(&base, "hr").await;
+    let officer = Api::sign_in(&base, "officer.beijing").await;
+    let (hook, delivered) = receiver().await;
+    let (s, v) = hr
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/employer/notifications",
+            Some(&json!({ "webhook_url": hook })),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, people) = hr
+        .send(reqwest::Method::GET, "/api/v1/people", None, None)
+        .await
+        .unwrap();
+    let anna = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["surname"] == "MÜLLER")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The load: four employers' clients submitting, each retrying a failed submission with its
+    // key until it is answered; the officer refusing what was submitted, which owes a webhook.
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged: Arc<Mutex<BTreeMap<String, String>>> = Arc::default();
+    let (to_decide, mut decide) = tokio::sync::mpsc::unbounded_channel::<(String, i64)>();
+    let mut load = Vec::new();
+    for client in 0..4 {
+        let (hr, stop, acked, anna, to_decide) = (
+            hr.clone(),
+            stop.clone(),
+            acknowledged.clone(),
+            anna.clone(),
+            to_decide.clone(),
+        );
+        load.push(tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let key = format!("crash-{client}-{n}");
+                let body = json!({
+                    "kind": "new", "person_id": anna, "position": key,
+                    "annual_salary": "480000", "contract_start": "2027-01-01",
+                    "contract_end": "2029-12-31", "submit": true
+                });
+                loop {
+                    match hr
+                        .send(
+                            reqwest::Method::POST,
+                            "/api/v1/applications",
+                            Some(&body),
+                            Some(&key),
+                        )
+                        .await
+                    {
+                        Some((StatusCode::CREATED, a)) => {
+                            let id = a["id"].as_str().unwrap().to_string();
+                            acked.lock().unwrap().insert(key.clone(), id.clone());
+                            let _ = to_decide.send((id, a["version"].as_i64().unwrap()));
+                            break;
+                        }
+                        Some((s, a)) if s.is_client_error() => panic!("{key}: {s} {a}"),
+                        // Unreachable, or a 5xx while the database comes back: the same key again.
+                        _ => tokio::time::sleep(Duration::from_millis(50)).await,
+                    }
+                }
+                n += 1;
+            }
+        }));
+    }
+    drop(to_decide);
+    let decider = {
+        let officer = officer.clone();
+        tokio::spawn(async move {
+            let mut refused = 0;
+            while let Some((id, mut version)) = decide.recv().await {
+                let path = format!("/api/v1/applications/{id}/transitions");
+                for (action, extra) in [
+                    ("pass_pre_review", json!({})),
+                    ("accept", json!({})),
+                    ("start_review", json!({})),
+                    ("refuse", json!({ "items": ["Crash test"] })),
+                ] {
+                    let mut body = json!({ "action": action, "version": version });
+                    body.as_object_mut()
+                        .unwrap()
+                        .extend(extra.as_object().unwrap().clone());
+                    match officer
+                        .send(reqwest::Method::POST, &path, Some(&body), None)
+                        .await
+                    {
+                        Some((StatusCode::OK, a)) => version = a["version"].as_i64().unwrap(),
+                        _ => break,
+                    }
+                    if action == "refuse" {
+                        refused += 1;
+                    }
+                }
+            }
+            refused
+        })
+    };
+
+    for _ in 0..kills {
+        tokio::time::sleep(Duration::from_millis(300 + below(700))).await;
+        srv.kill();
+        tokio::time::sleep(Duration::from_millis(below(200))).await;
+        srv.start().await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    for l in load {
+        l.await.unwrap();
+    }
+    let refused = decider.await.unwrap();
+
+    // Every acknowledged submission is there, once; nothing else of the load is.
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(acked.len() >= 4, "the load ran: {}", acked.len());
+    let store = db.open().await;
+    let mut tx = store.begin_read().await.unwrap();
+    let apps = tx
+        .list_applications(&store::ApplicationFilter {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    drop(tx);
+    let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in &apps {
+        if let domain::application::Details::New { position, .. } = &a.details
+            && position.as_str().starts_with("crash-")
+        {
+            by_key
+                .entry(position.as_str().to_string())
+                .or_default()
+                .push(a.id.to_string());
+        }
+    }
+    let twice: Vec<_> = by_key.iter().filter(|(_, ids)| ids.len() > 1).collect();
+    assert!(twice.is_empty(), "submitted twice: {twice:?}");
+    for (key, id) in &acked {
+        assert_eq!(
+            by_key.get(key),
+            Some(&vec![id.clone()]),
+            "{key} acknowledged as {id}"
+        );
+    }
+    assert_eq!(by_key.len(), acked.len(), "only what was acknowledged");
+    let chain = store::verify_audit(&*store).await.unwrap();
+    assert!(chain.is_ok(), "{chain:?}");
+
+    // The outbox owes a webhook for every refusal that committed; the server delivers them all.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let owed = loop {
+        let rows = outbox(&db.url).await;
+        if rows.iter().all(|(_, done)| *done)
+            && rows
+                .iter()
+                .all(|(id, _)| delivered.lock().unwrap().contains(id))
+        {
+            break rows.len();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the outbox did not drain: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(owed >= refused, "{owed} webhooks for {refused} refusals");
+    store.close().await;
+
+    // SIGTERM: a clean stop, exit status 0.
+    let status = srv.terminate();
+    assert!(status.success(), "{status:?}");
+    eprintln!(
+        "crash test on {}: {kills} kills, {} acknowledged, {} found, 0 twice, {refused} refused, {owed} webhooks delivered",
+        if db.url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        acked.len(),
+        by_key.len(),
+    );
+    std::fs::remove_dir_all(files).ok();
+}
+
+/// Every webhook row of the outbox: its id, and whether it is delivered.
+async fn outbox(url: &str) -> Vec<(String, bool)> {
+    use sqlx::Connection;
+    let sql = "SELECT id, delivered_at IS NOT NULL FROM outbox WHERE channel = 'webhook'";
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        let rows: Vec<(uuid::Uuid, bool)> = sqlx::query_as(sql).fetch_all(&mut c).await.unwrap();
+        rows.into_iter().map(|(i, d)| (i.to_string(), d)).collect()
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let rows: Vec<(uuid::Uuid, bool)> = sqlx::query_as(sql).fetch_all(&mut c).await.unwrap();
+        rows.into_iter().map(|(i, d)| (i.to_string(), d)).collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_crash_under_load() {
+    crash_under_load(TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_crash_under_load() {
+    if let Some(db) = TestDb::postgres("crash_under_load").await {
+        crash_under_load(db).await;
+    }
+}
