@@ -5,221 +5,23 @@
 //! webhook it owed. The short form runs in CI (`ONECARD_CRASH_KILLS`, default 4); the long form
 //! is documented in bench/README.md.
 
+mod common;
+use common::*;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Child, Command, Stdio};
+use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::testing::TestDb;
-
-/// One `onecard serve` process on a fixed port, restartable.
-struct Server {
-    url: String,
-    port: u16,
-    files: std::path::PathBuf,
-    child: Option<Child>,
-}
-
-impl Server {
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn start(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_onecard"))
-            .args(["--database-url", &self.url, "serve", "--demo"])
-            .args(["--listen", &format!("127.0.0.1:{}", self.port)])
-            .args(["--files-dir", &self.files.display().to_string()])
-            .args(["--delivery-poll-secs", "1"])
-            .env("ONECARD_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start onecard serve");
-        self.child = Some(child);
-        let http = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = http.get(format!("{}/readyz", self.base())).send().await
-                && r.status() == StatusCode::OK
-            {
-                return;
-            }
-            assert!(Instant::now() < deadline, "the server did not come up");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            c.kill().expect("SIGKILL");
-            c.wait().expect("reaped");
-        }
-    }
-
-    /// SIGTERM, and the exit status it ends with.
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        let mut c = self.child.take().expect("running");
-        Command::new("kill")
-            .args(["-TERM", &c.id().to_string()])
-            .status()
-            .expect("kill -TERM");
-        c.wait().expect("reaped")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A signed-in API client: session and CSRF cookies, the CSRF header.
-#[derive(Clone)]
-struct Api {
-    http: reqwest::Client,
-    base: String,
-    cookies: String,
-    csrf: String,
-}
-
-impl Api {
-    async fn sign_in(base: &str, username: &str) -> Api {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
-        let res = http
-            .post(format!("{base}/api/v1/session"))
-            .json(&json!({ "username": username, "password": "Demo-2026" }))
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(res.status(), StatusCode::OK, "sign in as {username}");
-        let mut cookies = Vec::new();
-        let mut csrf = String::new();
-        for v in res.headers().get_all(reqwest::header::SET_COOKIE) {
-            let kv = v.to_str().unwrap().split(';').next().unwrap().to_string();
-            if let Some(c) = kv.strip_prefix("onecard_csrf=") {
-                csrf = c.to_string();
-            }
-            cookies.push(kv);
-        }
-        Api {
-            http,
-            base: base.to_string(),
-            cookies: cookies.join("; "),
-            csrf,
-        }
-    }
-
-    /// The answer, or `None` where the server could not be reached or gave no answer.
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Value>,
-        key: Option<&str>,
-    ) -> Option<(StatusCode, Value)> {
-        let mut r = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header(reqwest::header::COOKIE, &self.cookies)
-            .header("x-csrf-token", &self.csrf);
-        if let Some(b) = body {
-            r = r.json(b);
-        }
-        if let Some(k) = key {
-            r = r.header("idempotency-key", k);
-        }
-        let res = r.send().await.ok()?;
-        let status = res.status();
-        let v = res.json().await.ok()?;
-        Some((status, v))
-    }
-}
-
-/// A webhook receiver: answers 200 and keeps the delivery ids it was sent.
-async fn receiver() -> (String, Arc<Mutex<BTreeSet<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(BTreeSet::new()));
-    let kept = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut s, _)) = listener.accept().await else {
-                return;
-            };
-            let kept = kept.clone();
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Headers, then as many body bytes as Content-Length says.
-                loop {
-                    let Ok(n) = s.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let head = text[..end].to_ascii_lowercase();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse().ok())
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            if let Some(id) =
-                                head.lines().find_map(|l| l.strip_prefix("onecard-id:"))
-                            {
-                                kept.lock().unwrap().insert(id.trim().to_string());
-                            }
-                            let _ = s
-                                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                                .await;
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (url, seen)
-}
-
-/// A random number below `n` from the operating system.
-fn below(n: u64) -> u64 {
-    let mut b = [0u8; 8];
-    getrandom::fill(&mut b).unwrap();
-    u64::from_le_bytes(b) % n
-}
 
 async fn crash_under_load(db: TestDb) {
     let kills: usize = std::env::var("ONECARD_CRASH_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(4);
-    let files = std::env::temp_dir().join(format!("onecard-crash-{}", uuid::Uuid::now_v7()));
-    let mut srv = Server {
-        url: db.url.clone(),
-        port: free_port(),
-        files: files.clone(),
-        child: None,
-    };
+    let mut srv = Server::new(&db.url);
+    let files = srv.files.clone();
     srv.start().await;
     let base = srv.base();
     let hr = Api::sign_in(&base, "hr").await;
@@ -387,7 +189,7 @@ async fn crash_under_load(db: TestDb) {
         if rows.iter().all(|(_, done)| *done)
             && rows
                 .iter()
-                .all(|(id, _)| delivered.lock().unwrap().contains(id))
+                .all(|(id, _)| delivered.lock().unwrap().contains_key(id))
         {
             break rows.len();
         }
@@ -414,21 +216,6 @@ async fn crash_under_load(db: TestDb) {
         by_key.len(),
     );
     std::fs::remove_dir_all(files).ok();
-}
-
-/// Every webhook row of the outbox: its id, and whether it is delivered.
-async fn outbox(url: &str) -> Vec<(String, bool)> {
-    use sqlx::Connection;
-    let sql = "SELECT id, delivered_at IS NOT NULL FROM outbox WHERE channel = 'webhook'";
-    if url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-        let rows: Vec<(uuid::Uuid, bool)> = sqlx::query_as(sql).fetch_all(&mut c).await.unwrap();
-        rows.into_iter().map(|(i, d)| (i.to_string(), d)).collect()
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-        let rows: Vec<(uuid::Uuid, bool)> = sqlx::query_as(sql).fetch_all(&mut c).await.unwrap();
-        rows.into_iter().map(|(i, d)| (i.to_string(), d)).collect()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -1,0 +1,204 @@
+//! Two `onecard serve` processes on one PostgreSQL database behave as one service: a session
+//! made on one works on the other; submissions through both land once each; the notification
+//! workers of both deliver every webhook exactly once between them; and when one is killed
+//! mid-work the other finishes what it left. The status list and the key set come back with
+//! the same ETag from either server, and a conditional request is answered 304.
+
+mod common;
+use common::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use store::testing::TestDb;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_postgresql_database() {
+    let Some(db) = TestDb::postgres("two_servers_on_one_postgresql_database").await else {
+        return;
+    };
+    // The first seeds the demo data; the second starts on the populated database.
+    let mut a = Server::new(&db.url);
+    let mut b = Server::new(&db.url);
+    let public = Some("http://onecard.test".to_string());
+    (a.public_url, b.public_url) = (public.clone(), public);
+    a.start().await;
+    b.start().await;
+
+    // A session made on A is good on B.
+    let hr_a = Api::sign_in(&a.base(), "hr").await;
+    let hr_b = Api {
+        base: b.base(),
+        ..hr_a.clone()
+    };
+    let (s, me) = hr_b
+        .send(reqwest::Method::GET, "/api/v1/me", None, None)
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::OK, "{me}");
+    assert_eq!(me["username"], "hr");
+
+    let (hook, delivered) = receiver().await;
+    let (s, v) = hr_a
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/employer/notifications",
+            Some(&json!({ "webhook_url": hook })),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, people) = hr_a
+        .send(reqwest::Method::GET, "/api/v1/people", None, None)
+        .await
+        .unwrap();
+    let anna = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["surname"] == "MÜLLER")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Submissions through both, the same key sent to both at once for half of them; the
+    // officer of Beijing refuses each on the other server, which owes the employer a webhook.
+    let officer_a = Api::sign_in(&a.base(), "officer.beijing").await;
+    let officer_b = Api {
+        base: b.base(),
+        ..officer_a.clone()
+    };
+    let mut ids = std::collections::BTreeSet::new();
+    let rounds = 40;
+    let mut a_alive = true;
+    for n in 0..rounds {
+        // Once A is gone its clients turn to B, as a load balancer would send them.
+        let (hr_first, officer_other) = if a_alive {
+            (&hr_a, if n % 2 == 0 { &officer_b } else { &officer_a })
+        } else {
+            (&hr_b, &officer_b)
+        };
+        let key = format!("two-{n}");
+        let body = json!({
+            "kind": "new", "person_id": anna, "position": key,
+            "annual_salary": "480000", "contract_start": "2027-01-01",
+            "contract_end": "2029-12-31", "submit": true
+        });
+        let path = "/api/v1/applications";
+        let (first, second) = tokio::join!(
+            hr_first.send(reqwest::Method::POST, path, Some(&body), Some(&key)),
+            hr_b.send(reqwest::Method::POST, path, Some(&body), Some(&key)),
+        );
+        let (s1, x) = first.unwrap();
+        let (s2, y) = second.unwrap();
+        assert_eq!(
+            (s1, s2),
+            (StatusCode::CREATED, StatusCode::CREATED),
+            "{x} {y}"
+        );
+        assert_eq!(x["id"], y["id"], "one application per key");
+        ids.insert(x["id"].as_str().unwrap().to_string());
+        let officer = officer_other;
+        let mut version = x["version"].as_i64().unwrap();
+        let steps = format!(
+            "/api/v1/applications/{}/transitions",
+            x["id"].as_str().unwrap()
+        );
+        for (action, extra) in [
+            ("pass_pre_review", json!({})),
+            ("accept", json!({})),
+            ("start_review", json!({})),
+            ("refuse", json!({ "items": ["Two servers"] })),
+        ] {
+            let mut body = json!({ "action": action, "version": version });
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let (s, r) = officer
+                .send(reqwest::Method::POST, &steps, Some(&body), None)
+                .await
+                .unwrap();
+            assert_eq!(s, StatusCode::OK, "{action}: {r}");
+            version = r["version"].as_i64().unwrap();
+        }
+        // Halfway, A is killed while both workers are delivering; B goes on alone.
+        if n == rounds / 2 {
+            a.kill();
+            a_alive = false;
+        }
+    }
+    assert_eq!(ids.len(), rounds);
+
+    // Every webhook owed is delivered, each once, by whichever worker claimed it. A delivery
+    // whose worker died after sending and before recording it may come twice: the contract's
+    // OneCard-Id lets the receiver see that; here none is expected beyond the one kill.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let rows = loop {
+        let rows = outbox(&db.url).await;
+        let seen = delivered.lock().unwrap().clone();
+        if rows.len() >= rounds && rows.iter().all(|(id, done)| *done && seen.contains_key(id)) {
+            break rows;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the outbox did not drain: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let seen = delivered.lock().unwrap().clone();
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.len() <= 1, "delivered more than once: {twice:?}");
+    assert_eq!(seen.len(), rows.len());
+
+    // A comes back; the status list and the key set carry the same ETag on both, and a
+    // verifier that has them gets 304.
+    a.start().await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/.well-known/onecard/keys",
+        "/.well-known/onecard/status-lists",
+        "/status/0",
+    ] {
+        let ra = http
+            .get(format!("{}{path}", a.base()))
+            .send()
+            .await
+            .unwrap();
+        let rb = http
+            .get(format!("{}{path}", b.base()))
+            .send()
+            .await
+            .unwrap();
+        if ra.status() == StatusCode::NOT_FOUND {
+            continue;
+        }
+        assert_eq!(ra.status(), StatusCode::OK, "{path}");
+        let (ea, eb) = (
+            ra.headers()["etag"].to_str().unwrap().to_string(),
+            rb.headers()["etag"].to_str().unwrap().to_string(),
+        );
+        assert_eq!(ea, eb, "{path}: the same bytes from both");
+        assert!(
+            ra.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("max-age"),
+            "{path}"
+        );
+        let again = http
+            .get(format!("{}{path}", b.base()))
+            .header("if-none-match", &ea)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
+    assert!(a.terminate().success());
+    assert!(b.terminate().success());
+    eprintln!(
+        "two servers: {rounds} submissions each sent to both, {} webhooks delivered, {} twice",
+        seen.len(),
+        twice.len()
+    );
+}
