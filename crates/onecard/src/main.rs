@@ -43,6 +43,10 @@ enum Command {
     Serve {
         #[arg(long, env = "ONECARD_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Where `/metrics` (Prometheus) is served; keep it off the public network. None by
+        /// default.
+        #[arg(long, env = "ONECARD_ADMIN_LISTEN")]
+        admin_listen: Option<SocketAddr>,
         /// Seed demo accounts and data if the database has none.
         #[arg(long)]
         demo: bool,
@@ -198,6 +202,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Verify(args) => Ok(verify_cmd::run(args).await),
         Command::Serve {
             listen,
+            admin_listen,
             demo,
             secure_cookies,
             db_connections,
@@ -308,6 +313,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             let listener = tokio::net::TcpListener::bind(config.listen).await?;
             tracing::info!(address = %listener.local_addr()?, "listening");
             let state = server::app::state(store.clone(), clock, config);
+            if let Some(addr) = admin_listen {
+                let admin = tokio::net::TcpListener::bind(addr).await?;
+                tracing::info!(address = %admin.local_addr()?, "admin listener (metrics)");
+                let admin_state = state.clone();
+                // Read-only; it ends with the process.
+                tokio::spawn(async move {
+                    if let Err(e) = server::app::serve_admin(admin, admin_state).await {
+                        tracing::error!(error = %e, "admin listener stopped");
+                    }
+                });
+            }
             server::app::serve(listener, state, shutdown_signal()).await?;
             store.close().await;
             tracing::info!("stopped");

@@ -21,6 +21,7 @@ async fn two_servers_on_one_postgresql_database() {
     let mut b = Server::new(&db.url);
     let public = Some("http://onecard.test".to_string());
     (a.public_url, b.public_url) = (public.clone(), public);
+    b.admin_port = Some(free_port());
     a.start().await;
     b.start().await;
 
@@ -194,6 +195,42 @@ async fn two_servers_on_one_postgresql_database() {
             .unwrap();
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
     }
+    // B's admin listener: requests by route, verdicts, what waits; the public one has no /metrics.
+    let (s, v) = hr_b
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/verify",
+            Some(&json!({ "text": "HC1:not-a-code" })),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let metrics = http
+        .get(format!(
+            "http://127.0.0.1:{}/metrics",
+            b.admin_port.unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let text = metrics.text().await.unwrap();
+    for line in [
+        "onecard_http_requests_total{method=\"POST\",route=\"/api/v1/applications\",status=\"201\"}",
+        "onecard_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/applications/{id}/transitions\",le=\"+Inf\"}",
+        "onecard_verifications_total{verdict=",
+        "onecard_outbox_pending 0",
+        "onecard_outbox_lag_seconds 0",
+    ] {
+        assert!(text.contains(line), "{line} not in\n{text}");
+    }
+    let public = http
+        .get(format!("{}/metrics", b.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND);
     assert!(a.terminate().success());
     assert!(b.terminate().success());
     eprintln!(

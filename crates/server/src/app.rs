@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Outermost: every answer is counted, the errors rendered by the layers above included.
+        .layer(middleware::from_fn_with_state(state.ctx.metrics.clone(), crate::metrics::track))
         .with_state(state)
 }
 
@@ -83,6 +85,19 @@ async fn not_found() -> HttpError {
 
 async fn method_not_allowed() -> HttpError {
     HttpError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+}
+
+/// The admin listener's routes: `/metrics`, for Prometheus. Bind it to an address the public
+/// cannot reach.
+pub fn admin_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics::scrape))
+        .with_state(state)
+}
+
+/// Serves the admin routes until the process ends.
+pub async fn serve_admin(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, admin_router(state)).await
 }
 
 /// Serves until `shutdown` resolves, then stops accepting and lets requests in flight finish

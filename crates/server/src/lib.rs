@@ -9,6 +9,7 @@ pub mod explain;
 pub mod http;
 pub mod i18n;
 pub mod input;
+pub mod metrics;
 pub mod secrets;
 pub mod services;
 pub mod web;

@@ -1029,6 +1029,33 @@ macro_rules! impl_tx {
                 Ok(n)
             }
 
+            async fn backlog(&mut self) -> crate::Result<crate::Backlog> {
+                let mut b = crate::Backlog::default();
+                for (queue, sql) in [
+                    ("applications", "SELECT state, COUNT(*) FROM applications WHERE state NOT IN ('approved', 'refused', 'withdrawn', 'draft') GROUP BY state"),
+                    ("residence_applications", "SELECT state, COUNT(*) FROM residence_applications WHERE state NOT IN ('approved', 'refused', 'withdrawn') GROUP BY state"),
+                    ("insurances", "SELECT state, COUNT(*) FROM insurances WHERE state = 'requested' GROUP BY state"),
+                    ("claims", "SELECT state, COUNT(*) FROM benefit_claims WHERE state = 'submitted' GROUP BY state"),
+                ] {
+                    let rows: Vec<(String, i64)> = sqlx::query_as(sql).fetch_all(&mut *self.tx).await?;
+                    b.queues.extend(rows.into_iter().map(|(state, n)| (queue, state, n)));
+                }
+                let (pending, failing): (i64, i64) = sqlx::query_as(
+                    "SELECT COUNT(*), COUNT(CASE WHEN failing THEN 1 END) FROM outbox WHERE delivered_at IS NULL",
+                )
+                .fetch_one(&mut *self.tx)
+                .await?;
+                let oldest: Option<(chrono::DateTime<chrono::Utc>,)> = sqlx::query_as(
+                    "SELECT created_at FROM outbox WHERE delivered_at IS NULL ORDER BY created_at LIMIT 1",
+                )
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                b.outbox_pending = pending;
+                b.outbox_failing = failing;
+                b.outbox_oldest = oldest.map(|(t,)| t);
+                Ok(b)
+            }
+
             async fn mark_notice_read(
                 &mut self,
                 recipient: domain::notice::Recipient,

@@ -345,6 +345,16 @@ pub struct StoredNotice {
     pub read_at: Option<DateTime<Utc>>,
 }
 
+/// What waits, as the metrics report it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// (queue, state, count): `applications`, `residence_applications`, `insurances`, `claims`.
+    pub queues: Vec<(&'static str, String, i64)>,
+    pub outbox_pending: i64,
+    pub outbox_failing: i64,
+    pub outbox_oldest: Option<DateTime<Utc>>,
+}
+
 /// An outbox row to write with a notice: a channel and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDelivery {
@@ -616,6 +626,9 @@ pub trait Tx:
     async fn notices(&mut self, recipient: Recipient, limit: i64) -> Result<Vec<StoredNotice>>;
     /// How many notices of the recipient are unread.
     async fn unread_notices(&mut self, recipient: Recipient) -> Result<i64>;
+    /// What waits, for the metrics: cases by queue and state (those not final), and the
+    /// outbox's undelivered rows with the oldest one's creation time.
+    async fn backlog(&mut self) -> Result<Backlog>;
     /// Marks a notice of this recipient read (it stays read); false if the recipient has no
     /// such notice.
     async fn mark_notice_read(

@@ -118,6 +118,8 @@ conformance! {
     #[tokio::test] notice_dedupe => sqlite_notice_dedupe, postgres_notice_dedupe;
     #[tokio::test] outbox_claims_and_leases
         => sqlite_outbox_claims_and_leases, postgres_outbox_claims_and_leases;
+    #[tokio::test] backlog_counts_what_waits
+        => sqlite_backlog_counts_what_waits, postgres_backlog_counts_what_waits;
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] concurrent_claimers
         => sqlite_concurrent_claimers, postgres_concurrent_claimers;
     #[tokio::test] notification_settings => sqlite_notification_settings, postgres_notification_settings;
@@ -2798,6 +2800,28 @@ async fn notice_dedupe(store: Arc<dyn Store>) {
     };
     let (x, y) = tokio::join!(insert(a), insert(b));
     assert!(x ^ y, "exactly one insert wins: {x} {y}");
+}
+
+/// The metrics' backlog: nothing on an empty database; undelivered rows counted with the oldest.
+async fn backlog_counts_what_waits(store: Arc<dyn Store>) {
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.backlog().await.unwrap(), store::Backlog::default());
+    drop(tx);
+    let (e, _) = seed_party(&store, "110000").await;
+    let t0 = now();
+    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.insert_notice(&n, &deliveries(&[Channel::Email, Channel::Webhook]))
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let b = tx.backlog().await.unwrap();
+    assert_eq!((b.outbox_pending, b.outbox_failing), (2, 0));
+    assert_eq!(b.outbox_oldest.map(|t| t.timestamp()), Some(t0.timestamp()));
+    assert!(b.queues.is_empty(), "{:?}", b.queues);
 }
 
 async fn outbox_claims_and_leases(store: Arc<dyn Store>) {

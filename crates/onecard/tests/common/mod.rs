@@ -17,6 +17,8 @@ pub struct Server {
     pub child: Option<Child>,
     /// `--public-url`: the servers behind one load balancer share it.
     pub public_url: Option<String>,
+    /// `--admin-listen` on this port, for `/metrics`.
+    pub admin_port: Option<u16>,
 }
 
 impl Server {
@@ -29,6 +31,7 @@ impl Server {
             files,
             child: None,
             public_url: None,
+            admin_port: None,
         }
     }
 
@@ -46,6 +49,11 @@ impl Server {
                 self.public_url
                     .iter()
                     .flat_map(|u| ["--public-url".to_string(), u.clone()]),
+            )
+            .args(
+                self.admin_port
+                    .iter()
+                    .flat_map(|p| ["--admin-listen".to_string(), format!("127.0.0.1:{p}")]),
             )
             .env("ONECARD_LOG", "warn")
             .stdout(Stdio::null())

@@ -43,6 +43,8 @@ pub struct Ctx {
     pub status_lists: Arc<status_lists::StatusLists>,
     /// Other departments' registers, asked before a submission's transaction.
     pub registers: Arc<registers::Registers>,
+    /// What the admin listener's `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
     submissions: group_commit::Queue<
         applications::Submission,
         Result<Created<domain::application::Application>>,
@@ -81,6 +83,7 @@ impl Ctx {
             policies,
             issuer,
             status_lists: Arc::default(),
+            metrics: Arc::default(),
             submissions,
             token_uses,
         }

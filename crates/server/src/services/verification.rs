@@ -92,8 +92,14 @@ async fn write_uses(
     }
 }
 
-/// The outcome of a scan of `text`, as of now.
+/// The outcome of a scan of `text`, as of now, counted by verdict for the metrics.
 pub async fn verify(ctx: &Ctx, text: &str) -> Result<Outcome> {
+    let outcome = outcome_of(ctx, text).await?;
+    ctx.metrics.verdict(outcome.code());
+    Ok(outcome)
+}
+
+async fn outcome_of(ctx: &Ctx, text: &str) -> Result<Outcome> {
     let now = ctx.clock.now();
     let keys = ctx.issuer.keys(&*ctx.store, now).await?;
     if credential::document::kind_of(text.trim()) == credential::document::CodeKind::Seal {
