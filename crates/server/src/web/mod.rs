@@ -20,6 +20,7 @@ mod pages;
 mod profile;
 mod verifier;
 mod view;
+mod visas;
 
 use crate::http::{
     AppState, CSRF_COOKIE, HttpError, HttpResult, LANG_COOKIE, MaybeAuth, cookie, set_cookie,

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::holder::router())
         .merge(super::employer_one_stop::router())
         .merge(super::documents::router())
+        .merge(super::visas::router())
 }
 
 /// Where each role starts.
