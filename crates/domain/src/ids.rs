@@ -45,4 +45,5 @@ id_type!(
     ClaimId,
     NoticeId,
     DeliveryId,
+    VisaId,
 );

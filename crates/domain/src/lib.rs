@@ -25,5 +25,6 @@ pub mod residence;
 pub mod role;
 pub mod simulation;
 pub mod values;
+pub mod visa;
 
 pub use error::{FieldError, Invalid};

@@ -251,6 +251,15 @@ pub const ERROR_CODES: &[&str] = &[
     "office_not_found",
     "appointment_not_found",
     "insurance_not_found",
+    // Visas.
+    "visa_number_format",
+    "visa_category_value",
+    "visa_entries_value",
+    "visa_stay_days_range",
+    "visa_issued_in_future",
+    "visa_valid_until_before_issue",
+    "visa_validity_too_long",
+    "visa_duplicate",
 ];
 
 /// An error on its way to the client. It is put on the response as an extension and rendered

@@ -1906,6 +1906,7 @@ fn openapi_documents_every_route() {
     routes.extend(routes_in(include_str!("../src/api/uploads.rs")));
     routes.extend(routes_in(include_str!("../src/api/notices.rs")));
     routes.extend(routes_in(include_str!("../src/api/contributions.rs")));
+    routes.extend(routes_in(include_str!("../src/api/visas.rs")));
     assert!(routes.len() >= 20, "the parser found only {routes:?}");
     assert!(routes.contains(&("delete".into(), "/api/v1/session".into())));
     assert!(routes.contains(&(

@@ -210,6 +210,10 @@ const MATRIX: &[Row] = &[
     route("GET",    "/api/v1/records",                  [401, 200, 200, 403, 403, 403, 403, 403, 403, 403]),
     route("GET",    "/api/v1/employer/deadlines",       [401, 403, 403, 200, 200, 403, 403, 403, 403, 403]),
     route("GET",    "/api/v1/employer/deadlines/csv",   [401, 403, 403, 200, 200, 403, 403, 403, 403, 403]),
+    // Visas of Anna, who holds a residence permit of Beijing: immigration of Beijing enters
+    // them; she, her employer and immigration of Beijing read them.
+    route("POST",   "/api/v1/people/{id}/visas",        [401, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
+    route("GET",    "/api/v1/people/{id}/visas",        [401, 200, 404, 200, 404, 403, 403, 200, 403, 403]),
 ];
 
 /// Every `(METHOD, path)` that `api::router` declares, read from its sources.
@@ -222,7 +226,8 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         include_str!("../src/api/one_stop.rs"),
         include_str!("../src/api/uploads.rs"),
         include_str!("../src/api/notices.rs"),
-        include_str!("../src/api/contributions.rs")
+        include_str!("../src/api/contributions.rs"),
+        include_str!("../src/api/visas.rs")
     );
     let mut out = BTreeSet::new();
     let mut rest = src;
@@ -713,6 +718,12 @@ fn body_for(w: &mut World, row: &Row, who: Who) -> Option<Value> {
             _ => json!({ "action": "withdraw", "version": 1 }),
         },
         ("POST", "/api/v1/uploads/{id}/decision") => json!({ "verified": true }),
+        ("POST", "/api/v1/people/{id}/visas") => json!({
+            "visa_number": format!("MX{n:07}"), "visa_category": "Z",
+            "issuing_post": "Consulate-General in Frankfurt", "issued_on": today().to_string(),
+            "valid_until": (today() + chrono::Days::new(90)).to_string(), "entries": "single",
+            "stay_days": 30
+        }),
         ("POST", "/api/v1/people/{id}/card-unlock") => json!({ "passport_number": "C01X00T47" }),
         ("POST", "/api/v1/offices") => json!({
             "city": "310000", "name": format!("Matrix Hall {n}"), "address": "1 Matrix Road",
@@ -880,9 +891,9 @@ async fn authorization_matrix() {
                         Some(("{id}", w.jean_insurance.clone()))
                     }
                     "/status/{n}" => Some(("{n}", "0".to_string())),
-                    "/api/v1/people/{id}/statement" | "/api/v1/people/{id}/statement/pdf" => {
-                        Some(("{id}", w.anna.clone()))
-                    }
+                    "/api/v1/people/{id}/statement"
+                    | "/api/v1/people/{id}/statement/pdf"
+                    | "/api/v1/people/{id}/visas" => Some(("{id}", w.anna.clone())),
                     "/api/v1/claims/{id}" | "/api/v1/claims/{id}/steps" => {
                         Some(("{id}", w.anna_claim.clone()))
                     }

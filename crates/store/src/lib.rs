@@ -14,6 +14,7 @@ mod rows;
 pub mod sqlite;
 pub mod testing;
 pub mod uploads;
+pub mod visas;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,6 +40,7 @@ pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
 pub use uploads::{ReusedFrom, StoredUpload, UploadStatus, Uploads, VerifiedElsewhere};
+pub use visas::Visas;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -409,6 +411,7 @@ pub trait Tx:
     + uploads::Uploads
     + issued_documents::IssuedDocuments
     + contributions::Contributions
+    + visas::Visas
     + Send
 {
     /// Appends the audit records added so far to the chain, then commits.

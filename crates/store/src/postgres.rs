@@ -5,6 +5,7 @@ use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
+use crate::visas::impl_visas;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
@@ -67,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "contributions",
         include_str!("../migrations/postgres/0011_contributions.sql"),
+    ),
+    (
+        12,
+        "visas",
+        include_str!("../migrations/postgres/0012_visas.sql"),
     ),
 ];
 
@@ -189,3 +195,4 @@ impl_one_stop!(PgTx, Postgres);
 impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
+impl_visas!(PgTx);

@@ -8,6 +8,7 @@ use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
+use crate::visas::impl_visas;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
@@ -73,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "contributions",
         include_str!("../migrations/sqlite/0011_contributions.sql"),
+    ),
+    (
+        12,
+        "visas",
+        include_str!("../migrations/sqlite/0012_visas.sql"),
     ),
 ];
 
@@ -212,3 +218,4 @@ impl_one_stop!(SqliteTx, Sqlite);
 impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
+impl_visas!(SqliteTx);

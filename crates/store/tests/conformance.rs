@@ -126,6 +126,7 @@ conformance! {
     #[tokio::test] permits_expiring => sqlite_permits_expiring, postgres_permits_expiring;
     #[tokio::test] contributions_and_claims
         => sqlite_contributions_and_claims, postgres_contributions_and_claims;
+    #[tokio::test] visas => sqlite_visas, postgres_visas;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -3306,4 +3307,78 @@ async fn contributions_and_claims(store: Arc<dyn Store>) {
     tx.commit().await.unwrap();
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.insurance_closure(ins.id).await.unwrap(), Some(closure));
+}
+
+async fn visas(store: Arc<dyn Store>) {
+    use domain::ids::VisaId;
+    use domain::visa::{Visa, VisaDetails, VisaFields};
+
+    let (_, p) = seed_party(&store, "110000").await;
+    let (_, other) = seed_party(&store, "110000").await;
+    let officer = account(
+        "visa.officer",
+        Scope::ImmigrationOfficer {
+            city: city("110000"),
+        },
+    );
+    seed_account(&store, &officer).await;
+    let visa = |person: PersonId, number: &str, issued: &str, until: &str, remarks: &str| Visa {
+        id: VisaId(Uuid::now_v7()),
+        person_id: person,
+        details: VisaDetails::parse(
+            &VisaFields {
+                visa_number: number,
+                visa_category: "Z",
+                issuing_post: "Consulate-General in Frankfurt 驻法兰克福总领馆",
+                issued_on: issued,
+                valid_until: until,
+                entries: "single",
+                stay_days: "30",
+                remarks,
+            },
+            date("2026-11-23"),
+        )
+        .expect("a valid visa"),
+        city: city("110000"),
+        entered_by: officer.id,
+        entered_at: now(),
+    };
+    let older = visa(p.id, "E00000001", "2025-03-01", "2025-09-01", "");
+    let newer = visa(
+        p.id,
+        "E00000002",
+        "2026-10-01",
+        "2027-01-01",
+        "Entry via Beijing",
+    );
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.visas_of(p.id).await.unwrap().is_empty());
+    tx.insert_visa(&older).await.unwrap();
+    tx.insert_visa(&newer).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Newest first, every field as written.
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.visas_of(p.id).await.unwrap(),
+        vec![newer.clone(), older.clone()]
+    );
+    assert!(tx.visas_of(other.id).await.unwrap().is_empty());
+    drop(tx);
+
+    // A person has a number once; another person may have the same number.
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        tx.insert_visa(&visa(p.id, "E00000001", "2026-01-01", "2026-06-01", ""))
+            .await,
+        Err(StoreError::Conflict("visa_duplicate"))
+    ));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let same_number = visa(other.id, "E00000001", "2026-01-01", "2026-06-01", "");
+    tx.insert_visa(&same_number).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.visas_of(other.id).await.unwrap(), vec![same_number]);
+    assert_eq!(tx.visas_of(p.id).await.unwrap().len(), 2);
 }

@@ -334,6 +334,8 @@ pub struct RecordsOut {
     /// The first day an extension may be filed: 90 days before the permit's last day.
     pub extension_opens: Option<NaiveDate>,
     pub residence_permits: Vec<RecordResidenceOut>,
+    /// Visas immigration entered, the newest first.
+    pub visas: Vec<super::visas::VisaOut>,
     pub insurance: Option<RecordInsuranceOut>,
     pub contributions: RecordContributionsOut,
     pub claims: Vec<ClaimOut>,
@@ -375,6 +377,11 @@ impl RecordsOut {
                     },
                     collected_at: p.collected_at,
                 })
+                .collect(),
+            visas: r
+                .visas
+                .iter()
+                .map(|v| super::visas::VisaOut::new(v, today))
                 .collect(),
             insurance: r.insurance.as_ref().map(|i| RecordInsuranceOut {
                 state: i.state.as_str().to_string(),

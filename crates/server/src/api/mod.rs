@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod notices;
 pub mod one_stop;
 pub mod uploads;
+pub mod visas;
 
 use crate::explain::{Explained, explain};
 use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang, Via, idempotency};
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(notices::router())
         .merge(inbox::router())
         .merge(contributions::router())
+        .merge(visas::router())
 }
 
 fn path_id(s: &str) -> HttpResult<Uuid> {
@@ -544,7 +546,8 @@ async fn get_permit(
           contributions::declare, contributions::statement, contributions::statement_pdf,
           contributions::benefits, contributions::list_claims, contributions::create_claim,
           contributions::get_claim, contributions::claim_step, contributions::records,
-          contributions::deadlines, contributions::deadlines_csv),
+          contributions::deadlines, contributions::deadlines_csv,
+          visas::record, visas::list),
 
     components(schemas(ErrorOut)),
     modifiers(&Security),

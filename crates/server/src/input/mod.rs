@@ -21,8 +21,10 @@ use uuid::Uuid;
 
 mod contributions;
 mod one_stop;
+mod visas;
 pub use contributions::*;
 pub use one_stop::*;
+pub use visas::*;
 
 /// The version a step was taken on: required, and positive.
 fn version(inv: &mut Invalid, v: Option<i64>) -> Option<i64> {

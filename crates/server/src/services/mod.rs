@@ -23,6 +23,7 @@ pub mod residence;
 pub mod status_lists;
 pub mod uploads;
 pub mod verification;
+pub mod visas;
 
 use crate::clock::Clock;
 use crate::config::Config;

@@ -1,6 +1,6 @@
-//! The holder's own records in one place: permits, residence permits, insurance, contributions,
-//! claims, applications in progress and messages, each with the dates that matter, and what the
-//! holder can do next.
+//! The holder's own records in one place: permits, residence permits, visas, insurance,
+//! contributions, claims, applications in progress and messages, each with the dates that
+//! matter, and what the holder can do next.
 
 use super::contributions::{EXTENSION_WINDOW_DAYS, current_permit, current_residence};
 use super::{Ctx, Result, ServiceError};
@@ -14,6 +14,7 @@ use domain::party::Person;
 use domain::permit::Permit;
 use domain::residence::{ResidenceApplication, ResidencePermit};
 use domain::role::{Principal, Scope};
+use domain::visa::Visa;
 use store::{ApplicationFilter, ClaimFilter, PermitFilter, StoredClaim, StoredNotice};
 
 /// Something the holder can do now, with what the message needs and where to do it.
@@ -33,6 +34,8 @@ pub struct Records {
     pub permit: Option<Permit>,
     pub extension_opens: Option<NaiveDate>,
     pub residence_permits: Vec<ResidencePermit>,
+    /// Visas immigration entered, the newest first.
+    pub visas: Vec<Visa>,
     pub insurance: Option<Insurance>,
     pub insured_from: Option<NaiveDate>,
     pub insurance_closed_at: Option<DateTime<Utc>>,
@@ -45,6 +48,10 @@ pub struct Records {
     pub unread: i64,
     pub next: Vec<NextStep>,
 }
+
+/// How many days before the current visa's last day the holder without a valid residence
+/// permit is told to apply for one.
+pub const VISA_WARNING_DAYS: i64 = 30;
 
 pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
     let Scope::Applicant { person_id } = who.scope else {
@@ -64,6 +71,7 @@ pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
         })
         .await?;
     let residence_permits = tx.residence_permits_of(person_id).await?;
+    let visas = tx.visas_of(person_id).await?;
     let insurance = tx.insurance_of(person_id).await?;
     let (closed, cards) = match &insurance {
         Some(i) if i.state == InsuranceState::Registered => (
@@ -150,6 +158,19 @@ pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
             });
         }
     }
+    if let Some(v) = domain::visa::current(&visas, today)
+        && v.details.valid_until <= today + Duration::days(VISA_WARNING_DAYS)
+        && !residence_permits.iter().any(|r| r.is_valid_on(today))
+    {
+        next.push(NextStep {
+            code: "visa_expiring",
+            params: vec![
+                ("number", v.details.number.to_string()),
+                ("valid_until", v.details.valid_until.to_string()),
+            ],
+            link: "/residence",
+        });
+    }
     if valid.is_none() && insured_from.is_some() && closed.is_none() {
         next.push(NextStep {
             code: "pension_refund_possible",
@@ -174,6 +195,7 @@ pub async fn mine(ctx: &Ctx, who: &Principal) -> Result<Records> {
         permit,
         permits,
         residence_permits,
+        visas,
         insurance,
         insured_from,
         insurance_closed_at: closed,

@@ -209,6 +209,8 @@ struct CasePage<'a> {
     work_status: Option<Badge>,
     partner: Option<(String, Badge)>,
     permit_href: String,
+    /// The person's visas, where immigration records one.
+    visas_href: String,
     timeline: Vec<EventRow>,
     actions: Vec<ActionForm>,
 }
@@ -419,6 +421,11 @@ fn case_page(
         work_status,
         partner,
         permit_href,
+        visas_href: if officer {
+            super::visas::visas_path(v.person.id)
+        } else {
+            String::new()
+        },
         timeline: case_timeline(p, &v.events),
         actions,
         page,
@@ -523,6 +530,8 @@ struct PermitPage<'a> {
     under_review: bool,
     note: Field,
     collectable: bool,
+    /// The holder's visas, where immigration records one.
+    visas_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -685,6 +694,11 @@ async fn permit_page(
         under_review: officer && rp.status == ResidenceStatus::UnderReview,
         note,
         collectable: officer && rp.collected_at.is_none() && rp.status == ResidenceStatus::Valid,
+        visas_href: if officer {
+            super::visas::visas_path(rp.holder_id)
+        } else {
+            String::new()
+        },
         page,
     });
     Ok(form_status(res, failed.as_ref().map(|f| f.error())))

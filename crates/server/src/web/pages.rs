@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::records::router())
         .merge(super::claims::router())
         .merge(super::employees::router())
+        .merge(super::visas::router())
 }
 
 /// Where each role starts.

@@ -306,6 +306,7 @@ pub fn apply_errors<'f>(
             "uscc_taken" => Some("uscc"),
             "username_taken" => Some("username"),
             "person_exists" => Some("passport_number"),
+            "visa_duplicate" => Some("visa_number"),
             _ => None,
         };
         match fields
