@@ -420,6 +420,35 @@ async fn deadlines_marked(srv: TestServer) {
         list.body
     );
     assert!(list.body.contains("class=\"attention\""));
+
+    // A visa immigration records for Jean shows on his records, in both languages.
+    let immigration = srv.sign_in("immigration.beijing").await;
+    let jean = person_id(&hr, "DUPONT").await;
+    let (s, v) = immigration
+        .post(
+            &format!("/api/v1/people/{jean}/visas"),
+            serde_json::json!({
+                "visa_number": "E12345678", "visa_category": "Z",
+                "issuing_post": "Embassy in Paris",
+                "issued_on": (today - chrono::Days::new(30)).to_string(),
+                "valid_until": (today + chrono::Days::new(60)).to_string(),
+                "entries": "multiple", "stay_days": 30
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (mut holder, _) = Browser::sign_in(&srv, "jean").await;
+    let r = holder.get("/records").await;
+    assert!(r.body.contains("E12345678"), "{}", r.body);
+    assert!(r.body.contains("multiple entries, 30 days"), "{}", r.body);
+    assert!(
+        r.body.contains("href=\"/records#visas\""),
+        "the visa's notice links here"
+    );
+    holder.lang = Some("zh-CN");
+    let r = holder.get("/records").await;
+    assert!(r.body.contains("E12345678"));
+    assert!(!r.body.contains(">visa-"), "translated: {}", r.body);
     assert!(
         list.body
             .contains("Something expires within 90 days for 2 of them.")

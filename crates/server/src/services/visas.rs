@@ -106,7 +106,7 @@ pub async fn record(
             ("entries", d.entries.as_str().to_string()),
             ("stay_days", d.stay_days.to_string()),
         ],
-        "/me",
+        "/records#visas",
     )
     .await?;
     tx.commit().await?;

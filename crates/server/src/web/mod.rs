@@ -23,7 +23,7 @@ mod profile;
 mod records;
 mod verifier;
 mod view;
-mod visas;
+pub(crate) mod visas;
 
 use crate::http::{
     AppState, CSRF_COOKIE, HttpError, HttpResult, LANG_COOKIE, MaybeAuth, cookie, set_cookie,

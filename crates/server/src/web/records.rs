@@ -178,6 +178,14 @@ struct ResidenceRow {
     collected: String,
 }
 
+struct VisaRow {
+    number: String,
+    category: String,
+    validity: String,
+    entries: String,
+    status: Badge,
+}
+
 struct ClaimRow {
     href: String,
     benefit: String,
@@ -229,6 +237,7 @@ struct RecordsPage<'a> {
     permit_facts: Vec<Fact>,
     other_permits: Vec<PermitRow>,
     residence: Vec<ResidenceRow>,
+    visas: Vec<VisaRow>,
     insurance: Vec<Fact>,
     insurance_state: Option<Badge>,
     cards: Vec<Fact>,
@@ -382,6 +391,27 @@ async fn records_page(
             },
         })
         .collect();
+    let visas = r
+        .visas
+        .iter()
+        .map(|v| {
+            let d = &v.details;
+            VisaRow {
+                number: d.number.as_str().to_string(),
+                category: p.word("visa-category", &d.category.to_string().to_lowercase()),
+                validity: p.tn(
+                    "validity-range",
+                    &[("from", date(d.issued_on)), ("to", date(d.valid_until))],
+                ),
+                entries: format!(
+                    "{}, {}",
+                    p.word("visa-entries", d.entries.as_str()),
+                    p.t1("visa-days", "days", &d.stay_days.to_string())
+                ),
+                status: super::visas::status(p, d, today),
+            }
+        })
+        .collect();
     let mut insurance = Vec::new();
     let mut insurance_state = None;
     if let Some(i) = &r.insurance {
@@ -522,6 +552,7 @@ async fn records_page(
         permit_facts,
         other_permits,
         residence,
+        visas,
         insurance,
         insurance_state,
         cards,

@@ -92,7 +92,7 @@ impl VisaForm {
     }
 }
 
-fn status(p: &PageCtx, d: &domain::visa::VisaDetails, today: NaiveDate) -> Badge {
+pub fn status(p: &PageCtx, d: &domain::visa::VisaDetails, today: NaiveDate) -> Badge {
     let (class, code) = if d.is_valid_on(today) {
         ("state status-valid", "valid")
     } else if d.valid_until < today {
