@@ -4,6 +4,7 @@ use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
+use crate::sign_in::impl_sign_in;
 use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
@@ -67,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "contributions",
         include_str!("../migrations/postgres/0011_contributions.sql"),
+    ),
+    (
+        13,
+        "sign_in_failures",
+        include_str!("../migrations/postgres/0013_sign_in_failures.sql"),
     ),
 ];
 
@@ -184,3 +190,4 @@ impl_one_stop!(PgTx, Postgres);
 impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
+impl_sign_in!(PgTx);

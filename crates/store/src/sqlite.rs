@@ -7,6 +7,7 @@ use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
+use crate::sign_in::impl_sign_in;
 use crate::uploads::impl_uploads;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
@@ -73,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "contributions",
         include_str!("../migrations/sqlite/0011_contributions.sql"),
+    ),
+    (
+        13,
+        "sign_in_failures",
+        include_str!("../migrations/sqlite/0013_sign_in_failures.sql"),
     ),
 ];
 
@@ -207,3 +213,4 @@ impl_one_stop!(SqliteTx, Sqlite);
 impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
+impl_sign_in!(SqliteTx);
