@@ -68,9 +68,11 @@ impl Topic {
     /// refused (with the reasons).
     pub const CLAIM_APPROVED: &str = "claim_approved";
     pub const CLAIM_REFUSED: &str = "claim_refused";
+    /// Repeated failed sign-ins locked the holder's account for a while.
+    pub const ACCOUNT_LOCKED: &str = "account_locked";
 
     /// Every topic the service sends.
-    pub const ALL: [&str; 17] = [
+    pub const ALL: [&str; 18] = [
         Self::APPLICATION_RETURNED,
         Self::CORRECTIONS_REQUESTED,
         Self::APPLICATION_APPROVED,
@@ -88,6 +90,7 @@ impl Topic {
         Self::APPOINTMENT_REMINDER,
         Self::CLAIM_APPROVED,
         Self::CLAIM_REFUSED,
+        Self::ACCOUNT_LOCKED,
     ];
 
     /// Lower-case ASCII letters, digits and single underscores, starting with a letter, at most

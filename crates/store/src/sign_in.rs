@@ -46,8 +46,7 @@ pub trait SignInGuard: Send {
     /// Counts an attempt from `address` in the window that starts at `window`; returns the
     /// attempts of that window so far, this one included. A row of an earlier window starts
     /// again at one.
-    async fn count_sign_in_attempt(&mut self, address: &str, window: DateTime<Utc>)
-    -> Result<u32>;
+    async fn count_sign_in_attempt(&mut self, address: &str, window: DateTime<Utc>) -> Result<u32>;
     /// Deletes the counts of windows that started before `window`; how many.
     async fn purge_sign_in_attempts(&mut self, window: DateTime<Utc>) -> Result<u64>;
 }

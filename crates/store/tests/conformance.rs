@@ -3326,7 +3326,10 @@ async fn sign_in_failures(store: Arc<dyn Store>) {
     let f = fail(third).await;
     assert_eq!((f.count, f.locked_until), (3, Some(third + lock)));
     assert_eq!(locked(third).await, Some(third + lock));
-    assert_eq!(locked(third + lock - Duration::seconds(1)).await, Some(third + lock));
+    assert_eq!(
+        locked(third + lock - Duration::seconds(1)).await,
+        Some(third + lock)
+    );
     // A failure while locked counts, and keeps the lock as it was.
     let f = fail(third + Duration::minutes(1)).await;
     assert_eq!((f.count, f.locked_until), (4, Some(third + lock)));
