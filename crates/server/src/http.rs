@@ -270,7 +270,7 @@ pub struct HttpError {
     pub state: Option<AppState_>,
     pub version: Option<i64>,
     /// Seconds to wait before trying again: sent as `Retry-After`, and in the JSON body.
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
 }
 
 impl HttpError {

@@ -296,5 +296,5 @@ pub struct ErrorOut {
     pub version: Option<i64>,
     /// Seconds to wait before trying again, as in the `Retry-After` header (`too_many_attempts`,
     /// `sign_in_locked`).
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
 }

@@ -328,9 +328,9 @@ fn locked(ctx: &Ctx, until: DateTime<Utc>) -> ServiceError {
 }
 
 /// Whole seconds from `now` to `then`, rounded up; at least one.
-fn seconds_until(now: DateTime<Utc>, then: DateTime<Utc>) -> u64 {
-    let ms = (then - now).num_milliseconds();
-    u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1)
+fn seconds_until(now: DateTime<Utc>, then: DateTime<Utc>) -> u32 {
+    let secs = ((then - now).num_milliseconds() + 999) / 1000;
+    u32::try_from(secs.max(1)).unwrap_or(u32::MAX)
 }
 
 pub async fn sign_out(ctx: &Ctx, token: &str) -> Result<()> {
