@@ -70,9 +70,11 @@ impl Topic {
     pub const CLAIM_REFUSED: &str = "claim_refused";
     /// Immigration recorded a visa for the holder.
     pub const VISA_RECORDED: &str = "visa_recorded";
+    /// Repeated failed sign-ins locked the holder's account for a while.
+    pub const ACCOUNT_LOCKED: &str = "account_locked";
 
     /// Every topic the service sends.
-    pub const ALL: [&str; 18] = [
+    pub const ALL: [&str; 19] = [
         Self::APPLICATION_RETURNED,
         Self::CORRECTIONS_REQUESTED,
         Self::APPLICATION_APPROVED,
@@ -91,6 +93,7 @@ impl Topic {
         Self::CLAIM_APPROVED,
         Self::CLAIM_REFUSED,
         Self::VISA_RECORDED,
+        Self::ACCOUNT_LOCKED,
     ];
 
     /// Lower-case ASCII letters, digits and single underscores, starting with a letter, at most

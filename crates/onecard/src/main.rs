@@ -50,7 +50,7 @@ enum Command {
         /// Seed demo accounts and data if the database has none.
         #[arg(long)]
         demo: bool,
-        /// Mark cookies Secure (serve behind TLS).
+        /// Mark cookies Secure (serve behind TLS); an https:// public URL does so too.
         #[arg(long, env = "ONECARD_SECURE_COOKIES")]
         secure_cookies: bool,
         /// Connections to PostgreSQL (SQLite: readers).
@@ -59,6 +59,23 @@ enum Command {
         /// Hours a sign-in lasts.
         #[arg(long, env = "ONECARD_SESSION_HOURS", default_value_t = 8)]
         session_hours: u64,
+        /// Consecutive failed sign-ins of a username that lock it.
+        #[arg(long, env = "ONECARD_SIGN_IN_MAX_FAILURES", default_value_t = 5,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        sign_in_max_failures: u32,
+        /// Minutes a locked username stays locked (a fixed period).
+        #[arg(long, env = "ONECARD_SIGN_IN_LOCK_MINUTES", default_value_t = 15,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        sign_in_lock_minutes: u64,
+        /// Milliseconds a failed sign-in waits per consecutive failure (at most 8 times this).
+        #[arg(long, env = "ONECARD_SIGN_IN_DELAY_MS", default_value_t = 250)]
+        sign_in_delay_ms: u64,
+        /// Sign-in attempts accepted per client address per minute; 0 sets no limit.
+        #[arg(long, env = "ONECARD_SIGN_IN_PER_MINUTE", default_value_t = 20)]
+        sign_in_per_minute: u32,
+        /// Reverse proxies in front that append to X-Forwarded-For; 0 trusts no such header.
+        #[arg(long, env = "ONECARD_TRUSTED_PROXIES", default_value_t = 0)]
+        trusted_proxies: usize,
         /// The key that opens the issuer keys: 64 hexadecimal digits. Without it no credential
         /// is issued (the demo uses a fixed demo key).
         #[arg(long, env = "ONECARD_SEALING_KEY", hide_env_values = true)]
@@ -207,6 +224,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             secure_cookies,
             db_connections,
             session_hours,
+            sign_in_max_failures,
+            sign_in_lock_minutes,
+            sign_in_delay_ms,
+            sign_in_per_minute,
+            trusted_proxies,
             sealing_key,
             public_url,
             issuer,
@@ -277,6 +299,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 db_max_connections: db_connections,
                 secure_cookies,
                 session_ttl: Duration::from_secs(session_hours * 3600),
+                sign_in_max_failures,
+                sign_in_lock: Duration::from_secs(sign_in_lock_minutes * 60),
+                sign_in_delay_step: Duration::from_millis(sign_in_delay_ms),
+                sign_in_per_minute,
+                trusted_proxies,
                 sealing_key,
                 public_url,
                 issuer,

@@ -101,6 +101,11 @@ error-beyond-contract = must not go beyond the end of the contract, { $contract_
 error-permit-serials-exhausted = no permit numbers are left for this city and year.
 error-unauthenticated = Please sign in: the session is missing, expired or not valid.
 error-invalid-credentials = Wrong username or password.
+# Sign-in protection
+error-sign-in-locked = Too many failed sign-ins: signing in with this username is refused until { $until } (Beijing time). Try again then.
+error-too-many-attempts = Too many sign-in attempts from your network. Try again in { $seconds } seconds.
+notice-account-locked = Your account is locked until { $until } (Beijing time)
+notice-account-locked-body = There were several failed attempts to sign in to your account, so signing in is refused until { $until } (Beijing time), even with the right password. If it was not you, tell the service desk.
 error-administrator-only = Only an administrator may do this.
 error-employer-only = Only an employer's HR account may do this.
 error-role-not-allowed = Your role may not see this.

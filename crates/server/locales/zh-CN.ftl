@@ -101,6 +101,11 @@ error-beyond-contract = 不得超过合同结束日期 { $contract_end }。
 error-permit-serials-exhausted = 本城市本年度的许可证号已用尽。
 error-unauthenticated = 请登录：会话不存在、已过期或无效。
 error-invalid-credentials = 用户名或密码错误。
+# Sign-in protection
+error-sign-in-locked = 登录失败次数过多：该用户名在 { $until }（北京时间）之前无法登录，届时请重试。
+error-too-many-attempts = 来自您所在网络的登录尝试过多，请在 { $seconds } 秒后重试。
+notice-account-locked = 您的账户已锁定至 { $until }（北京时间）
+notice-account-locked-body = 您的账户多次登录失败，因此在 { $until }（北京时间）之前，即使密码正确也无法登录。如果这些尝试并非您本人所为，请联系服务窗口。
 error-administrator-only = 只有管理员可以执行此操作。
 error-employer-only = 只有用人单位人事账户可以执行此操作。
 error-role-not-allowed = 您的角色无权查看此内容。

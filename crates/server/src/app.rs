@@ -116,6 +116,8 @@ pub async fn serve(
     });
     let app = router(state);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    // Each request knows its peer's address, for the limit on sign-in attempts.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stop_worker.send(true);

@@ -19,6 +19,13 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&cst).date_naive()
 }
 
+/// A moment as people in China read it, to the minute in China Standard Time:
+/// `2026-03-01 14:05`.
+pub fn china_time(at: DateTime<Utc>) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+}
+
 pub struct SystemClock;
 
 impl Clock for SystemClock {

@@ -13,9 +13,25 @@ pub struct Config {
     /// May hold a password; never printed (see the `Debug` impl).
     pub database_url: String,
     pub db_max_connections: u32,
-    /// Mark cookies `Secure`: on whenever the service is reached over TLS.
+    /// Mark cookies `Secure`: on whenever the service is reached over TLS (an `https://`
+    /// public URL turns it on too, see [`Config::cookies_secure`]).
     pub secure_cookies: bool,
     pub session_ttl: Duration,
+    /// Consecutive failed sign-ins of one username (known or not) that lock it.
+    pub sign_in_max_failures: u32,
+    /// How long a locked username stays locked: a fixed period, not doubling, so that someone
+    /// who keeps guessing cannot shut the holder out for longer than this after they stop.
+    pub sign_in_lock: Duration,
+    /// A failed sign-in is answered after this times the consecutive failures of its username,
+    /// at most [`SIGN_IN_DELAY_STEPS`] times it.
+    pub sign_in_delay_step: Duration,
+    /// Sign-in attempts accepted from one client address (an IPv6 address by its /64) per
+    /// minute, counted in the database across server processes; 0 sets no limit.
+    pub sign_in_per_minute: u32,
+    /// How many reverse proxies in front append to `X-Forwarded-For`: the client address is
+    /// the entry that many from its end. 0 (no proxy) uses the peer address and ignores the
+    /// header, which a client may set to anything.
+    pub trusted_proxies: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Largest body of a form that takes a file (an image of a QR code, a checklist document),
@@ -168,6 +184,9 @@ impl fmt::Debug for RegisterSource {
     }
 }
 
+/// The longest delay of a failed sign-in, in steps of `sign_in_delay_step`.
+pub const SIGN_IN_DELAY_STEPS: u32 = 8;
+
 /// The sealing key of the demo data and the tests. Demo only: never on a real deployment.
 pub const DEMO_SEALING_KEY: &str =
     "d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0";
@@ -181,6 +200,11 @@ impl Config {
             db_max_connections: 16,
             secure_cookies: false,
             session_ttl: Duration::from_secs(8 * 3600),
+            sign_in_max_failures: 5,
+            sign_in_lock: Duration::from_secs(15 * 60),
+            sign_in_delay_step: Duration::from_millis(250),
+            sign_in_per_minute: 20,
+            trusted_proxies: 0,
             max_body_bytes: 64 * 1024,
             max_upload_bytes: 10 * 1024 * 1024,
             // Tests and the demo get a directory of their own per database.
@@ -207,6 +231,13 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Whether cookies carry `Secure`: when asked for, or when the service is reached over TLS.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies || self.public_url.starts_with("https://")
+    }
+}
+
 /// The database URL with any password replaced, for logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -227,6 +258,11 @@ impl fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_ttl", &self.session_ttl)
+            .field("sign_in_max_failures", &self.sign_in_max_failures)
+            .field("sign_in_lock", &self.sign_in_lock)
+            .field("sign_in_delay_step", &self.sign_in_delay_step)
+            .field("sign_in_per_minute", &self.sign_in_per_minute)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("shutdown_grace", &self.shutdown_grace)

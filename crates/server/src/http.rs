@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::i18n::{Catalog, Locale};
 use crate::services::{self, Ctx, Idempotency, ServiceError};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use domain::role::Principal;
 use domain::{FieldError, Invalid};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -194,6 +195,8 @@ pub const ERROR_CODES: &[&str] = &[
     "permit_serials_exhausted",
     "unauthenticated",
     "invalid_credentials",
+    "sign_in_locked",
+    "too_many_attempts",
     "administrator_only",
     "employer_only",
     "role_not_allowed",
@@ -275,6 +278,8 @@ pub struct HttpError {
     /// For refused transitions: where the application stands now.
     pub state: Option<AppState_>,
     pub version: Option<i64>,
+    /// Seconds to wait before trying again: sent as `Retry-After`, and in the JSON body.
+    pub retry_after: Option<u32>,
 }
 
 impl HttpError {
@@ -287,6 +292,7 @@ impl HttpError {
             errors: Vec::new(),
             state: None,
             version: None,
+            retry_after: None,
         }
     }
 
@@ -368,6 +374,9 @@ impl HttpError {
         if let Some(v) = self.version {
             body["version"] = v.into();
         }
+        if let Some(s) = self.retry_after {
+            body["retry_after"] = s.into();
+        }
         body
     }
 }
@@ -387,6 +396,16 @@ impl From<ServiceError> for HttpError {
             ServiceError::Unauthenticated => {
                 HttpError::new(StatusCode::UNAUTHORIZED, "invalid_credentials")
             }
+            ServiceError::SignInLocked { until, retry_after } => HttpError {
+                retry_after: Some(retry_after),
+                ..HttpError::new(StatusCode::TOO_MANY_REQUESTS, "sign_in_locked")
+                    .with("until", crate::clock::china_time(until))
+            },
+            ServiceError::TooManyAttempts { retry_after } => HttpError {
+                retry_after: Some(retry_after),
+                ..HttpError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+                    .with("seconds", retry_after)
+            },
             ServiceError::Forbidden(code) => HttpError::new(StatusCode::FORBIDDEN, code),
             ServiceError::NotFound(what) => HttpError::new(
                 StatusCode::NOT_FOUND,
@@ -504,7 +523,7 @@ pub async fn render_errors(State(app): State<AppState>, req: Request, next: Next
     if err.code == "payload_too_large" {
         err.params = vec![("max", app.config.max_body_bytes.to_string())];
     }
-    if is_api {
+    let mut out = if is_api {
         let mut out = (err.status, axum::Json(err.body(&app.catalog, locale))).into_response();
         // Keep what the handler set (cookies), not a body description of its own.
         out.headers_mut().extend(
@@ -517,7 +536,11 @@ pub async fn render_errors(State(app): State<AppState>, req: Request, next: Next
         out
     } else {
         crate::web::error_page(&app, locale, &err)
+    };
+    if let Some(s) = err.retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, s.into());
     }
+    out
 }
 
 /// A JSON request body: `application/json`, within the size limit, no unknown fields; errors
@@ -694,6 +717,56 @@ impl FromRequestParts<AppState> for MaybeAuth {
     }
 }
 
+/// The client's address: the peer's, or, with `trusted_proxies` set, the entry of
+/// `X-Forwarded-For` that the outermost trusted proxy wrote (see [`client_address`]). `None`
+/// where the server was not given peer addresses (a router served without connection info).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(client_address(
+            peer,
+            &parts.headers,
+            app.config.trusted_proxies,
+        )))
+    }
+}
+
+/// The client's address behind `trusted_proxies` reverse proxies. Each proxy appends the
+/// address it was reached from to `X-Forwarded-For`, so the entry that many from the end is
+/// the one the outermost proxy saw; entries before it are whatever the client sent, and are
+/// never used. Without proxies, or without such an entry, the peer.
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted_proxies: usize,
+) -> Option<IpAddr> {
+    if trusted_proxies == 0 {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    hops.len()
+        .checked_sub(trusted_proxies)
+        .and_then(|i| hops.get(i))
+        .and_then(|h| h.parse::<IpAddr>().ok())
+        .or(peer)
+}
+
 /// A `Set-Cookie` value with the attributes every cookie of ours carries.
 pub fn set_cookie(
     config: &Config,
@@ -706,8 +779,38 @@ pub fn set_cookie(
     if http_only {
         c.push_str("; HttpOnly");
     }
-    if config.secure_cookies {
+    if config.cookies_secure() {
         c.push_str("; Secure");
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    #[test]
+    fn client_addresses() {
+        let peer: IpAddr = "10.0.0.2".parse().unwrap();
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+        );
+        h.append("x-forwarded-for", "192.0.2.44".parse().unwrap());
+        // No proxy trusted: the header is the client's to write, and ignored.
+        assert_eq!(client_address(Some(peer), &h, 0), Some(peer));
+        // One proxy: the entry it appended, the last.
+        assert_eq!(client_address(Some(peer), &h, 1), ip("192.0.2.44"));
+        assert_eq!(client_address(Some(peer), &h, 2), ip("198.51.100.7"));
+        // More proxies than entries, or an entry that is no address: the peer.
+        assert_eq!(client_address(Some(peer), &h, 4), Some(peer));
+        let mut bad = HeaderMap::new();
+        bad.append("x-forwarded-for", "unknown".parse().unwrap());
+        assert_eq!(client_address(Some(peer), &bad, 1), Some(peer));
+        assert_eq!(client_address(None, &HeaderMap::new(), 1), None);
+    }
 }

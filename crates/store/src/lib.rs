@@ -11,6 +11,7 @@ mod migrate;
 pub mod one_stop;
 pub mod postgres;
 mod rows;
+pub mod sign_in;
 pub mod sqlite;
 pub mod testing;
 pub mod uploads;
@@ -38,6 +39,7 @@ use domain::role::{Principal, Role, Scope};
 use domain::values::Email;
 pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
+pub use sign_in::{Failures, SignInGuard};
 use std::sync::Arc;
 pub use uploads::{ReusedFrom, StoredUpload, UploadStatus, Uploads, VerifiedElsewhere};
 pub use visas::Visas;
@@ -412,6 +414,7 @@ pub trait Tx:
     + issued_documents::IssuedDocuments
     + contributions::Contributions
     + visas::Visas
+    + sign_in::SignInGuard
     + Send
 {
     /// Appends the audit records added so far to the chain, then commits.

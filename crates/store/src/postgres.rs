@@ -4,6 +4,7 @@ use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
+use crate::sign_in::impl_sign_in;
 use crate::uploads::impl_uploads;
 use crate::visas::impl_visas;
 use crate::{Backend, OpenOptions, Result, Store, Tx};
@@ -73,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "visas",
         include_str!("../migrations/postgres/0012_visas.sql"),
+    ),
+    (
+        13,
+        "sign_in_failures",
+        include_str!("../migrations/postgres/0013_sign_in_failures.sql"),
     ),
 ];
 
@@ -196,3 +202,4 @@ impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
 impl_visas!(PgTx);
+impl_sign_in!(PgTx);

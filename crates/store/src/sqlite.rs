@@ -7,6 +7,7 @@ use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
+use crate::sign_in::impl_sign_in;
 use crate::uploads::impl_uploads;
 use crate::visas::impl_visas;
 use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
@@ -79,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "visas",
         include_str!("../migrations/sqlite/0012_visas.sql"),
+    ),
+    (
+        13,
+        "sign_in_failures",
+        include_str!("../migrations/sqlite/0013_sign_in_failures.sql"),
     ),
 ];
 
@@ -219,3 +225,4 @@ impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
 impl_visas!(SqliteTx);
+impl_sign_in!(SqliteTx);

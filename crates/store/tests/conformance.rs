@@ -127,6 +127,10 @@ conformance! {
     #[tokio::test] contributions_and_claims
         => sqlite_contributions_and_claims, postgres_contributions_and_claims;
     #[tokio::test] visas => sqlite_visas, postgres_visas;
+    #[tokio::test] sign_in_failures => sqlite_sign_in_failures, postgres_sign_in_failures;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)] concurrent_sign_in_failures
+        => sqlite_concurrent_sign_in_failures, postgres_concurrent_sign_in_failures;
+    #[tokio::test] sign_in_attempts => sqlite_sign_in_attempts, postgres_sign_in_attempts;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -3381,4 +3385,152 @@ async fn visas(store: Arc<dyn Store>) {
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.visas_of(other.id).await.unwrap(), vec![same_number]);
     assert_eq!(tx.visas_of(p.id).await.unwrap().len(), 2);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sign-in protection.
+
+async fn sign_in_failures(store: Arc<dyn Store>) {
+    let name = [7u8; 32];
+    let other = [8u8; 32];
+    let t0 = now();
+    let lock = Duration::minutes(15);
+    let fail = |at: DateTime<Utc>| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            let f = tx
+                .record_sign_in_failure(&name, at, at - lock, 3, at + lock)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            f
+        }
+    };
+    let locked = |at: DateTime<Utc>| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin_read().await.unwrap();
+            tx.sign_in_locked_until(&name, at).await.unwrap()
+        }
+    };
+
+    // Counted one by one; the third locks, until a lock period after it.
+    for n in 1..=2 {
+        let f = fail(t0 + Duration::seconds(n)).await;
+        assert_eq!((f.count, f.locked_until), (n as u32, None));
+    }
+    assert_eq!(locked(t0 + Duration::seconds(2)).await, None);
+    let third = t0 + Duration::seconds(3);
+    let f = fail(third).await;
+    assert_eq!((f.count, f.locked_until), (3, Some(third + lock)));
+    assert_eq!(locked(third).await, Some(third + lock));
+    assert_eq!(
+        locked(third + lock - Duration::seconds(1)).await,
+        Some(third + lock)
+    );
+    // A failure while locked counts, and keeps the lock as it was.
+    let f = fail(third + Duration::minutes(1)).await;
+    assert_eq!((f.count, f.locked_until), (4, Some(third + lock)));
+    // The lock ends on time; the next failure starts a new count.
+    assert_eq!(locked(third + lock).await, None);
+    let f = fail(third + lock + Duration::seconds(1)).await;
+    assert_eq!((f.count, f.locked_until), (1, None));
+
+    // Failures a lock period apart are not consecutive.
+    let later = third + lock * 3;
+    assert_eq!(fail(later).await.count, 1);
+    assert_eq!(fail(later + Duration::minutes(1)).await.count, 2);
+
+    // Another name has its own count; a success clears a name's.
+    let mut tx = store.begin().await.unwrap();
+    let f = tx
+        .record_sign_in_failure(&other, later, later - lock, 3, later + lock)
+        .await
+        .unwrap();
+    assert_eq!(f.count, 1);
+    tx.clear_sign_in_failures(&name).await.unwrap();
+    tx.commit().await.unwrap();
+    let at = later + lock + Duration::minutes(1);
+    assert_eq!(fail(at).await.count, 1);
+
+    // A threshold of one locks at the first failure.
+    let mut tx = store.begin().await.unwrap();
+    let f = tx
+        .record_sign_in_failure(&[9u8; 32], t0, t0 - lock, 1, t0 + lock)
+        .await
+        .unwrap();
+    assert_eq!((f.count, f.locked_until), (1, Some(t0 + lock)));
+    tx.commit().await.unwrap();
+
+    // The purge takes names with no recent failure and no running lock: `other` (last failed at
+    // `later`) and the one locked at t0, not `name` (failed at `at`).
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.purge_sign_in_failures(at - lock, at).await.unwrap(), 2);
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let f = tx
+        .record_sign_in_failure(&other, at, at - lock, 3, at + lock)
+        .await
+        .unwrap();
+    assert_eq!(f.count, 1, "purged");
+    assert_eq!(
+        tx.record_sign_in_failure(&name, at, at - lock, 3, at + lock)
+            .await
+            .unwrap()
+            .count,
+        2,
+        "kept"
+    );
+}
+
+/// Failures recorded at once by many transactions (servers) each count, and exactly one of them
+/// brings the count to the threshold.
+async fn concurrent_sign_in_failures(store: Arc<dyn Store>) {
+    let name = [5u8; 32];
+    let t0 = now();
+    let lock = Duration::minutes(15);
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = store.begin().await.unwrap();
+            let f = tx
+                .record_sign_in_failure(&name, t0, t0 - lock, 5, t0 + lock)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            f
+        }));
+    }
+    let mut counts = Vec::new();
+    for t in tasks {
+        counts.push(t.await.unwrap());
+    }
+    let mut seen: Vec<u32> = counts.iter().map(|f| f.count).collect();
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=12).collect::<Vec<_>>());
+    for f in counts {
+        assert_eq!(f.locked_until.is_some(), f.count >= 5, "{f:?}");
+    }
+}
+
+async fn sign_in_attempts(store: Arc<dyn Store>) {
+    use chrono::DurationRound;
+    let w0 = now().duration_trunc(Duration::minutes(1)).unwrap();
+    let w1 = w0 + Duration::minutes(1);
+    let mut tx = store.begin().await.unwrap();
+    for n in 1..=3 {
+        assert_eq!(tx.count_sign_in_attempt("192.0.2.1", w0).await.unwrap(), n);
+    }
+    assert_eq!(tx.count_sign_in_attempt("192.0.2.2", w0).await.unwrap(), 1);
+    // A new window starts again; a late process's earlier window counts in the later one.
+    assert_eq!(tx.count_sign_in_attempt("192.0.2.1", w1).await.unwrap(), 1);
+    assert_eq!(tx.count_sign_in_attempt("192.0.2.1", w0).await.unwrap(), 2);
+    assert_eq!(tx.count_sign_in_attempt("192.0.2.1", w1).await.unwrap(), 3);
+    // The purge takes the rows of earlier windows only.
+    assert_eq!(tx.purge_sign_in_attempts(w1).await.unwrap(), 1);
+    assert_eq!(tx.count_sign_in_attempt("192.0.2.2", w1).await.unwrap(), 1);
+    assert_eq!(tx.count_sign_in_attempt("192.0.2.1", w1).await.unwrap(), 4);
+    tx.commit().await.unwrap();
 }

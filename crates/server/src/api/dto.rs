@@ -294,4 +294,7 @@ pub struct ErrorOut {
     pub field: Option<String>,
     pub state: Option<String>,
     pub version: Option<i64>,
+    /// Seconds to wait before trying again, as in the `Retry-After` header (`too_many_attempts`,
+    /// `sign_in_locked`).
+    pub retry_after: Option<u32>,
 }

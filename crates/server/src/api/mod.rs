@@ -10,7 +10,9 @@ pub mod uploads;
 pub mod visas;
 
 use crate::explain::{Explained, explain};
-use crate::http::{AppState, Auth, HttpError, HttpResult, JsonBody, Lang, Via, idempotency};
+use crate::http::{
+    AppState, Auth, ClientAddr, HttpError, HttpResult, JsonBody, Lang, Via, idempotency,
+};
 use crate::i18n::{Catalog, Locale};
 use crate::input::*;
 use crate::services::{self, Created};
@@ -77,15 +79,25 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInInput,
-    responses((status = 200, body = SessionOut, description = "Signed in; sets the session and CSRF cookies"),
-              (status = 401, body = ErrorOut)))]
-async fn sign_in(State(app): State<AppState>, body: JsonBody<SignInInput>) -> HttpResult<Response> {
+    responses((status = 200, body = SessionOut, description = "Signed in; sets the session and CSRF cookies, and ends the session the request carried"),
+              (status = 401, body = ErrorOut, description = "invalid_credentials"),
+              (status = 429, body = ErrorOut, description = "sign_in_locked (after repeated failures) or too_many_attempts (from this address); Retry-After says when to try again")))]
+async fn sign_in(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    ClientAddr(address): ClientAddr,
+    body: JsonBody<SignInInput>,
+) -> HttpResult<Response> {
     let i = body.value;
+    let previous = crate::http::cookie(&headers, crate::http::SESSION_COOKIE);
     let s = services::accounts::sign_in(
         &app.ctx,
-        i.username.as_deref().unwrap_or(""),
-        i.password.as_deref().unwrap_or(""),
-        app.config.session_ttl,
+        services::accounts::SignInAttempt {
+            username: i.username.as_deref().unwrap_or(""),
+            password: i.password.as_deref().unwrap_or(""),
+            address,
+            previous_session: previous.as_deref(),
+        },
     )
     .await?;
     let csrf = crate::secrets::new_token();

@@ -145,9 +145,12 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
     tx.commit().await?;
     accounts::sign_in(
         ctx,
-        &account.username,
-        &input.password,
-        ctx.config.session_ttl,
+        accounts::SignInAttempt {
+            username: &account.username,
+            password: &input.password,
+            address: None,
+            previous_session: None,
+        },
     )
     .await
 }

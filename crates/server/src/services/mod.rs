@@ -99,6 +99,16 @@ pub enum ServiceError {
     Invalid(Invalid),
     #[error("not signed in")]
     Unauthenticated,
+    /// Sign-in refused: the username is locked after repeated failures, until then.
+    #[error("sign-in locked until {until}")]
+    SignInLocked {
+        until: chrono::DateTime<chrono::Utc>,
+        /// Seconds from now to `until`, rounded up.
+        retry_after: u32,
+    },
+    /// Too many sign-in attempts from the client's address; again after this many seconds.
+    #[error("too many attempts; again in {retry_after} s")]
+    TooManyAttempts { retry_after: u32 },
     /// The actor may see the thing but not do this to it.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),

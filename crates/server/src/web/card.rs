@@ -119,6 +119,10 @@ async fn register(
     let result = services::card::register(&app.ctx, input).await;
     let err = match result {
         Ok(signed_in) => {
+            // Signed in anew: the session the browser held before ends.
+            if let Some(previous) = crate::http::cookie(&headers, SESSION_COOKIE) {
+                services::accounts::sign_out(&app.ctx, &previous).await?;
+            }
             let mut res = Redirect::to("/card").into_response();
             let c = set_cookie(
                 &app.config,

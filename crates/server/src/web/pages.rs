@@ -1,7 +1,9 @@
 //! The pages: sign-in, and each role's home.
 
 use super::{CsrfToken, PageCtx, check_csrf, page_ctx, render};
-use crate::http::{AppState, HttpResult, MaybeAuth, SESSION_COOKIE, cookie, set_cookie};
+use crate::http::{
+    AppState, ClientAddr, HttpError, HttpResult, MaybeAuth, SESSION_COOKIE, cookie, set_cookie,
+};
 use crate::services::{self, ServiceError};
 use askama::Template;
 use axum::Router;
@@ -89,19 +91,20 @@ struct LoginForm {
 async fn login(
     State(app): State<AppState>,
     headers: HeaderMap,
+    ClientAddr(address): ClientAddr,
     Extension(csrf): Extension<CsrfToken>,
     Form(f): Form<LoginForm>,
 ) -> HttpResult<Response> {
     check_csrf(&headers, f.csrf.as_deref())?;
     let username = f.username.unwrap_or_default();
-    match services::accounts::sign_in(
-        &app.ctx,
-        &username,
-        f.password.as_deref().unwrap_or(""),
-        app.config.session_ttl,
-    )
-    .await
-    {
+    let previous = cookie(&headers, SESSION_COOKIE);
+    let attempt = services::accounts::SignInAttempt {
+        username: &username,
+        password: f.password.as_deref().unwrap_or(""),
+        address,
+        previous_session: previous.as_deref(),
+    };
+    match services::accounts::sign_in(&app.ctx, attempt).await {
         Ok(s) => {
             let mut res = Redirect::to(home_of(&s.principal)).into_response();
             let c = set_cookie(
@@ -115,15 +118,24 @@ async fn login(
                 .append(header::SET_COOKIE, c.parse().expect("cookie header"));
             Ok(res)
         }
-        Err(ServiceError::Unauthenticated) => {
+        // Refusals are told on the form, in the viewer's language.
+        Err(
+            e @ (ServiceError::Unauthenticated
+            | ServiceError::SignInLocked { .. }
+            | ServiceError::TooManyAttempts { .. }),
+        ) => {
+            let err = HttpError::from(e);
             let page = page_ctx(&app, &headers, None, &csrf, "/login");
-            let error = Some(page.t("error-invalid-credentials"));
+            let error = Some(err.message(&app.catalog, page.lang));
             let mut res = render(&LoginPage {
                 page,
                 username,
                 error,
             });
-            *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            *res.status_mut() = err.status;
+            if let Some(s) = err.retry_after {
+                res.headers_mut().insert(header::RETRY_AFTER, s.into());
+            }
             Ok(res)
         }
         Err(e) => Err(e.into()),

@@ -81,9 +81,7 @@ impl TestServer {
 
     /// The configuration this server runs with.
     pub fn config(&self) -> Config {
-        let mut c = Config::for_url(self.db.url.clone());
-        (self.tweak)(&mut c);
-        c
+        test_config(&self.db.url, &self.tweak)
     }
 
     /// Stops serving, as a process that exits would, but keeps the database.
@@ -169,6 +167,15 @@ impl Drop for Running {
     }
 }
 
+/// A test server's configuration: the defaults, without the limit on sign-in attempts per
+/// address (every test signs in from 127.0.0.1, many times), then `tweak`.
+fn test_config(url: &str, tweak: &Tweak) -> Config {
+    let mut config = Config::for_url(url.to_string());
+    config.sign_in_per_minute = 0;
+    tweak(&mut config);
+    config
+}
+
 /// Serves `store` on a free loopback port until stopped.
 async fn serve(
     store: Arc<dyn Store>,
@@ -176,8 +183,7 @@ async fn serve(
     url: &str,
     tweak: &Tweak,
 ) -> (String, Running) {
-    let mut config = Config::for_url(url.to_string());
-    tweak(&mut config);
+    let config = test_config(url, tweak);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .expect("bind");
