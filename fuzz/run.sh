@@ -35,7 +35,7 @@ fi
 # Per target: the longest input libFuzzer tries. Credential text beyond 4,096 characters is
 # refused unread, so a little over that reaches the size check; the others start from seeds of a
 # few hundred bytes; a notice's file is some 35 KB.
-targets=(verify_text:5000 status_list:4096 key_set:4096 signed_payload:4096 notice_file:48000)
+targets=(verify_text:5000 status_list:4096 key_set:4096 signed_payload:4096 notice_file:48000 upload_check:65536)
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 summary=()
