@@ -7,7 +7,7 @@ use crate::i18n::Locale;
 use crate::services::ServiceError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldError;
 use domain::city::City;
 use domain::permit::Permit;
@@ -90,8 +90,7 @@ pub fn date(d: NaiveDate) -> String {
 
 /// A moment in China Standard Time, where the authorities work.
 pub fn time(t: DateTime<Utc>) -> String {
-    let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    t.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+    crate::clock::china_time(t)
 }
 
 pub fn city_name(lang: Locale, c: City) -> String {
