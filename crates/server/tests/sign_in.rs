@@ -387,6 +387,23 @@ async fn attempts_per_address(srv: TestServer, clock: Arc<FixedClock>) {
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     proxied.stop().await;
 
+    // Card registration answers whether a name and a permit number go together: it counts
+    // against the same limit, and is refused with nothing registered.
+    let mut card = Browser::new(&srv);
+    card.get("/card/register").await;
+    let p = card
+        .post(
+            "/card/register",
+            &[
+                ("surname", "DUPONT"),
+                ("given_names", "Jean"),
+                ("permit_number", "P11000020230000001"),
+                ("password", "A-long-Password-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS, "{}", p.body);
+
     // The next minute starts a new count.
     clock.set(t0 + Duration::seconds(50));
     let (s, _, body) = api_sign_in(&srv, "admin", DEMO_PASSWORD).await;

@@ -241,7 +241,7 @@ fn address_key(address: IpAddr) -> String {
 
 /// Counts an attempt from `address` in the current minute; refuses it beyond the limit, with
 /// the seconds until the next minute.
-async fn limit_address(ctx: &Ctx, address: IpAddr) -> Result<()> {
+pub(crate) async fn limit_address(ctx: &Ctx, address: IpAddr) -> Result<()> {
     let limit = ctx.config.sign_in_per_minute;
     if limit == 0 {
         return Ok(());

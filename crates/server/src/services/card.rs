@@ -27,6 +27,9 @@ pub struct Registration {
     /// The work permit number, or the social security number of a holder insured already.
     pub permit_number: String,
     pub password: String,
+    /// The client's address: registration answers whether a name and a permit number belong
+    /// together, so it counts against the same per-address limit as signing in.
+    pub address: Option<std::net::IpAddr>,
 }
 
 /// The number a holder registers with.
@@ -56,6 +59,9 @@ impl HolderNumber {
 /// passport. The account signs in with the permit number. The card shows the permit once the
 /// real-name check is passed.
 pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
+    if let Some(address) = input.address {
+        accounts::limit_address(ctx, address).await?;
+    }
     let mut inv = Invalid::default();
     let name = match PersonName::parse("", &input.surname, &input.given_names) {
         Ok(n) => Some(n),

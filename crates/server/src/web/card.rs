@@ -107,6 +107,7 @@ async fn register(
     State(app): State<AppState>,
     headers: HeaderMap,
     Extension(csrf): Extension<CsrfToken>,
+    crate::http::ClientAddr(address): crate::http::ClientAddr,
     Form(f): Form<RegisterForm>,
 ) -> Page {
     check_csrf(&headers, f.csrf.as_deref())?;
@@ -115,6 +116,7 @@ async fn register(
         given_names: f.given_names.clone().unwrap_or_default(),
         permit_number: f.permit_number.clone().unwrap_or_default(),
         password: f.password.clone().unwrap_or_default(),
+        address,
     };
     let result = services::card::register(&app.ctx, input).await;
     let err = match result {
