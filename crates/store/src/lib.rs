@@ -6,6 +6,7 @@
 pub mod backup;
 mod common;
 pub mod contributions;
+pub mod imports;
 pub mod issued_documents;
 mod migrate;
 pub mod one_stop;
@@ -35,6 +36,7 @@ use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
 use domain::values::Email;
+pub use imports::{ImportCheckpoint, Imports};
 pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 use std::sync::Arc;
@@ -399,6 +401,7 @@ pub trait Tx:
     + uploads::Uploads
     + issued_documents::IssuedDocuments
     + contributions::Contributions
+    + imports::Imports
     + Send
 {
     /// Appends the audit records added so far to the chain, then commits.

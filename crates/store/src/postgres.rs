@@ -2,6 +2,7 @@
 
 use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
+use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
@@ -67,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "contributions",
         include_str!("../migrations/postgres/0011_contributions.sql"),
+    ),
+    // 12 and 13 are taken by other branches (visas, sign-in).
+    (
+        14,
+        "imports",
+        include_str!("../migrations/postgres/0014_imports.sql"),
     ),
 ];
 
@@ -189,3 +196,4 @@ impl_one_stop!(PgTx, Postgres);
 impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
+impl_imports!(PgTx, Postgres, "GREATEST");

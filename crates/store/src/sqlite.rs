@@ -5,6 +5,7 @@
 
 use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
+use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::uploads::impl_uploads;
@@ -73,6 +74,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "contributions",
         include_str!("../migrations/sqlite/0011_contributions.sql"),
+    ),
+    // 12 and 13 are taken by other branches (visas, sign-in).
+    (
+        14,
+        "imports",
+        include_str!("../migrations/sqlite/0014_imports.sql"),
     ),
 ];
 
@@ -212,3 +219,4 @@ impl_one_stop!(SqliteTx, Sqlite);
 impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
+impl_imports!(SqliteTx, Sqlite, "MAX");
