@@ -145,14 +145,16 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
         finished_at: None,
     });
     if let Some(c) = &checkpoint {
-        let state = match c.finished_at {
-            Some(at) => format!("finished on {}", at.format("%Y-%m-%d %H:%M UTC")),
-            None => format!("interrupted after line {}", c.last_line),
+        let next = match c.finished_at {
+            Some(at) => format!(
+                "finished on {}: nothing left to do",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => format!("going on after line {}", c.last_line),
         };
         eprintln!(
-            "{file_name}: imported before ({state}): {} imported, {} present already, {} refused; \
-             going on after line {}",
-            c.imported, c.present, c.refused, c.last_line
+            "{file_name}: imported before ({} imported, {} present already, {} refused); {next}",
+            c.imported, c.present, c.refused
         );
     }
 
