@@ -96,7 +96,10 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
         source,
     };
     let (sha256, total) = survey(path).map_err(io)?;
-    let mut reader = csv::Reader::new(BufReader::with_capacity(1 << 20, File::open(path).map_err(io)?));
+    let mut reader = csv::Reader::new(BufReader::with_capacity(
+        1 << 20,
+        File::open(path).map_err(io)?,
+    ));
     let mut header = csv::Record::default();
     let columns = match reader.read(&mut header).map_err(io)? {
         Ok(true) => Columns::from_header(&header)
@@ -115,9 +118,10 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
         }
     };
     let mut report = Report::open(args.report.as_deref())?;
-    let file_name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let now = Utc::now();
     let today = server::clock::china_date(now);
 
@@ -183,7 +187,9 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
         let mut refused = batch.refused;
         if let Some(w) = &mut writer {
             if batch.last_line > w.checkpoint.last_line {
-                let outcome = w.write(&batch.cards, batch.last_line, batch.refused_rows).await;
+                let outcome = w
+                    .write(&batch.cards, batch.last_line, batch.refused_rows)
+                    .await;
                 let (counts, more) = match outcome {
                     Ok(o) => o,
                     Err(e) => {
@@ -337,10 +343,13 @@ fn read_file<R: BufRead>(
         let result = result.and_then(|card| {
             let mut errors = Vec::new();
             if let Some(first) = permits.get(&card.permit_key()) {
-                errors.push(FieldError::new("permit_number", "duplicate").with("first_line", first));
+                errors
+                    .push(FieldError::new("permit_number", "duplicate").with("first_line", first));
             }
             if let Some(first) = passports.get(&card.passport_key()) {
-                errors.push(FieldError::new("passport_number", "duplicate").with("first_line", first));
+                errors.push(
+                    FieldError::new("passport_number", "duplicate").with("first_line", first),
+                );
             }
             if errors.is_empty() {
                 permits.insert(card.permit_key(), line);
@@ -366,7 +375,10 @@ fn read_file<R: BufRead>(
         }
         if in_batch == batch_size {
             batch.records = records;
-            if out.blocking_send(Ok(std::mem::replace(&mut batch, new_batch()))).is_err() {
+            if out
+                .blocking_send(Ok(std::mem::replace(&mut batch, new_batch())))
+                .is_err()
+            {
                 return;
             }
             in_batch = 0;
@@ -685,6 +697,8 @@ struct Progress {
     last: Option<Instant>,
     drawn: bool,
     done: u64,
+    /// `done` when the line was last shown.
+    shown: u64,
 }
 
 impl Progress {
@@ -696,6 +710,7 @@ impl Progress {
             last: None,
             drawn: false,
             done: 0,
+            shown: 0,
         }
     }
 
@@ -710,6 +725,7 @@ impl Progress {
             return;
         }
         self.last = Some(Instant::now());
+        self.shown = done;
         let secs = self.start.elapsed().as_secs_f64().max(1e-3);
         let rate = done as f64 / secs;
         let total = self.total.max(done);
@@ -741,7 +757,7 @@ impl Progress {
     }
 
     fn finish(&mut self) {
-        if self.last.is_some() {
+        if self.last.is_some() && self.shown != self.done {
             self.show(self.done, true);
         }
         if self.drawn {

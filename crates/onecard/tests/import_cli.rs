@@ -48,7 +48,7 @@ fn permit_number(city: &str, year: i32, serial: u64) -> String {
 /// A valid row: card `i` of employer `i % 3`, in Beijing; category A cards run five years (valid
 /// now), the others two (lapsed by now).
 fn row(i: u64) -> String {
-    let (category, from, to) = if i % 2 == 0 {
+    let (category, from, to) = if i.is_multiple_of(2) {
         ("A", "2024-06-01", "2029-05-31")
     } else {
         ("B", "2022-03-01", "2024-02-29")
@@ -103,7 +103,11 @@ async fn permits(store: &dyn Store) -> Vec<domain::permit::Permit> {
 
 fn audit_intact(url: &str) {
     let out = onecard(url, &["audit", "verify"]);
-    assert!(out.status.success() && text(&out).contains("intact"), "{}", text(&out));
+    assert!(
+        out.status.success() && text(&out).contains("intact"),
+        "{}",
+        text(&out)
+    );
 }
 
 async fn good_and_bad_rows(db: &TestDb) {
@@ -114,7 +118,11 @@ async fn good_and_bad_rows(db: &TestDb) {
     lines.push(row(101).replace(",110000,", ",310000,"));
     lines.push(row(0).replace("C00000000", "C00000999"));
     lines.push(row(102).replace("C00000102", "C00000002"));
-    lines.push(row(103).replace(",DEU,", ",XYZ,").replace("2022-03-01", "2025-01-01"));
+    lines.push(
+        row(103)
+            .replace(",DEU,", ",XYZ,")
+            .replace("2022-03-01", "2025-01-01"),
+    );
     lines.push("P1,too,few".to_string());
     lines.push(row(104).replace("\"Anna Maria\"", "Anna\"Maria"));
     let file = dir.file("cards.csv", &lines);
@@ -184,7 +192,10 @@ async fn good_and_bad_rows(db: &TestDb) {
     let out = onecard(&db.url, &["import", &file2]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let t = text(&out);
-    assert!(t.contains("1 imported") && t.contains("5 present already"), "{t}");
+    assert!(
+        t.contains("1 imported") && t.contains("5 present already"),
+        "{t}"
+    );
     assert!(
         t.contains("line 8: permit_number: held_by_another_passport"),
         "{t}"
@@ -204,7 +215,14 @@ async fn interrupted_and_resumed(db: &TestDb) {
     let file = dir.file("cards.csv", &good_file(50));
     let out = onecard(
         &db.url,
-        &["import", &file, "--batch-size", "10", "--stop-after-batches", "2"],
+        &[
+            "import",
+            &file,
+            "--batch-size",
+            "10",
+            "--stop-after-batches",
+            "2",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("stopped at line 21"), "{}", text(&out));
@@ -245,7 +263,12 @@ async fn person_of_another_employer(db: &TestDb) {
         .replace(&uscc(2), &uscc(1));
     let second = dir.file("second.csv", &[HEADER.to_string(), moved]);
     let out = onecard(&db.url, &["import", &second]);
-    assert_eq!(out.status.code(), Some(2), "nothing imported: {}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "nothing imported: {}",
+        text(&out)
+    );
     assert!(
         text(&out).contains("line 2: passport_number: person_of_another_employer"),
         "{}",
@@ -299,7 +322,14 @@ async fn killed_and_resumed_sqlite() {
     let n = 20_000;
     let file = dir.file("cards.csv", &good_file(n));
     let mut child = Command::new(env!("CARGO_BIN_EXE_onecard"))
-        .args(["--database-url", &db.url, "import", &file, "--batch-size", "500"])
+        .args([
+            "--database-url",
+            &db.url,
+            "import",
+            &file,
+            "--batch-size",
+            "500",
+        ])
         .env("ONECARD_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -335,7 +365,8 @@ async fn wait_for_progress(db: &str, child: &mut std::process::Child) -> Option<
             return None;
         }
         if Path::new(db).exists()
-            && let Ok(mut c) = sqlx::SqliteConnection::connect(&format!("sqlite://{db}?mode=ro")).await
+            && let Ok(mut c) =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{db}?mode=ro")).await
             && let Ok((line,)) = sqlx::query_as::<_, (i64,)>("SELECT last_line FROM imports")
                 .fetch_one(&mut c)
                 .await

@@ -44,8 +44,7 @@ pub trait Imports: Send {
         numbers: &[PermitNumber],
     ) -> Result<Vec<(PermitNumber, Nationality, PassportNumber)>>;
     /// `Conflict("uscc")` if a code is taken.
-    async fn insert_employers(&mut self, employers: &[Employer], at: DateTime<Utc>)
-    -> Result<()>;
+    async fn insert_employers(&mut self, employers: &[Employer], at: DateTime<Utc>) -> Result<()>;
     /// `Conflict("passport_number")` if a passport is taken.
     async fn insert_people(&mut self, people: &[Person], at: DateTime<Utc>) -> Result<()>;
     /// Inserts permit revisions, each with the next entry of the status list (taken together);

@@ -186,7 +186,8 @@ mod tests {
 
     #[test]
     fn reads_rfc_4180() {
-        let got = all("\u{feff}a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n\n2,\"two\nlines\",\r\n3,,é\n");
+        let got =
+            all("\u{feff}a,b,c\r\n1,\"x, y\",\"say \"\"hi\"\"\"\r\n\n2,\"two\nlines\",\r\n3,,é\n");
         assert_eq!(
             got,
             vec![

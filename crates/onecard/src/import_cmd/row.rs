@@ -3,12 +3,12 @@
 
 use super::csv::Record;
 use chrono::{Datelike, Months, NaiveDate};
-use domain::{FieldError, Invalid};
 use domain::city::City;
 use domain::numbers::PermitNumber;
 use domain::party::{EmployerKind, Uscc};
 use domain::permit::Category;
 use domain::values::*;
+use domain::{FieldError, Invalid};
 
 /// The columns of the file, in the order the README lists them; `employer_kind` may be left out.
 pub const COLUMNS: [&str; 16] = [
@@ -123,11 +123,8 @@ impl LegacyCard {
             "passport_number",
             f("passport_number"),
         ));
-        let date_of_birth = errors.take(parse_birth_date(
-            "date_of_birth",
-            f("date_of_birth"),
-            today,
-        ));
+        let date_of_birth =
+            errors.take(parse_birth_date("date_of_birth", f("date_of_birth"), today));
         let sex = errors.take(Sex::parse("sex", f("sex")));
         let email = errors.take(Email::parse("email", f("email")));
         let employer_uscc = errors.take(Uscc::parse("employer_uscc", f("employer_uscc")));
@@ -156,8 +153,7 @@ impl LegacyCard {
             let year: i32 = n.as_str()[7..11].parse().expect("digits");
             if year > from.year() {
                 errors.push(
-                    FieldError::new("permit_number", "issued_after_valid_from")
-                        .with("year", year),
+                    FieldError::new("permit_number", "issued_after_valid_from").with("year", year),
                 );
             }
         }
