@@ -132,7 +132,8 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
     };
     let checkpoint = match &store {
         Some(s) => {
-            let mut tx = s.begin_read().await?;
+            let mut tx = s.begin().await?;
+            tx.prepare_bulk_load().await?;
             tx.import_checkpoint(&sha256).await?
         }
         None => None,
@@ -574,7 +575,7 @@ impl Writer<'_> {
         next.updated_at = Utc::now();
         tx.save_import_checkpoint(&next).await?;
         tx.audit(AuditRecord::new(
-            self.now,
+            Utc::now(),
             None,
             "permits.imported",
             "import",
@@ -605,7 +606,7 @@ impl Writer<'_> {
         let mut tx = self.store.begin().await?;
         tx.save_import_checkpoint(&done).await?;
         tx.audit(AuditRecord::new(
-            self.now,
+            Utc::now(),
             None,
             "permits.import_finished",
             "import",

@@ -30,6 +30,11 @@ pub struct ImportCheckpoint {
 
 #[async_trait]
 pub trait Imports: Send {
+    /// Readies the connection for a bulk load. On SQLite a page cache large enough for the
+    /// indexes that rows land all over (by employer, by permit number): with the default 2 MB
+    /// every insert reads and writes pages through the OS, and a million rows take minutes. The
+    /// setting stays with the connection, so call it from a process that only imports.
+    async fn prepare_bulk_load(&mut self) -> Result<()>;
     /// The employers among these codes that exist, in no particular order.
     async fn employers_by_uscc(&mut self, usccs: &[Uscc]) -> Result<Vec<Employer>>;
     /// The people among these passports that exist, in no particular order.
@@ -58,11 +63,19 @@ pub trait Imports: Send {
     async fn save_import_checkpoint(&mut self, c: &ImportCheckpoint) -> Result<()>;
 }
 
-/// Writes the `Imports` methods for a backend; `$greatest` is its two-argument maximum.
+/// Writes the `Imports` methods for a backend; `$greatest` is its two-argument maximum and
+/// `$bulk` what readies a connection for a bulk load (nothing if empty).
 macro_rules! impl_imports {
-    ($ty:ty, $db:ty, $greatest:literal) => {
+    ($ty:ty, $db:ty, $greatest:literal, $bulk:literal) => {
         #[async_trait::async_trait]
         impl crate::imports::Imports for $ty {
+            async fn prepare_bulk_load(&mut self) -> crate::Result<()> {
+                if !$bulk.is_empty() {
+                    sqlx::query($bulk).execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
             async fn employers_by_uscc(&mut self, usccs: &[domain::party::Uscc]) -> crate::Result<Vec<domain::party::Employer>> {
                 let mut out = Vec::new();
                 for list in crate::common::in_lists(usccs) {

@@ -196,4 +196,4 @@ impl_one_stop!(PgTx, Postgres);
 impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
-impl_imports!(PgTx, Postgres, "GREATEST");
+impl_imports!(PgTx, Postgres, "GREATEST", "");

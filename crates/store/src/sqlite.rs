@@ -219,4 +219,9 @@ impl_one_stop!(SqliteTx, Sqlite);
 impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
-impl_imports!(SqliteTx, Sqlite, "MAX");
+impl_imports!(
+    SqliteTx,
+    Sqlite,
+    "MAX",
+    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY"
+);
