@@ -125,16 +125,19 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
     let now = Utc::now();
     let today = server::clock::china_date(now);
 
+    // One connection: the bulk-load settings are the connection's.
     let store = if args.check {
         None
     } else {
-        Some(store::open(database_url, &store::OpenOptions { max_connections: 2 }).await?)
+        Some(store::open(database_url, &store::OpenOptions { max_connections: 1 }).await?)
     };
     let checkpoint = match &store {
         Some(s) => {
             let mut tx = s.begin().await?;
             tx.prepare_bulk_load().await?;
-            tx.import_checkpoint(&sha256).await?
+            let c = tx.import_checkpoint(&sha256).await?;
+            tx.commit().await?;
+            c
         }
         None => None,
     };

@@ -30,10 +30,14 @@ pub struct ImportCheckpoint {
 
 #[async_trait]
 pub trait Imports: Send {
-    /// Readies the connection for a bulk load. On SQLite a page cache large enough for the
-    /// indexes that rows land all over (by employer, by permit number): with the default 2 MB
-    /// every insert reads and writes pages through the OS, and a million rows take minutes. The
-    /// setting stays with the connection, so call it from a process that only imports.
+    /// Readies the connection for a bulk load; commit the transaction for it to hold. The
+    /// setting stays with the connection, so call it from a process that only imports, on a
+    /// store of one connection.
+    ///
+    /// SQLite: a page cache large enough for the indexes that rows land all over (by employer,
+    /// by permit number), and statement journals in memory; with the default 2 MB cache and
+    /// journals in files, a million rows took minutes. PostgreSQL: a plan for each execution,
+    /// since a statement's generic plan, made while the tables were empty, scans them whole.
     async fn prepare_bulk_load(&mut self) -> Result<()>;
     /// The employers among these codes that exist, in no particular order.
     async fn employers_by_uscc(&mut self, usccs: &[Uscc]) -> Result<Vec<Employer>>;
@@ -64,15 +68,13 @@ pub trait Imports: Send {
 }
 
 /// Writes the `Imports` methods for a backend; `$greatest` is its two-argument maximum and
-/// `$bulk` what readies a connection for a bulk load (nothing if empty).
+/// `$bulk` the statements that ready a connection for a bulk load.
 macro_rules! impl_imports {
     ($ty:ty, $db:ty, $greatest:literal, $bulk:literal) => {
         #[async_trait::async_trait]
         impl crate::imports::Imports for $ty {
             async fn prepare_bulk_load(&mut self) -> crate::Result<()> {
-                if !$bulk.is_empty() {
-                    sqlx::query($bulk).execute(&mut *self.tx).await?;
-                }
+                sqlx::raw_sql($bulk).execute(&mut *self.tx).await?;
                 Ok(())
             }
 

@@ -196,4 +196,9 @@ impl_one_stop!(PgTx, Postgres);
 impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
-impl_imports!(PgTx, Postgres, "GREATEST", "");
+impl_imports!(
+    PgTx,
+    Postgres,
+    "GREATEST",
+    "SET plan_cache_mode = force_custom_plan"
+);

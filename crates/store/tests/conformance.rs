@@ -686,6 +686,7 @@ async fn imports(store: Arc<dyn Store>) {
         .collect();
     let (e0, p0) = seed_party(&store, "110000").await;
     let mut tx = store.begin().await.unwrap();
+    tx.prepare_bulk_load().await.unwrap();
     // One permit before, by the single-row path: the bulk one continues its status indexes.
     let single = permit(&permit_number("110000"), 1, &p0, &e0);
     tx.insert_permit(&single, now()).await.unwrap();
