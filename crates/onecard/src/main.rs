@@ -1,7 +1,8 @@
 //! `onecard`: the one binary. `serve` runs the service; `backup` and `restore` copy the database
 //! out and back; `migrate` brings a database's schema up to date; `audit verify` checks the
-//! audit chain; `policy check` reviews a policy file.
+//! audit chain; `policy check` reviews a policy file; `import` brings in pre-reform physical cards.
 
+mod import_cmd;
 mod keys_cmd;
 mod policy_cmd;
 mod simulate_cmd;
@@ -146,6 +147,9 @@ enum Command {
     },
     /// Check a permit credential offline; `verify fetch` downloads what that needs.
     Verify(verify_cmd::VerifyArgs),
+    /// Import pre-reform physical cards from a CSV file; run it again to resume. Exit 0: all
+    /// rows imported (or present already); 1: some rows refused; 2: nothing done or stopped.
+    Import(import_cmd::ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -217,6 +221,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match cli.command {
         Command::Verify(args) => Ok(verify_cmd::run(args).await),
+        Command::Import(args) => Ok(import_cmd::run(&cli.database_url, args).await),
         Command::Serve {
             listen,
             admin_listen,

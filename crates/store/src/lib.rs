@@ -6,6 +6,7 @@
 pub mod backup;
 mod common;
 pub mod contributions;
+pub mod imports;
 pub mod issued_documents;
 mod migrate;
 pub mod one_stop;
@@ -37,6 +38,7 @@ use domain::policy::{Assessment, Facts};
 use domain::profile::Profile;
 use domain::role::{Principal, Role, Scope};
 use domain::values::Email;
+pub use imports::{ImportCheckpoint, Imports};
 pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
 pub use sign_in::{Failures, SignInGuard};
@@ -415,6 +417,7 @@ pub trait Tx:
     + contributions::Contributions
     + visas::Visas
     + sign_in::SignInGuard
+    + imports::Imports
     + Send
 {
     /// Appends the audit records added so far to the chain, then commits.

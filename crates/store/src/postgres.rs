@@ -2,6 +2,7 @@
 
 use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
+use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::sign_in::impl_sign_in;
@@ -79,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "sign_in_failures",
         include_str!("../migrations/postgres/0013_sign_in_failures.sql"),
+    ),
+    (
+        14,
+        "imports",
+        include_str!("../migrations/postgres/0014_imports.sql"),
     ),
 ];
 
@@ -203,3 +209,9 @@ impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
 impl_visas!(PgTx);
 impl_sign_in!(PgTx);
+impl_imports!(
+    PgTx,
+    Postgres,
+    "GREATEST",
+    "SET plan_cache_mode = force_custom_plan"
+);

@@ -5,6 +5,7 @@
 
 use crate::common::impl_tx;
 use crate::contributions::impl_contributions;
+use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::sign_in::impl_sign_in;
@@ -85,6 +86,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "sign_in_failures",
         include_str!("../migrations/sqlite/0013_sign_in_failures.sql"),
+    ),
+    (
+        14,
+        "imports",
+        include_str!("../migrations/sqlite/0014_imports.sql"),
     ),
 ];
 
@@ -226,3 +232,9 @@ impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
 impl_visas!(SqliteTx);
 impl_sign_in!(SqliteTx);
+impl_imports!(
+    SqliteTx,
+    Sqlite,
+    "MAX",
+    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY"
+);

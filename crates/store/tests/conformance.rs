@@ -73,6 +73,7 @@ conformance! {
     #[tokio::test] disabled_accounts_cannot_sign_in
         => sqlite_disabled_accounts_cannot_sign_in, postgres_disabled_accounts_cannot_sign_in;
     #[tokio::test] employers => sqlite_employers, postgres_employers;
+    #[tokio::test] imports => sqlite_imports, postgres_imports;
     #[tokio::test] people => sqlite_people, postgres_people;
     #[tokio::test] applications_round_trip
         => sqlite_applications_round_trip, postgres_applications_round_trip;
@@ -666,6 +667,129 @@ async fn employers(store: Arc<dyn Store>) {
     let mut tx = store.begin_read().await.unwrap();
     assert!(tx.employer(copy.id).await.unwrap().is_none());
     assert_eq!(tx.list_employers(None).await.unwrap().len(), 3);
+}
+
+/// The bulk writes and look-ups of `onecard import`, and its checkpoint.
+async fn imports(store: Arc<dyn Store>) {
+    // 70 = 64 + 4 + 2 rows: several statement shapes.
+    let employers: Vec<Employer> = (0..70)
+        .map(|i| employer(&format!("Legacy {i} Ltd"), city("110000")))
+        .collect();
+    let people: Vec<Person> = (0..70)
+        .map(|i| {
+            person(
+                employers[i].id,
+                "DUPONT",
+                if i % 2 == 0 { "" } else { "Jean" },
+            )
+        })
+        .collect();
+    let numbers: Vec<PermitNumber> = (0..70).map(|_| permit_number("110000")).collect();
+    let permits: Vec<Permit> = (0..70)
+        .map(|i| Permit {
+            medium: Medium::PhysicalCard,
+            ..permit(&numbers[i], 1, &people[i], &employers[i])
+        })
+        .collect();
+    let (e0, p0) = seed_party(&store, "110000").await;
+    let mut tx = store.begin().await.unwrap();
+    tx.prepare_bulk_load().await.unwrap();
+    // One permit before, by the single-row path: the bulk one continues its status indexes.
+    let single = permit(&permit_number("110000"), 1, &p0, &e0);
+    tx.insert_permit(&single, now()).await.unwrap();
+    tx.insert_employers(&[], now()).await.unwrap();
+    tx.insert_people(&[], now()).await.unwrap();
+    tx.insert_permits(&[], now()).await.unwrap();
+    tx.insert_employers(&employers, now()).await.unwrap();
+    tx.insert_people(&people, now()).await.unwrap();
+    tx.insert_permits(&permits, now()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let mut usccs: Vec<Uscc> = employers.iter().map(|e| e.uscc.clone()).collect();
+    usccs.push(fresh_uscc());
+    usccs.push(usccs[0].clone());
+    let mut found = tx.employers_by_uscc(&usccs).await.unwrap();
+    found.sort_by_key(|e| e.id.0);
+    assert_eq!(found, employers);
+    let mut keys: Vec<(Nationality, PassportNumber)> = people
+        .iter()
+        .map(|p| (p.nationality, p.passport_number.clone()))
+        .collect();
+    keys.push((nationality("FRA"), people[0].passport_number.clone()));
+    let mut found = tx.people_by_passport(&keys).await.unwrap();
+    found.sort_by_key(|p| p.id.0);
+    assert_eq!(found, people);
+    let mut asked = numbers.clone();
+    asked.push(permit_number("110000"));
+    let mut held = tx.permit_passports(&asked).await.unwrap();
+    held.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected: Vec<_> = permits
+        .iter()
+        .map(|p| (p.number.clone(), p.nationality, p.passport_number.clone()))
+        .collect();
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(held, expected);
+    for (i, p) in permits.iter().enumerate() {
+        assert_eq!(tx.permit(&p.number).await.unwrap().as_ref(), Some(p));
+        assert_eq!(tx.status_index(p.id).await.unwrap(), Some(i as u64 + 1));
+    }
+    assert_eq!(tx.status_index_end().await.unwrap(), 71);
+    drop(tx);
+
+    // A taken number refuses the whole statement.
+    let mut tx = store.begin().await.unwrap();
+    let again = Permit {
+        id: PermitId(Uuid::now_v7()),
+        ..permits[3].clone()
+    };
+    assert_conflict(tx.insert_permits(&[again], now()).await, "permit_revision");
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(
+        tx.insert_people(&[people[5].clone()], now()).await,
+        "passport_number",
+    );
+    drop(tx);
+
+    // A counter is raised, never lowered.
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_serial("permit:110000:2023").await.unwrap(), 1);
+    tx.raise_counter("permit:110000:2023", 40).await.unwrap();
+    tx.raise_counter("permit:110000:2023", 7).await.unwrap();
+    tx.raise_counter("permit:310000:2022", 5).await.unwrap();
+    assert_eq!(tx.next_serial("permit:110000:2023").await.unwrap(), 41);
+    assert_eq!(tx.next_serial("permit:310000:2022").await.unwrap(), 6);
+    tx.commit().await.unwrap();
+
+    // The checkpoint of a file, written and moved.
+    let mut c = store::ImportCheckpoint {
+        sha256: "ab".repeat(32),
+        file_name: "cards.csv".into(),
+        last_line: 10_001,
+        imported: 9_990,
+        present: 3,
+        refused: 7,
+        started_at: now(),
+        updated_at: now(),
+        finished_at: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.import_checkpoint(&c.sha256).await.unwrap(), None);
+    tx.save_import_checkpoint(&c).await.unwrap();
+    tx.commit().await.unwrap();
+    c.last_line = 12_345;
+    c.imported += 2_344;
+    c.finished_at = Some(now());
+    let mut tx = store.begin().await.unwrap();
+    tx.save_import_checkpoint(&c).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(
+        tx.import_checkpoint(&c.sha256).await.unwrap(),
+        Some(c.clone())
+    );
+    assert_eq!(tx.import_checkpoint(&"cd".repeat(32)).await.unwrap(), None);
 }
 
 async fn people(store: Arc<dyn Store>) {
