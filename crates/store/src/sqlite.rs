@@ -223,5 +223,6 @@ impl_imports!(
     SqliteTx,
     Sqlite,
     "MAX",
-    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY"
+    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY",
+    ""
 );
