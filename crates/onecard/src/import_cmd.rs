@@ -181,6 +181,7 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
         now,
         today,
         file_path: path.display().to_string(),
+        batches: 0,
     });
     let mut run = Counts::default();
     let mut batches = 0;
@@ -422,6 +423,8 @@ struct Writer<'s> {
     now: DateTime<Utc>,
     today: NaiveDate,
     file_path: String,
+    /// Batches committed in this run.
+    batches: u64,
 }
 
 impl Writer<'_> {
@@ -440,6 +443,10 @@ impl Writer<'_> {
         };
         let mut refused = Vec::new();
         let mut tx = self.store.begin().await?;
+        // Statistics as the tables double, so that look-ups keep using the indexes.
+        if self.batches.is_power_of_two() {
+            tx.refresh_statistics().await?;
+        }
 
         // Permit numbers in the database already: the same holder's are done, another's refused.
         let numbers: Vec<_> = cards.iter().map(|(_, c)| c.permit_number.clone()).collect();
@@ -596,6 +603,7 @@ impl Writer<'_> {
         ));
         tx.commit().await?;
         self.checkpoint = next;
+        self.batches += 1;
         Ok((counts, refused))
     }
 }

@@ -213,5 +213,6 @@ impl_imports!(
     PgTx,
     Postgres,
     "GREATEST",
-    "SET plan_cache_mode = force_custom_plan"
+    "SET plan_cache_mode = force_custom_plan",
+    "ANALYZE employers, people, permits"
 );

@@ -236,5 +236,6 @@ impl_imports!(
     SqliteTx,
     Sqlite,
     "MAX",
-    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY"
+    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY",
+    ""
 );
