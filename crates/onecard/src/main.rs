@@ -98,6 +98,10 @@ enum Command {
         /// Seconds between passes of the notification worker; 0 runs no worker in this process.
         #[arg(long, env = "ONECARD_DELIVERY_POLL_SECS", default_value_t = 5)]
         delivery_poll_secs: u64,
+        /// Seconds a worker holds a delivery it claimed: a server that dies mid-delivery leaves
+        /// the delivery to another once this has passed. Longer than a webhook call may take.
+        #[arg(long, env = "ONECARD_DELIVERY_LEASE_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        delivery_lease_secs: u64,
         /// Another department's register, asked to confirm a fact instead of a paper document:
         /// KIND=http://host/path or KIND=file:PATH (KIND: business_licence, accommodation).
         /// Repeat for each kind. With --demo and none given, the built-in demo file serves both.
@@ -240,6 +244,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             smtp_url,
             smtp_from,
             delivery_poll_secs,
+            delivery_lease_secs,
             registers,
             register_timeout_ms,
             files_dir,
@@ -315,6 +320,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 smtp,
                 delivery_poll: (delivery_poll_secs > 0)
                     .then(|| Duration::from_secs(delivery_poll_secs)),
+                delivery_lease: Duration::from_secs(delivery_lease_secs),
                 registers: sources,
                 register_timeout,
                 files_dir: files_dir.into(),

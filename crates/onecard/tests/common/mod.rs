@@ -45,6 +45,8 @@ impl Server {
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--files-dir", &self.files.display().to_string()])
             .args(["--delivery-poll-secs", "1"])
+            // A killed server's claimed deliveries pass to another within seconds, not minutes.
+            .args(["--delivery-lease-secs", "3"])
             .args(
                 self.public_url
                     .iter()
