@@ -27,29 +27,8 @@ async fn crash_under_load(db: TestDb) {
     let hr = Api::sign_in(&base, "hr").await;
     let officer = Api::sign_in(&base, "officer.beijing").await;
     let (hook, delivered) = receiver().await;
-    let (s, v) = hr
-        .send(
-            reqwest::Method::PUT,
-            "/api/v1/employer/notifications",
-            Some(&json!({ "webhook_url": hook })),
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, people) = hr
-        .send(reqwest::Method::GET, "/api/v1/people", None, None)
-        .await
-        .unwrap();
-    let anna = people
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["surname"] == "MÜLLER")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    hr.set_webhook(&hook).await;
+    let anna = hr.person_id("MÜLLER").await;
 
     // The load: four employers' clients submitting, each retrying a failed submission with its
     // key until it is answered; the officer refusing what was submitted, which owes a webhook.
@@ -104,28 +83,9 @@ async fn crash_under_load(db: TestDb) {
         let officer = officer.clone();
         tokio::spawn(async move {
             let mut refused = 0;
-            while let Some((id, mut version)) = decide.recv().await {
-                let path = format!("/api/v1/applications/{id}/transitions");
-                for (action, extra) in [
-                    ("pass_pre_review", json!({})),
-                    ("accept", json!({})),
-                    ("start_review", json!({})),
-                    ("refuse", json!({ "items": ["Crash test"] })),
-                ] {
-                    let mut body = json!({ "action": action, "version": version });
-                    body.as_object_mut()
-                        .unwrap()
-                        .extend(extra.as_object().unwrap().clone());
-                    match officer
-                        .send(reqwest::Method::POST, &path, Some(&body), None)
-                        .await
-                    {
-                        Some((StatusCode::OK, a)) => version = a["version"].as_i64().unwrap(),
-                        _ => break,
-                    }
-                    if action == "refuse" {
-                        refused += 1;
-                    }
+            while let Some((id, version)) = decide.recv().await {
+                if officer.refuse(&id, version, "Crash test").await.is_ok() {
+                    refused += 1;
                 }
             }
             refused

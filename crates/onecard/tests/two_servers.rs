@@ -39,29 +39,8 @@ async fn two_servers_on_one_postgresql_database() {
     assert_eq!(me["username"], "hr");
 
     let (hook, delivered) = receiver().await;
-    let (s, v) = hr_a
-        .send(
-            reqwest::Method::PUT,
-            "/api/v1/employer/notifications",
-            Some(&json!({ "webhook_url": hook })),
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let (_, people) = hr_a
-        .send(reqwest::Method::GET, "/api/v1/people", None, None)
-        .await
-        .unwrap();
-    let anna = people
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["surname"] == "MÜLLER")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    hr_a.set_webhook(&hook).await;
+    let anna = hr_a.person_id("MÜLLER").await;
 
     // Submissions through both, the same key sent to both at once for half of them; the
     // officer of Beijing refuses each on the other server, which owes the employer a webhook.
@@ -101,28 +80,14 @@ async fn two_servers_on_one_postgresql_database() {
         assert_eq!(x["id"], y["id"], "one application per key");
         ids.insert(x["id"].as_str().unwrap().to_string());
         let officer = officer_other;
-        let mut version = x["version"].as_i64().unwrap();
-        let steps = format!(
-            "/api/v1/applications/{}/transitions",
-            x["id"].as_str().unwrap()
-        );
-        for (action, extra) in [
-            ("pass_pre_review", json!({})),
-            ("accept", json!({})),
-            ("start_review", json!({})),
-            ("refuse", json!({ "items": ["Two servers"] })),
-        ] {
-            let mut body = json!({ "action": action, "version": version });
-            body.as_object_mut()
-                .unwrap()
-                .extend(extra.as_object().unwrap().clone());
-            let (s, r) = officer
-                .send(reqwest::Method::POST, &steps, Some(&body), None)
-                .await
-                .unwrap();
-            assert_eq!(s, StatusCode::OK, "{action}: {r}");
-            version = r["version"].as_i64().unwrap();
-        }
+        officer
+            .refuse(
+                x["id"].as_str().unwrap(),
+                x["version"].as_i64().unwrap(),
+                "Two servers",
+            )
+            .await
+            .unwrap();
         // Halfway, A is killed while both workers are delivering; B goes on alone.
         if n == rounds / 2 {
             a.kill();

@@ -173,6 +173,64 @@ impl Api {
     }
 }
 
+impl Api {
+    /// The employer's webhook, set to `url`.
+    pub async fn set_webhook(&self, url: &str) {
+        let (s, v) = self
+            .send(
+                reqwest::Method::PUT,
+                "/api/v1/employer/notifications",
+                Some(&json!({ "webhook_url": url })),
+                None,
+            )
+            .await
+            .expect("an answer");
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
+    /// The id of the employer's person of that surname.
+    pub async fn person_id(&self, surname: &str) -> String {
+        let (_, people) = self
+            .send(reqwest::Method::GET, "/api/v1/people", None, None)
+            .await
+            .expect("an answer");
+        people
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|p| p["surname"] == surname)
+            .expect("the person")["id"]
+            .as_str()
+            .expect("an id")
+            .to_string()
+    }
+
+    /// Takes a submitted application through pre-review, acceptance and review to a refusal
+    /// (which owes the employer a notice); the first step that fails, with its answer.
+    pub async fn refuse(&self, id: &str, mut version: i64, reason: &str) -> Result<(), String> {
+        let path = format!("/api/v1/applications/{id}/transitions");
+        for (action, extra) in [
+            ("pass_pre_review", json!({})),
+            ("accept", json!({})),
+            ("start_review", json!({})),
+            ("refuse", json!({ "items": [reason] })),
+        ] {
+            let mut body = json!({ "action": action, "version": version });
+            body.as_object_mut()
+                .expect("an object")
+                .extend(extra.as_object().expect("an object").clone());
+            match self
+                .send(reqwest::Method::POST, &path, Some(&body), None)
+                .await
+            {
+                Some((StatusCode::OK, a)) => version = a["version"].as_i64().expect("a version"),
+                other => return Err(format!("{action}: {other:?}")),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A webhook receiver: answers 200 and counts the calls per delivery id (`OneCard-Id`).
 pub async fn receiver() -> (String, Arc<Mutex<BTreeMap<String, usize>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
