@@ -4,42 +4,12 @@
 // are issued together; the holder books a time to collect the residence permit; immigration
 // hands it over and records the collection; the holder sees it collected.
 // Usage: node one_stop.mjs BASE_URL SCREENSHOT_DIR   (CHROMIUM names the browser binary)
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import path from 'node:path';
+import { helpers, launch } from './pages.mjs';
 
 const [base, shots] = process.argv.slice(2);
-const PASSWORD = 'Demo-2026';
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page, username) {
-  await page.goto(`${base}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('main button[type=submit]')]);
-}
-
-async function signOut(page) {
-  await Promise.all([page.waitForURL(/\/login$/), page.click('header.site form button')]);
-}
-
-// Submits the form and waits for the page it leads to carry `done`; an error stays on the form.
-async function submit(page, form, done, what) {
-  await form.locator('button[type=submit]').click();
-  await page.waitForURL((u) => u.search.includes(done), { timeout: 10_000 }).catch(async () => {
-    const errors = await page.locator('[role=alert]').allTextContents();
-    throw new Error(`${what} did not go through: ${errors.join(' | ') || page.url()}`);
-  });
-}
+const browser = await launch();
+const { shot, signIn, signOut, submit } = helpers(base, shots);
 
 const STATE = {
   en: { jointPending: 'approved, awaiting', approved: 'approved' },
