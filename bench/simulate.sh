@@ -14,6 +14,9 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
     cargo build --release --locked -p onecard -p loadgen --bin onecard --bin seed_assessments
 fi
 DB="sqlite://$SCRATCH/simulate.db"
+# A fresh data key for the scratch database: the seeder writes under it, onecard reads.
+ONECARD_DATA_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+export ONECARD_DATA_KEY
 
 echo "==> seeding $COUNT assessed applications into $SCRATCH/simulate.db"
 target/release/seed_assessments --database-url "$DB" --count "$COUNT"

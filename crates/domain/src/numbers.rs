@@ -109,9 +109,15 @@ impl fmt::Display for PermitNumber {
 
 /// A foreign holder's social security number, made by the social insurance agency of the city
 /// where they are first insured. It stays with the holder for life.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SocialSecurityNumber(String);
+
+impl fmt::Debug for SocialSecurityNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::values::masked_debug("SocialSecurityNumber", &self.0, f)
+    }
+}
 
 impl SocialSecurityNumber {
     pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {

@@ -46,6 +46,18 @@ macro_rules! string_newtype {
     };
 }
 
+/// A `Debug` that shows an identity number's first and last two characters only, so that a
+/// value printed for debugging or in a log does not give the number away.
+pub(crate) fn masked_debug(name: &str, s: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 4 {
+        return write!(f, "{name}(…)");
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    write!(f, "{name}({head}…{tail})")
+}
+
 /// Free text of bounded length on one line: names of organisations, positions, reasons.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -64,10 +76,16 @@ impl Text {
 
 /// A passport number as the ICAO 9303 document number: capital letters and digits, 5 to 15 of
 /// them (the machine-readable zone holds 9; longer numbers overflow into the optional field).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PassportNumber(String);
 string_newtype!(PassportNumber);
+
+impl fmt::Debug for PassportNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        masked_debug("PassportNumber", &self.0, f)
+    }
+}
 
 impl PassportNumber {
     pub fn parse(field: &str, s: &str) -> Result<PassportNumber, FieldError> {
@@ -391,6 +409,26 @@ pub fn parse_birth_date(field: &str, s: &str, today: NaiveDate) -> Result<NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identity_numbers_are_masked_when_debugged() {
+        let p = PassportNumber::parse("p", "E12345678").unwrap();
+        assert_eq!(format!("{p:?}"), "PassportNumber(E1…78)");
+        assert_eq!(p.to_string(), "E12345678", "Display is the number itself");
+        let ssn = crate::numbers::SocialSecurityNumber::new(
+            "310000",
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            42,
+        )
+        .unwrap();
+        let shown = format!("{ssn:?}");
+        assert!(
+            !shown.contains(&ssn.as_str()[2..ssn.as_str().len() - 2]),
+            "{shown}"
+        );
+        let visa = crate::visa::VisaNumber::parse("v", "ZA1234567").unwrap();
+        assert_eq!(format!("{visa:?}"), "VisaNumber(ZA…67)");
+    }
 
     #[test]
     fn passport_numbers() {

@@ -13,9 +13,15 @@ use std::fmt;
 
 /// The number printed on the visa: capital letters and digits, 8 to 12 of them. Spaces are
 /// dropped and letters capitalised as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct VisaNumber(String);
+
+impl fmt::Debug for VisaNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::values::masked_debug("VisaNumber", &self.0, f)
+    }
+}
 
 impl VisaNumber {
     pub fn parse(field: &str, s: &str) -> Result<VisaNumber, FieldError> {

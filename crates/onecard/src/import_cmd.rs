@@ -58,6 +58,8 @@ pub enum ImportError {
     Header(String, String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{}", crate::NO_DATA_KEY)]
+    NoDataKey,
 }
 
 /// Exit statuses: every row imported (or present already), some refused, nothing done.
@@ -65,8 +67,13 @@ const ALL_DONE: u8 = 0;
 const SOME_REFUSED: u8 = 1;
 const NOTHING_DONE: u8 = 2;
 
-pub async fn run(database_url: &str, args: ImportArgs) -> ExitCode {
-    match import(database_url, &args).await {
+/// `data_key` is needed unless the file is only checked.
+pub async fn run(
+    database_url: &str,
+    data_key: Option<store::DataKey>,
+    args: ImportArgs,
+) -> ExitCode {
+    match import(database_url, data_key, &args).await {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("onecard import: {e}");
@@ -89,7 +96,11 @@ struct Batch {
     records: u64,
 }
 
-async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError> {
+async fn import(
+    database_url: &str,
+    data_key: Option<store::DataKey>,
+    args: &ImportArgs,
+) -> Result<u8, ImportError> {
     let path = &args.file;
     let io = |source| ImportError::Io {
         path: path.display().to_string(),
@@ -126,10 +137,12 @@ async fn import(database_url: &str, args: &ImportArgs) -> Result<u8, ImportError
     let today = server::clock::china_date(now);
 
     // One connection: the bulk-load settings are the connection's.
-    let store = if args.check {
-        None
-    } else {
-        Some(store::open(database_url, &store::OpenOptions { max_connections: 1 }).await?)
+    let store = match (args.check, data_key) {
+        (true, _) => None,
+        (false, Some(key)) => {
+            Some(store::open(database_url, &store::OpenOptions::new(key).connections(1)).await?)
+        }
+        (false, None) => return Err(ImportError::NoDataKey),
     };
     let checkpoint = match &store {
         Some(s) => {

@@ -34,8 +34,32 @@ struct Cli {
         hide_env_values = true
     )]
     database_url: String,
+    /// The key that seals passport and other identity numbers in the database: 64 hexadecimal
+    /// digits (32 random bytes). Every command that opens the database needs it; `serve --demo`
+    /// uses a fixed demo key without it.
+    #[arg(long, env = "ONECARD_DATA_KEY", global = true, hide_env_values = true)]
+    data_key: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+pub(crate) const NO_DATA_KEY: &str = "the data key is needed: --data-key or ONECARD_DATA_KEY \
+     (64 hexadecimal digits, e.g. `openssl rand -hex 32`; keep it apart from the database)";
+
+/// `open_options` for a command other than `serve`, with `connections`.
+fn options(data_key: Option<&str>, connections: u32) -> Result<OpenOptions, String> {
+    open_options(data_key, false).map(|o| o.connections(connections))
+}
+
+/// How the database is opened: with the data key given, or the demo key for `serve --demo`.
+fn open_options(data_key: Option<&str>, demo: bool) -> Result<OpenOptions, String> {
+    match (data_key, demo) {
+        (Some(k), _) => store::DataKey::parse(k)
+            .map(OpenOptions::new)
+            .map_err(|e| e.to_string()),
+        (None, true) => Ok(OpenOptions::new(store::DataKey::demo())),
+        (None, false) => Err(NO_DATA_KEY.to_string()),
+    }
 }
 
 #[derive(Subcommand)]
@@ -225,7 +249,17 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
     match cli.command {
         Command::Verify(args) => Ok(verify_cmd::run(args).await),
-        Command::Import(args) => Ok(import_cmd::run(&cli.database_url, args).await),
+        Command::Import(args) => {
+            let key = match cli.data_key.as_deref().map(store::DataKey::parse) {
+                Some(Err(e)) => {
+                    eprintln!("onecard: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+                Some(Ok(k)) => Some(k),
+                None => None,
+            };
+            Ok(import_cmd::run(&cli.database_url, key, args).await)
+        }
         Command::Serve {
             listen,
             admin_listen,
@@ -249,6 +283,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             register_timeout_ms,
             files_dir,
         } => {
+            let options = match open_options(cli.data_key.as_deref(), demo) {
+                Ok(o) => o.connections(db_connections),
+                Err(e) => {
+                    eprintln!("onecard: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
             let smtp = match smtp_url
                 .as_deref()
                 .map(|u| server::config::Smtp::parse(u, &smtp_from))
@@ -327,13 +368,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");
-            let store = store::open(
-                &config.database_url,
-                &OpenOptions {
-                    max_connections: config.db_max_connections,
-                },
-            )
-            .await?;
+            let store = store::open(&config.database_url, &options).await?;
             let clock = Arc::new(SystemClock);
             if demo && server::demo::seed(&*store, &*clock).await? {
                 tracing::info!(
@@ -368,7 +403,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
-            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 1 }).await?;
+            let store =
+                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 1)?).await?;
             store.close().await;
             println!("schema up to date");
             Ok(ExitCode::SUCCESS)
@@ -399,7 +435,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 2 }).await?;
+            let store =
+                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 2)?).await?;
             let result = store::verify_audit(&*store).await?;
             store.close().await;
             match result {
@@ -418,7 +455,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
         } => {
             let in_force = match against {
                 Some(_) => None,
-                None => in_force_of(&cli.database_url).await?,
+                None => in_force_of(&cli.database_url, cli.data_key.as_deref()).await?,
             };
             let base = match (&against, &in_force) {
                 (Some(path), _) => policy_cmd::Base::File(path),
@@ -448,7 +485,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 1 }).await?;
+            let store =
+                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 1)?).await?;
             let now = chrono::Utc::now();
             let result = match (&command, &sealing) {
                 (KeysCommand::Generate, Some(s)) => keys_cmd::generate(&*store, s, now)
@@ -491,7 +529,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let store = store::open(&cli.database_url, &OpenOptions { max_connections: 2 }).await?;
+            let store =
+                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 2)?).await?;
             let result = simulate_cmd::simulate(&*store, &proposed, show).await;
             store.close().await;
             print!("{}", result?);
@@ -504,6 +543,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
 /// to ask (an SQLite file that does not exist, or one in memory), so that a check creates none.
 async fn in_force_of(
     url: &str,
+    data_key: Option<&str>,
 ) -> Result<Option<domain::policy::Policy>, Box<dyn std::error::Error>> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
@@ -514,7 +554,7 @@ async fn in_force_of(
             return Ok(None);
         }
     }
-    let store = store::open(url, &OpenOptions { max_connections: 1 }).await?;
+    let store = store::open(url, &options(data_key, 1)?).await?;
     let today = server::clock::Clock::today(&SystemClock);
     let policy = server::services::policies::Policies::default()
         .in_force(&*store, today)

@@ -4,6 +4,14 @@
 
 use crate::StoreError;
 
+/// The keyed hash that keeps a passport to one person: of the nationality and the number.
+pub(crate) fn passport_hash(key: &crate::DataKey, p: &domain::party::Person) -> Vec<u8> {
+    key.index(
+        "people.passport_hash",
+        &[p.nationality.as_str(), p.passport_number.as_str()],
+    )
+}
+
 /// Maps a uniqueness violation to `Conflict(what)`, anything else to a database error.
 pub(crate) fn unique(e: sqlx::Error, what: &'static str) -> StoreError {
     match e.as_database_error() {
@@ -252,20 +260,21 @@ macro_rules! impl_tx {
 
             async fn insert_person(&mut self, p: &domain::party::Person, at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
                 sqlx::query(
-                    "INSERT INTO people (id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    "INSERT INTO people (id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone, created_at, passport_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(p.id.0)
                 .bind(p.employer_id.0)
                 .bind(p.name.surname.as_str())
                 .bind(p.name.given_names.as_ref().map(|g| g.as_str()))
                 .bind(p.nationality.as_str())
-                .bind(p.passport_number.as_str())
+                .bind(self.key.seal("people.passport_number", p.id.0, p.passport_number.as_str()))
                 .bind(p.date_of_birth)
                 .bind(p.sex.as_str())
                 .bind(p.email.as_str())
                 .bind(p.phone.as_ref().map(|p| p.as_str()))
                 .bind(at)
+                .bind(crate::common::passport_hash(&self.key, p))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "passport_number"))?;
@@ -275,18 +284,19 @@ macro_rules! impl_tx {
             async fn update_person(&mut self, p: &domain::party::Person) -> crate::Result<()> {
                 sqlx::query(
                     "UPDATE people SET employer_id = $2, surname = $3, given_names = $4, nationality = $5, passport_number = $6, \
-                     date_of_birth = $7, sex = $8, email = $9, phone = $10 WHERE id = $1",
+                     date_of_birth = $7, sex = $8, email = $9, phone = $10, passport_hash = $11 WHERE id = $1",
                 )
                 .bind(p.id.0)
                 .bind(p.employer_id.0)
                 .bind(p.name.surname.as_str())
                 .bind(p.name.given_names.as_ref().map(|g| g.as_str()))
                 .bind(p.nationality.as_str())
-                .bind(p.passport_number.as_str())
+                .bind(self.key.seal("people.passport_number", p.id.0, p.passport_number.as_str()))
                 .bind(p.date_of_birth)
                 .bind(p.sex.as_str())
                 .bind(p.email.as_str())
                 .bind(p.phone.as_ref().map(|p| p.as_str()))
+                .bind(crate::common::passport_hash(&self.key, p))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "passport_number"))?;
@@ -301,7 +311,7 @@ macro_rules! impl_tx {
                 .bind(id.0)
                 .fetch_optional(&mut *self.tx)
                 .await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn people(&mut self, ids: &[domain::ids::PersonId]) -> crate::Result<Vec<domain::party::Person>> {
@@ -318,7 +328,7 @@ macro_rules! impl_tx {
                     q.push(")");
                     let rows: Vec<crate::rows::PersonRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     for row in rows {
-                        out.push(row.try_into()?);
+                        out.push(row.open(&self.key)?);
                     }
                 }
                 Ok(out)
@@ -332,7 +342,7 @@ macro_rules! impl_tx {
                 .bind(employer_id.0)
                 .fetch_all(&mut *self.tx)
                 .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn insert_applications(&mut self, apps: &[domain::application::Application]) -> crate::Result<()> {
@@ -341,11 +351,12 @@ macro_rules! impl_tx {
                         "INSERT INTO applications (id, receipt_number, kind, details, state, version, employer_id, person_id, city, \
                          permit_number, created_at, submitted_at, decided_at) ",
                     );
+                    let key = self.key.clone();
                     q.push_values(run, |mut b, a| {
                         b.push_bind(a.id.0)
                             .push_bind(a.receipt_number.as_str())
                             .push_bind(a.kind().as_str())
-                            .push_bind(serde_json::to_string(&a.details).expect("serialisable"))
+                            .push_bind(key.seal_json_text("applications.details", a.id.0, &a.details))
                             .push_bind(a.state.as_str())
                             .push_bind(a.version)
                             .push_bind(a.employer_id.0)
@@ -375,7 +386,7 @@ macro_rules! impl_tx {
                 .bind(a.permit_number.as_ref().map(|p| p.as_str()))
                 .bind(a.submitted_at)
                 .bind(a.decided_at)
-                .bind(serde_json::to_string(&a.details).expect("serialisable"))
+                .bind(self.key.seal_json_text("applications.details", a.id.0, &a.details))
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(r.rows_affected() == 1)
@@ -384,7 +395,7 @@ macro_rules! impl_tx {
             async fn application(&mut self, id: domain::ids::ApplicationId) -> crate::Result<Option<domain::application::Application>> {
                 let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM applications WHERE id = $1", crate::common::APPLICATION_COLUMNS));
                 let row: Option<crate::rows::ApplicationRow> = sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn list_applications(&mut self, f: &crate::ApplicationFilter) -> crate::Result<Vec<domain::application::Application>> {
@@ -418,7 +429,7 @@ macro_rules! impl_tx {
                 });
                 q.push(" LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
                 let rows: Vec<crate::rows::ApplicationRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn insert_events(&mut self, events: &[crate::Event]) -> crate::Result<()> {
@@ -470,7 +481,7 @@ macro_rules! impl_tx {
                 .bind(p.holder_name.surname.as_str())
                 .bind(p.holder_name.given_names.as_ref().map(|g| g.as_str()))
                 .bind(p.nationality.as_str())
-                .bind(p.passport_number.as_str())
+                .bind(self.key.seal("permits.passport_number", p.id.0, p.passport_number.as_str()))
                 .bind(p.category.as_str())
                 .bind(p.position.as_str())
                 .bind(p.city.code())
@@ -509,7 +520,7 @@ macro_rules! impl_tx {
                     crate::common::PERMIT_COLUMNS
                 ));
                 let row: Option<crate::rows::PermitRow> = sqlx::query_as(sql).bind(number.as_str()).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn permit_revisions(&mut self, number: &domain::numbers::PermitNumber) -> crate::Result<Vec<domain::permit::Permit>> {
@@ -518,7 +529,7 @@ macro_rules! impl_tx {
                     crate::common::PERMIT_COLUMNS
                 ));
                 let rows: Vec<crate::rows::PermitRow> = sqlx::query_as(sql).bind(number.as_str()).fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn list_permits(&mut self, f: &crate::PermitFilter) -> crate::Result<Vec<domain::permit::Permit>> {
@@ -537,7 +548,7 @@ macro_rules! impl_tx {
                 }
                 q.push(" ORDER BY number LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
                 let rows: Vec<crate::rows::PermitRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn idempotent_responses(
@@ -668,7 +679,13 @@ macro_rules! impl_tx {
                         "INSERT INTO register_checks (application_id, document, fact, register, asked_at, answered_at, \
                          outcome, reason, reference, as_of, answer) ",
                     );
+                    let key = self.key.clone();
                     q.push_values(run, |mut b, (id, e)| {
+                        let answer = if e.answer.is_empty() {
+                            String::new()
+                        } else {
+                            key.seal("register_checks.answer", id.0, &e.answer)
+                        };
                         let (reference, as_of) = match &e.outcome {
                             domain::registers::Outcome::Confirmed { reference, as_of } => (Some(reference.as_str()), Some(*as_of)),
                             _ => (None, None),
@@ -683,7 +700,7 @@ macro_rules! impl_tx {
                             .push_bind(e.outcome.reason())
                             .push_bind(reference)
                             .push_bind(as_of)
-                            .push_bind(e.answer.as_str());
+                            .push_bind(answer);
                     });
                     q.build().execute(&mut *self.tx).await?;
                 }
@@ -701,7 +718,7 @@ macro_rules! impl_tx {
                 .bind(application_id.0)
                 .fetch_all(&mut *self.tx)
                 .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key, application_id.0)).collect()
             }
 
             async fn insert_issuer_key(&mut self, k: &crate::StoredIssuerKey) -> crate::Result<()> {
@@ -778,7 +795,7 @@ macro_rules! impl_tx {
                     crate::common::PERMIT_COLUMNS
                 ));
                 let row: Option<crate::rows::PermitRow> = sqlx::query_as(sql).bind(idx).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn permits_at_status_indexes(&mut self, idx: &[u64]) -> crate::Result<Vec<(u64, domain::permit::Permit)>> {
@@ -796,7 +813,7 @@ macro_rules! impl_tx {
                     q.push(")");
                     let rows: Vec<crate::rows::IndexedPermitRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     for row in rows {
-                        out.push((row.status_idx as u64, row.permit.try_into()?));
+                        out.push((row.status_idx as u64, row.permit.open(&self.key)?));
                     }
                 }
                 Ok(out)
@@ -967,7 +984,8 @@ macro_rules! impl_tx {
             }
 
             async fn insert_notice(&mut self, n: &crate::StoredNotice, deliveries: &[crate::NewDelivery]) -> crate::Result<bool> {
-                let params = serde_json::to_string(&n.params).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                let params = serde_json::to_string(&self.key.seal_pairs("notices.params", n.id.0, &n.params))
+                    .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
                 let inserted: Option<(uuid::Uuid,)> = sqlx::query_as(
                     "INSERT INTO notices (id, recipient_kind, recipient_id, topic, params, link, dedupe_key, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -1015,7 +1033,7 @@ macro_rules! impl_tx {
                     .bind(limit)
                     .fetch_all(&mut *self.tx)
                     .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn unread_notices(&mut self, recipient: domain::notice::Recipient) -> crate::Result<i64> {
@@ -1108,7 +1126,7 @@ macro_rules! impl_tx {
                     q.push(")");
                     let rows: Vec<crate::rows::DeliveryRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     for r in rows {
-                        out.push(r.try_into()?);
+                        out.push(r.open(&self.key)?);
                     }
                 }
                 out.sort_by(|a, b| (a.next_attempt_at, a.id).cmp(&(b.next_attempt_at, b.id)));
@@ -1160,7 +1178,7 @@ macro_rules! impl_tx {
             async fn deliveries_of(&mut self, notice: domain::ids::NoticeId) -> crate::Result<Vec<crate::Delivery>> {
                 let sql = sqlx::AssertSqlSafe(format!("{} WHERE o.notice_id = $1 ORDER BY o.channel, o.id", crate::common::DELIVERY_SELECT));
                 let rows: Vec<crate::rows::DeliveryRow> = sqlx::query_as(sql).bind(notice.0).fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn failing_deliveries(&mut self, limit: i64) -> crate::Result<Vec<crate::Delivery>> {
@@ -1169,7 +1187,7 @@ macro_rules! impl_tx {
                     crate::common::DELIVERY_SELECT
                 ));
                 let rows: Vec<crate::rows::DeliveryRow> = sqlx::query_as(sql).bind(limit).fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn notification_settings(
@@ -1227,7 +1245,7 @@ macro_rules! impl_tx {
                     .bind(limit)
                     .fetch_all(&mut *self.tx)
                     .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn audit_links(&mut self, after: i64, limit: i64) -> crate::Result<Vec<domain::audit::Link>> {

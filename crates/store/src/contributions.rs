@@ -200,9 +200,10 @@ pub(crate) struct ClaimRow {
     payment_reference: Option<String>,
 }
 
-impl TryFrom<ClaimRow> for StoredClaim {
-    type Error = StoreError;
-    fn try_from(r: ClaimRow) -> Result<Self> {
+impl ClaimRow {
+    pub(crate) fn open(self, key: &crate::DataKey) -> Result<StoredClaim> {
+        let r = self;
+        let account = key.open_opt("benefit_claims.payment_account", r.id, r.payment_account)?;
         let codes: Vec<String> =
             serde_json::from_str(&r.documents).map_err(|e| corrupt("claim documents", e))?;
         let documents = codes
@@ -211,7 +212,7 @@ impl TryFrom<ClaimRow> for StoredClaim {
             .collect::<Result<Vec<_>>>()?;
         let refusal: Vec<String> =
             serde_json::from_str(&r.refusal).map_err(|e| corrupt("claim refusal", e))?;
-        let payment = match (r.payment_amount_fen, r.payment_account, r.payment_reference) {
+        let payment = match (r.payment_amount_fen, account, r.payment_reference) {
             (Some(fen), Some(account), Some(reference)) => Some(PaymentInstruction {
                 amount: Money::from_fen(fen),
                 account: Text::from_trusted(account),
@@ -350,7 +351,7 @@ macro_rules! impl_contributions {
                 .bind(c.decided_by.map(|a| a.0))
                 .bind(crate::contributions::refusal_json(k))
                 .bind(k.payment.as_ref().map(|p| p.amount.fen()))
-                .bind(k.payment.as_ref().map(|p| p.account.as_str().to_string()))
+                .bind(self.key.seal_opt("benefit_claims.payment_account", k.id.0, k.payment.as_ref().map(|p| p.account.as_str())))
                 .bind(k.payment.as_ref().map(|p| p.reference.as_str().to_string()))
                 .execute(&mut *self.tx)
                 .await
@@ -372,7 +373,7 @@ macro_rules! impl_contributions {
                 .bind(c.decided_by.map(|a| a.0))
                 .bind(crate::contributions::refusal_json(k))
                 .bind(k.payment.as_ref().map(|p| p.amount.fen()))
-                .bind(k.payment.as_ref().map(|p| p.account.as_str().to_string()))
+                .bind(self.key.seal_opt("benefit_claims.payment_account", k.id.0, k.payment.as_ref().map(|p| p.account.as_str())))
                 .bind(k.payment.as_ref().map(|p| p.reference.as_str().to_string()))
                 .execute(&mut *self.tx)
                 .await?;
@@ -386,7 +387,7 @@ macro_rules! impl_contributions {
                 ));
                 let row: Option<crate::contributions::ClaimRow> =
                     sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn claims(&mut self, f: &crate::contributions::ClaimFilter) -> crate::Result<Vec<crate::contributions::StoredClaim>> {
@@ -415,7 +416,7 @@ macro_rules! impl_contributions {
                 }
                 q.push(" LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
                 let rows: Vec<crate::contributions::ClaimRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn close_insurance(&mut self, c: &crate::contributions::InsuranceClosure) -> crate::Result<()> {
@@ -456,7 +457,7 @@ macro_rules! impl_contributions {
                 ));
                 let rows: Vec<crate::one_stop::InsuranceRow> =
                     sqlx::query_as(sql).bind(employer.0).fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
         }
     };

@@ -114,21 +114,19 @@ macro_rules! impl_imports {
             ) -> crate::Result<Vec<domain::party::Person>> {
                 let mut out = Vec::new();
                 for list in crate::common::in_lists(passports) {
-                    // Row values, so that the unique index on both columns serves the look-up.
+                    // By the keyed hash of both, which the unique index serves.
                     let mut q = sqlx::QueryBuilder::<$db>::new(
                         "SELECT id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone \
-                         FROM people WHERE (nationality, passport_number) IN (",
+                         FROM people WHERE passport_hash IN (",
                     );
-                    let mut first = true;
+                    let mut sep = q.separated(", ");
                     for (n, p) in &list {
-                        q.push(if first { "(" } else { ", (" });
-                        first = false;
-                        q.push_bind(n.as_str().to_string()).push(", ").push_bind(p.as_str().to_string()).push(")");
+                        sep.push_bind(self.key.index("people.passport_hash", &[n.as_str(), p.as_str()]));
                     }
                     q.push(")");
                     let rows: Vec<crate::rows::PersonRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     for row in rows {
-                        out.push(row.try_into()?);
+                        out.push(row.open(&self.key)?);
                     }
                 }
                 Ok(out)
@@ -139,17 +137,23 @@ macro_rules! impl_imports {
                 numbers: &[domain::numbers::PermitNumber],
             ) -> crate::Result<Vec<(domain::numbers::PermitNumber, domain::values::Nationality, domain::values::PassportNumber)>> {
                 let mut out = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 for list in crate::common::in_lists(numbers) {
+                    // Every revision: sealed, equal numbers differ.
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT DISTINCT number, nationality, passport_number FROM permits WHERE number IN (",
+                        "SELECT id, number, nationality, passport_number FROM permits WHERE number IN (",
                     );
                     let mut sep = q.separated(", ");
                     for n in &list {
                         sep.push_bind(n.as_str().to_string());
                     }
                     q.push(")");
-                    let rows: Vec<(String, String, String)> = q.build_query_as().fetch_all(&mut *self.tx).await?;
-                    for (n, nat, pass) in rows {
+                    let rows: Vec<(uuid::Uuid, String, String, String)> = q.build_query_as().fetch_all(&mut *self.tx).await?;
+                    for (id, n, nat, pass) in rows {
+                        let pass = self.key.open("permits.passport_number", id, &pass)?;
+                        if !seen.insert((n.clone(), nat.clone(), pass.clone())) {
+                            continue;
+                        }
                         let nat = domain::values::Nationality::parse("nationality", &nat)
                             .map_err(|_| crate::StoreError::Corrupt(format!("nationality: {nat}")))?;
                         out.push((
@@ -181,20 +185,22 @@ macro_rules! impl_imports {
             async fn insert_people(&mut self, people: &[domain::party::Person], at: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
                 for run in crate::common::runs(people) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO people (id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone, created_at) ",
+                        "INSERT INTO people (id, employer_id, surname, given_names, nationality, passport_number, date_of_birth, sex, email, phone, created_at, passport_hash) ",
                     );
+                    let key = self.key.clone();
                     q.push_values(run, |mut b, p| {
                         b.push_bind(p.id.0)
                             .push_bind(p.employer_id.0)
                             .push_bind(p.name.surname.as_str().to_string())
                             .push_bind(p.name.given_names.as_ref().map(|g| g.as_str().to_string()))
                             .push_bind(p.nationality.as_str().to_string())
-                            .push_bind(p.passport_number.as_str().to_string())
+                            .push_bind(key.seal("people.passport_number", p.id.0, p.passport_number.as_str()))
                             .push_bind(p.date_of_birth)
                             .push_bind(p.sex.as_str())
                             .push_bind(p.email.as_str().to_string())
                             .push_bind(p.phone.as_ref().map(|p| p.as_str().to_string()))
-                            .push_bind(at);
+                            .push_bind(at)
+                            .push_bind(crate::common::passport_hash(&key, p));
                     });
                     q.build().execute(&mut *self.tx).await.map_err(|e| crate::common::unique(e, "passport_number"))?;
                 }
@@ -220,6 +226,7 @@ macro_rules! impl_imports {
                         "INSERT INTO permits (id, number, revision, holder_id, employer_id, surname, given_names, nationality, passport_number, \
                          category, position, city, valid_from, valid_to, status, status_changed_on, medium, application_id, created_at, status_idx) ",
                     );
+                    let key = self.key.clone();
                     q.push_values(run, |mut b, p| {
                         b.push_bind(p.id.0)
                             .push_bind(p.number.as_str().to_string())
@@ -229,7 +236,7 @@ macro_rules! impl_imports {
                             .push_bind(p.holder_name.surname.as_str().to_string())
                             .push_bind(p.holder_name.given_names.as_ref().map(|g| g.as_str().to_string()))
                             .push_bind(p.nationality.as_str().to_string())
-                            .push_bind(p.passport_number.as_str().to_string())
+                            .push_bind(key.seal("permits.passport_number", p.id.0, p.passport_number.as_str()))
                             .push_bind(p.category.as_str())
                             .push_bind(p.position.as_str().to_string())
                             .push_bind(p.city.code())

@@ -12,9 +12,11 @@ mod migrate;
 pub mod one_stop;
 pub mod postgres;
 mod rows;
+pub mod sealing;
 pub mod sign_in;
 pub mod sqlite;
 pub mod testing;
+mod unsealed;
 pub mod uploads;
 pub mod visas;
 
@@ -41,6 +43,7 @@ use domain::values::Email;
 pub use imports::{ImportCheckpoint, Imports};
 pub use issued_documents::{IssuedDocument, IssuedDocuments};
 pub use one_stop::{CaseEvent, Filing, InsuranceFilter, OneStop, ResidenceFilter};
+pub use sealing::{DEMO_DATA_KEY, DataKey, DataKeyFormat};
 pub use sign_in::{Failures, SignInGuard};
 use std::sync::Arc;
 pub use uploads::{ReusedFrom, StoredUpload, UploadStatus, Uploads, VerifiedElsewhere};
@@ -61,6 +64,11 @@ pub enum StoreError {
     /// A backup or a restore that cannot be done, and why.
     #[error("{0}")]
     Backup(String),
+    /// The database's identity numbers are sealed under another data key than the one given.
+    #[error(
+        "the database's identity numbers are sealed under another data key than the one given (ONECARD_DATA_KEY)"
+    )]
+    WrongDataKey,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -90,12 +98,22 @@ pub struct OpenOptions {
     /// Connections to PostgreSQL; SQLite always writes through one connection and reads through
     /// this many.
     pub max_connections: u32,
+    /// The key identity numbers are sealed under (`sealing`).
+    pub data_key: DataKey,
 }
 
-impl Default for OpenOptions {
-    fn default() -> Self {
+impl OpenOptions {
+    pub fn new(data_key: DataKey) -> OpenOptions {
         OpenOptions {
             max_connections: 16,
+            data_key,
+        }
+    }
+
+    pub fn connections(self, max_connections: u32) -> OpenOptions {
+        OpenOptions {
+            max_connections,
+            ..self
         }
     }
 }

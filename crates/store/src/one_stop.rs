@@ -394,12 +394,18 @@ pub(crate) struct InsuranceRow {
     refusal: String,
 }
 
+/// The keyed hash that finds an insurance by its social security number.
+pub(crate) fn ssn_hash(key: &crate::DataKey, ssn: &SocialSecurityNumber) -> Vec<u8> {
+    key.index("insurances.ssn_hash", &[ssn.as_str()])
+}
+
 pub(crate) const INSURANCE_COLUMNS: &str = "id, person_id, employer_id, city, permit_number, permit_check, state, version, ssn, \
      requested_at, decided_at, refusal";
 
-impl TryFrom<InsuranceRow> for Insurance {
-    type Error = StoreError;
-    fn try_from(r: InsuranceRow) -> Result<Self> {
+impl InsuranceRow {
+    pub(crate) fn open(self, key: &crate::DataKey) -> Result<Insurance> {
+        let r = self;
+        let ssn = key.open_opt("insurances.ssn", r.id, r.ssn)?;
         Ok(Insurance {
             id: InsuranceId(r.id),
             person_id: PersonId(r.person_id),
@@ -411,7 +417,7 @@ impl TryFrom<InsuranceRow> for Insurance {
             state: domain::insurance::InsuranceState::from_code(&r.state)
                 .ok_or_else(|| corrupt("state", &r.state))?,
             version: r.version,
-            ssn: r.ssn.map(SocialSecurityNumber::from_trusted),
+            ssn: ssn.map(SocialSecurityNumber::from_trusted),
             requested_at: r.requested_at,
             decided_at: r.decided_at,
             refusal: json("refusal", &r.refusal)?,
@@ -829,8 +835,8 @@ macro_rules! impl_one_stop {
 
             async fn insert_insurance(&mut self, i: &domain::insurance::Insurance) -> crate::Result<()> {
                 sqlx::query(
-                    "INSERT INTO insurances (id, person_id, employer_id, city, permit_number, permit_check, state, version, ssn, requested_at, decided_at, refusal) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    "INSERT INTO insurances (id, person_id, employer_id, city, permit_number, permit_check, state, version, ssn, requested_at, decided_at, refusal, ssn_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(i.id.0)
                 .bind(i.person_id.0)
@@ -840,10 +846,11 @@ macro_rules! impl_one_stop {
                 .bind(i.permit_check.as_str())
                 .bind(i.state.as_str())
                 .bind(i.version)
-                .bind(i.ssn.as_ref().map(|s| s.as_str().to_string()))
+                .bind(self.key.seal_opt("insurances.ssn", i.id.0, i.ssn.as_ref().map(|s| s.as_str())))
                 .bind(i.requested_at)
                 .bind(i.decided_at)
                 .bind(crate::one_stop::to_json(&i.refusal))
+                .bind(i.ssn.as_ref().map(|s| crate::one_stop::ssn_hash(&self.key, s)))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "insurance_exists"))?;
@@ -852,15 +859,16 @@ macro_rules! impl_one_stop {
 
             async fn update_insurance(&mut self, i: &domain::insurance::Insurance, seen: i64) -> crate::Result<bool> {
                 let done = sqlx::query(
-                    "UPDATE insurances SET state = $3, version = $4, ssn = $5, decided_at = $6, refusal = $7 WHERE id = $1 AND version = $2",
+                    "UPDATE insurances SET state = $3, version = $4, ssn = $5, decided_at = $6, refusal = $7, ssn_hash = $8 WHERE id = $1 AND version = $2",
                 )
                 .bind(i.id.0)
                 .bind(seen)
                 .bind(i.state.as_str())
                 .bind(i.version)
-                .bind(i.ssn.as_ref().map(|s| s.as_str().to_string()))
+                .bind(self.key.seal_opt("insurances.ssn", i.id.0, i.ssn.as_ref().map(|s| s.as_str())))
                 .bind(i.decided_at)
                 .bind(crate::one_stop::to_json(&i.refusal))
+                .bind(i.ssn.as_ref().map(|s| crate::one_stop::ssn_hash(&self.key, s)))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "social_security_number"))?;
@@ -870,7 +878,7 @@ macro_rules! impl_one_stop {
             async fn insurance(&mut self, id: domain::ids::InsuranceId) -> crate::Result<Option<domain::insurance::Insurance>> {
                 let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM insurances WHERE id = $1", crate::one_stop::INSURANCE_COLUMNS));
                 let row: Option<crate::one_stop::InsuranceRow> = sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn insurance_of(&mut self, person: domain::ids::PersonId) -> crate::Result<Option<domain::insurance::Insurance>> {
@@ -879,13 +887,14 @@ macro_rules! impl_one_stop {
                     crate::one_stop::INSURANCE_COLUMNS
                 ));
                 let row: Option<crate::one_stop::InsuranceRow> = sqlx::query_as(sql).bind(person.0).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn insurance_by_ssn(&mut self, ssn: &domain::numbers::SocialSecurityNumber) -> crate::Result<Option<domain::insurance::Insurance>> {
-                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM insurances WHERE ssn = $1", crate::one_stop::INSURANCE_COLUMNS));
-                let row: Option<crate::one_stop::InsuranceRow> = sqlx::query_as(sql).bind(ssn.as_str()).fetch_optional(&mut *self.tx).await?;
-                row.map(TryInto::try_into).transpose()
+                let sql = sqlx::AssertSqlSafe(format!("SELECT {} FROM insurances WHERE ssn_hash = $1", crate::one_stop::INSURANCE_COLUMNS));
+                let row: Option<crate::one_stop::InsuranceRow> =
+                    sqlx::query_as(sql).bind(crate::one_stop::ssn_hash(&self.key, ssn)).fetch_optional(&mut *self.tx).await?;
+                row.map(|r| r.open(&self.key)).transpose()
             }
 
             async fn list_insurances(&mut self, f: &crate::one_stop::InsuranceFilter) -> crate::Result<Vec<domain::insurance::Insurance>> {
@@ -909,7 +918,7 @@ macro_rules! impl_one_stop {
                 }
                 q.push(" ORDER BY requested_at ASC, id ASC LIMIT ").push_bind(if f.limit > 0 { f.limit } else { 500 });
                 let rows: Vec<crate::one_stop::InsuranceRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
 
             async fn insert_card(&mut self, c: &domain::insurance::SocialSecurityCard) -> crate::Result<()> {

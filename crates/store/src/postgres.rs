@@ -6,9 +6,10 @@ use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::sign_in::impl_sign_in;
+use crate::unsealed::impl_unsealed;
 use crate::uploads::impl_uploads;
 use crate::visas::impl_visas;
-use crate::{Backend, OpenOptions, Result, Store, Tx};
+use crate::{Backend, DataKey, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -86,6 +87,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "imports",
         include_str!("../migrations/postgres/0014_imports.sql"),
     ),
+    (
+        15,
+        "sealed_identity_numbers",
+        include_str!("../migrations/postgres/0015_sealed_identity_numbers.sql"),
+    ),
 ];
 
 /// The newest schema version this binary knows.
@@ -95,6 +101,7 @@ pub fn latest_migration() -> i64 {
 
 pub struct PgStore {
     pool: PgPool,
+    key: DataKey,
 }
 
 impl PgStore {
@@ -105,7 +112,20 @@ impl PgStore {
             .connect(url)
             .await?;
         crate::migrate::migrator(MIGRATIONS).run(&pool).await?;
-        Ok(PgStore { pool })
+        let store = PgStore {
+            pool,
+            key: options.data_key.clone(),
+        };
+        store.seal_unsealed().await?;
+        Ok(store)
+    }
+
+    async fn begin_write(&self) -> Result<PgTx> {
+        Ok(PgTx {
+            tx: self.pool.begin().await?,
+            pending_audit: Vec::new(),
+            key: self.key.clone(),
+        })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -120,10 +140,7 @@ impl Store for PgStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(PgTx {
-            tx: self.pool.begin().await?,
-            pending_audit: Vec::new(),
-        }))
+        Ok(Box::new(self.begin_write().await?))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
@@ -136,6 +153,7 @@ impl Store for PgStore {
                 .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .await?,
             pending_audit: Vec::new(),
+            key: self.key.clone(),
         }))
     }
 
@@ -164,6 +182,7 @@ impl Store for PgStore {
 pub struct PgTx {
     tx: Transaction<'static, Postgres>,
     pending_audit: Vec<AuditRecord>,
+    key: DataKey,
 }
 
 impl PgTx {
@@ -208,6 +227,7 @@ impl_uploads!(PgTx, Postgres);
 impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
 impl_visas!(PgTx);
+impl_unsealed!(PgStore, PgTx);
 impl_sign_in!(PgTx);
 impl_imports!(
     PgTx,

@@ -1,7 +1,7 @@
 //! Rows as the databases return them, and their conversion into domain values. Values were
 //! parsed when written, so a row that does not convert back is reported as corrupt.
 
-use crate::{Account, Event, StoreError};
+use crate::{Account, DataKey, Event, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::application::{Application, Details, State};
 use domain::city::City;
@@ -119,16 +119,17 @@ fn name(surname: String, given_names: Option<String>) -> PersonName {
     }
 }
 
-impl TryFrom<PersonRow> for Person {
-    type Error = StoreError;
-    fn try_from(r: PersonRow) -> Result<Self, StoreError> {
+impl PersonRow {
+    pub fn open(self, key: &DataKey) -> Result<Person, StoreError> {
+        let r = self;
+        let passport = key.open("people.passport_number", r.id, &r.passport_number)?;
         Ok(Person {
             id: PersonId(r.id),
             employer_id: EmployerId(r.employer_id),
             name: name(r.surname, r.given_names),
             nationality: Nationality::parse("n", &r.nationality)
                 .map_err(|_| corrupt("nationality", &r.nationality))?,
-            passport_number: PassportNumber::from_trusted(r.passport_number),
+            passport_number: PassportNumber::from_trusted(passport),
             date_of_birth: r.date_of_birth,
             sex: Sex::parse("sex", &r.sex).map_err(|_| corrupt("sex", &r.sex))?,
             email: Email::from_trusted(r.email),
@@ -153,11 +154,10 @@ pub struct ApplicationRow {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<ApplicationRow> for Application {
-    type Error = StoreError;
-    fn try_from(r: ApplicationRow) -> Result<Self, StoreError> {
-        let details: Details =
-            serde_json::from_str(&r.details).map_err(|e| corrupt("application details", e))?;
+impl ApplicationRow {
+    pub fn open(self, key: &DataKey) -> Result<Application, StoreError> {
+        let r = self;
+        let details: Details = key.open_json_text("applications.details", r.id, &r.details)?;
         Ok(Application {
             id: ApplicationId(r.id),
             receipt_number: ReceiptNumber::from_trusted(r.receipt_number),
@@ -241,9 +241,10 @@ pub struct IndexedPermitRow {
     pub permit: PermitRow,
 }
 
-impl TryFrom<PermitRow> for Permit {
-    type Error = StoreError;
-    fn try_from(r: PermitRow) -> Result<Self, StoreError> {
+impl PermitRow {
+    pub fn open(self, key: &DataKey) -> Result<Permit, StoreError> {
+        let r = self;
+        let passport = key.open("permits.passport_number", r.id, &r.passport_number)?;
         Ok(Permit {
             id: PermitId(r.id),
             number: PermitNumber::from_trusted(r.number),
@@ -253,7 +254,7 @@ impl TryFrom<PermitRow> for Permit {
             holder_name: name(r.surname, r.given_names),
             nationality: Nationality::parse("n", &r.nationality)
                 .map_err(|_| corrupt("nationality", &r.nationality))?,
-            passport_number: PassportNumber::from_trusted(r.passport_number),
+            passport_number: PassportNumber::from_trusted(passport),
             category: Category::parse("c", &r.category)
                 .map_err(|_| corrupt("category", &r.category))?,
             position: Text::from_trusted(r.position),
@@ -361,16 +362,17 @@ pub struct NoticeRow {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<NoticeRow> for crate::StoredNotice {
-    type Error = StoreError;
-    fn try_from(r: NoticeRow) -> Result<Self, StoreError> {
+impl NoticeRow {
+    pub fn open(self, key: &DataKey) -> Result<crate::StoredNotice, StoreError> {
+        let r = self;
         let corrupt = |what: &str| StoreError::Corrupt(format!("notice {}: {what}", r.id));
         let recipient = domain::notice::Recipient::from_parts(&r.recipient_kind, r.recipient_id)
             .ok_or_else(|| corrupt("recipient"))?;
         let topic =
             domain::notice::Topic::parse("topic", &r.topic).map_err(|_| corrupt("topic"))?;
-        let params: Vec<(String, String)> =
+        let mut params: Vec<(String, String)> =
             serde_json::from_str(&r.params).map_err(|_| corrupt("params"))?;
+        key.open_pairs("notices.params", r.id, &mut params)?;
         let link = r
             .link
             .as_deref()
@@ -406,9 +408,9 @@ pub struct DeliveryRow {
     pub notice: NoticeRow,
 }
 
-impl TryFrom<DeliveryRow> for crate::Delivery {
-    type Error = StoreError;
-    fn try_from(r: DeliveryRow) -> Result<Self, StoreError> {
+impl DeliveryRow {
+    pub fn open(self, key: &DataKey) -> Result<crate::Delivery, StoreError> {
+        let r = self;
         let channel = domain::notice::Channel::parse(&r.channel)
             .ok_or_else(|| StoreError::Corrupt(format!("outbox {}: channel", r.delivery_id)))?;
         Ok(crate::Delivery {
@@ -422,7 +424,7 @@ impl TryFrom<DeliveryRow> for crate::Delivery {
             delivered_at: r.delivered_at,
             last_error: r.last_error,
             failing: r.failing,
-            notice: r.notice.try_into()?,
+            notice: r.notice.open(key)?,
         })
     }
 }
@@ -441,9 +443,19 @@ pub struct RegisterCheckRow {
     pub answer: String,
 }
 
-impl TryFrom<RegisterCheckRow> for domain::registers::Evidence {
-    type Error = StoreError;
-    fn try_from(r: RegisterCheckRow) -> Result<Self, StoreError> {
+impl RegisterCheckRow {
+    /// The row of a check about `application`.
+    pub fn open(
+        self,
+        key: &DataKey,
+        application: Uuid,
+    ) -> Result<domain::registers::Evidence, StoreError> {
+        let r = self;
+        let answer = if r.answer.is_empty() {
+            r.answer
+        } else {
+            key.open("register_checks.answer", application, &r.answer)?
+        };
         let corrupt = |what: &str| StoreError::Corrupt(format!("register check {what}"));
         Ok(domain::registers::Evidence {
             document: domain::policy::DocumentKind::from_code(&r.document)
@@ -460,7 +472,7 @@ impl TryFrom<RegisterCheckRow> for domain::registers::Evidence {
             register: r.register,
             asked_at: r.asked_at,
             answered_at: r.answered_at,
-            answer: r.answer,
+            answer,
         })
     }
 }

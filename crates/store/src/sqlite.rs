@@ -9,9 +9,10 @@ use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
 use crate::sign_in::impl_sign_in;
+use crate::unsealed::impl_unsealed;
 use crate::uploads::impl_uploads;
 use crate::visas::impl_visas;
-use crate::{Backend, OpenOptions, Result, Store, StoreError, Tx};
+use crate::{Backend, DataKey, OpenOptions, Result, Store, StoreError, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
 use sqlx::sqlite::{
@@ -92,6 +93,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "imports",
         include_str!("../migrations/sqlite/0014_imports.sql"),
     ),
+    (
+        15,
+        "sealed_identity_numbers",
+        include_str!("../migrations/sqlite/0015_sealed_identity_numbers.sql"),
+    ),
 ];
 
 /// The newest schema version this binary knows.
@@ -102,6 +108,7 @@ pub fn latest_migration() -> i64 {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    key: DataKey,
 }
 
 impl SqliteStore {
@@ -133,7 +140,24 @@ impl SqliteStore {
                 .connect_with(base.read_only(true))
                 .await?
         };
-        Ok(SqliteStore { writer, reader })
+        let store = SqliteStore {
+            writer,
+            reader,
+            key: options.data_key.clone(),
+        };
+        store.seal_unsealed().await?;
+        Ok(store)
+    }
+
+    async fn begin_write(&self) -> Result<SqliteTx> {
+        // IMMEDIATE takes the write lock at once, so a transaction that reads before it writes
+        // cannot fail half-way on a lock upgrade.
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(SqliteTx {
+            tx,
+            pending_audit: Vec::new(),
+            key: self.key.clone(),
+        })
     }
 }
 
@@ -144,13 +168,7 @@ impl Store for SqliteStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        // IMMEDIATE takes the write lock at once, so a transaction that reads before it writes
-        // cannot fail half-way on a lock upgrade.
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Box::new(SqliteTx {
-            tx,
-            pending_audit: Vec::new(),
-        }))
+        Ok(Box::new(self.begin_write().await?))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
@@ -158,6 +176,7 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteTx {
             tx,
             pending_audit: Vec::new(),
+            key: self.key.clone(),
         }))
     }
 
@@ -187,6 +206,7 @@ impl Store for SqliteStore {
 pub struct SqliteTx {
     tx: Transaction<'static, Sqlite>,
     pending_audit: Vec<AuditRecord>,
+    key: DataKey,
 }
 
 impl SqliteTx {
@@ -231,6 +251,7 @@ impl_uploads!(SqliteTx, Sqlite);
 impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
 impl_visas!(SqliteTx);
+impl_unsealed!(SqliteStore, SqliteTx);
 impl_sign_in!(SqliteTx);
 impl_imports!(
     SqliteTx,

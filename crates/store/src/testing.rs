@@ -57,9 +57,12 @@ impl TestDb {
     }
 
     pub async fn open(&self) -> Arc<dyn Store> {
-        crate::open(&self.url, &OpenOptions { max_connections: 8 })
-            .await
-            .expect("open test store")
+        crate::open(
+            &self.url,
+            &OpenOptions::new(crate::DataKey::demo()).connections(8),
+        )
+        .await
+        .expect("open test store")
     }
 }
 

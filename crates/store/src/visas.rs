@@ -40,14 +40,15 @@ pub(crate) struct VisaRow {
     entered_at: DateTime<Utc>,
 }
 
-impl TryFrom<VisaRow> for Visa {
-    type Error = StoreError;
-    fn try_from(r: VisaRow) -> Result<Self> {
+impl VisaRow {
+    pub(crate) fn open(self, key: &crate::DataKey) -> Result<Visa> {
+        let r = self;
+        let number = key.open("visas.number", r.id, &r.number)?;
         Ok(Visa {
             id: VisaId(r.id),
             person_id: PersonId(r.person_id),
             details: VisaDetails {
-                number: VisaNumber::from_trusted(r.number),
+                number: VisaNumber::from_trusted(number),
                 category: VisaCategory::from_code(&r.category)
                     .ok_or_else(|| corrupt("visa category", &r.category))?,
                 issuing_post: Text::from_trusted(r.issuing_post),
@@ -74,12 +75,12 @@ macro_rules! impl_visas {
                 let d = &v.details;
                 sqlx::query(
                     "INSERT INTO visas (id, person_id, number, category, issuing_post, issued_on, valid_until, \
-                     entries, stay_days, remarks, city, entered_by, entered_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                     entries, stay_days, remarks, city, entered_by, entered_at, number_hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(v.id.0)
                 .bind(v.person_id.0)
-                .bind(d.number.as_str())
+                .bind(self.key.seal("visas.number", v.id.0, d.number.as_str()))
                 .bind(d.category.as_str())
                 .bind(d.issuing_post.as_str())
                 .bind(d.issued_on)
@@ -90,6 +91,7 @@ macro_rules! impl_visas {
                 .bind(v.city.code())
                 .bind(v.entered_by.0)
                 .bind(v.entered_at)
+                .bind(self.key.index("visas.number_hash", &[d.number.as_str()]))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "visa_duplicate"))?;
@@ -103,7 +105,7 @@ macro_rules! impl_visas {
                 ));
                 let rows: Vec<crate::visas::VisaRow> =
                     sqlx::query_as(sql).bind(person.0).fetch_all(&mut *self.tx).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|r| r.open(&self.key)).collect()
             }
         }
     };

@@ -21,6 +21,10 @@ struct Args {
     /// Where to write: a new SQLite file or an empty PostgreSQL database.
     #[arg(long)]
     database_url: String,
+    /// The key identity numbers are sealed under, as given to the server (64 hexadecimal
+    /// digits); the demo key if none is.
+    #[arg(long, env = "ONECARD_DATA_KEY", hide_env_values = true)]
+    data_key: Option<String>,
     /// How many applications (at most ten million).
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     count: u64,
@@ -87,7 +91,11 @@ fn facts(i: u64, on: NaiveDate) -> Facts {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let store = store::open(&args.database_url, &OpenOptions { max_connections: 2 }).await?;
+    let store = store::open(
+        &args.database_url,
+        &open_options(args.data_key.as_deref(), 2)?,
+    )
+    .await?;
     let on = d("2026-11-24");
     let employer = Employer {
         id: EmployerId(Uuid::now_v7()),
@@ -171,4 +179,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     store.close().await;
     Ok(())
+}
+
+/// The store's options: the data key given, or the demo key.
+fn open_options(data_key: Option<&str>, connections: u32) -> Result<OpenOptions, String> {
+    let key = match data_key {
+        Some(k) => store::DataKey::parse(k).map_err(|e| format!("data key: {e}"))?,
+        None => store::DataKey::demo(),
+    };
+    Ok(OpenOptions::new(key).connections(connections))
 }

@@ -66,6 +66,10 @@ struct Args {
     /// (opening it checks that its schema is up to date, as the server has made it).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: String,
+    /// The key identity numbers are sealed under, as given to the server (64 hexadecimal
+    /// digits); the demo key if none is.
+    #[arg(long, env = "ONECARD_DATA_KEY", hide_env_values = true)]
+    data_key: Option<String>,
     /// The key that opens the issuer keys: 64 hexadecimal digits, as given to the server.
     #[arg(long, env = "ONECARD_SEALING_KEY", hide_env_values = true)]
     sealing_key: String,
@@ -260,9 +264,12 @@ async fn load_minter(args: &Args, public_url: &str, host: &str) -> Result<Minter
     }
     let sealing = SealingKey::parse(&args.sealing_key).map_err(|e| format!("sealing key: {e}"))?;
     let issuer = credential::Issuer::parse(&args.issuer).ok_or("--issuer not valid")?;
-    let store = store::open(&args.database_url, &OpenOptions { max_connections: 1 })
-        .await
-        .map_err(|e| format!("open the database: {e}"))?;
+    let store = store::open(
+        &args.database_url,
+        &open_options(args.data_key.as_deref(), 1)?,
+    )
+    .await
+    .map_err(|e| format!("open the database: {e}"))?;
     let result = async {
         let mut tx = store.begin_read().await?;
         let keys = tx.issuer_keys().await?;
@@ -1067,6 +1074,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The store's options: the data key given, or the demo key.
+fn open_options(data_key: Option<&str>, connections: u32) -> Result<OpenOptions, String> {
+    let key = match data_key {
+        Some(k) => store::DataKey::parse(k).map_err(|e| format!("data key: {e}"))?,
+        None => store::DataKey::demo(),
+    };
+    Ok(OpenOptions::new(key).connections(connections))
 }
 
 #[cfg(test)]

@@ -324,7 +324,11 @@ pub async fn act(
         "claim",
         id,
         serde_json::json!({
-            "state": next.claim.state, "payment": next.claim.payment,
+            // The account paid to stays in the claim's row, sealed.
+            "state": next.claim.state,
+            "payment": next.claim.payment.as_ref().map(|p| serde_json::json!({
+                "amount_fen": p.amount.fen(), "reference": p.reference,
+            })),
             "refusal": next.claim.refusal, "closed_insurance": closed,
         }),
     ));

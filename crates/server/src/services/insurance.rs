@@ -217,7 +217,9 @@ pub async fn decide(
         format!("insurance.{action}"),
         "insurance",
         id,
-        serde_json::json!({ "state": next.state, "ssn": next.ssn, "notes": notes }),
+        // The number itself stays in the insurance's row, sealed: the audit log holds no
+        // identity numbers.
+        serde_json::json!({ "state": next.state, "ssn_assigned": next.ssn.is_some(), "notes": notes }),
     ));
     tx.commit().await?;
     Ok(next)

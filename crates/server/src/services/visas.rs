@@ -87,7 +87,8 @@ pub async fn record(
         "person",
         person.id,
         serde_json::json!({
-            "visa": visa.id, "number": d.number, "category": d.category.as_str(),
+            // Not the number: it stays in the visa's row, sealed.
+            "visa": visa.id, "category": d.category.as_str(),
             "issuing_post": d.issuing_post, "issued_on": d.issued_on,
             "valid_until": d.valid_until, "entries": d.entries.as_str(),
             "stay_days": d.stay_days.days(), "city": city,

@@ -91,9 +91,12 @@ impl TestServer {
 
     /// A second server on the same database with another configuration.
     pub async fn peer_with(&self, tweak: Tweak) -> Peer {
-        let store = store::open(&self.db.url, &store::OpenOptions::default())
-            .await
-            .expect("open the database again");
+        let store = store::open(
+            &self.db.url,
+            &store::OpenOptions::new(store::DataKey::demo()),
+        )
+        .await
+        .expect("open the database again");
         let (base, running) = serve(store.clone(), self.clock.clone(), &self.db.url, &tweak).await;
         Peer {
             base,
@@ -105,9 +108,12 @@ impl TestServer {
     /// A second server process on the same database, as a deployment behind a load balancer
     /// runs it: its own store (connections), its own submission writer.
     pub async fn peer(&self) -> Peer {
-        let store = store::open(&self.db.url, &store::OpenOptions::default())
-            .await
-            .expect("open the database again");
+        let store = store::open(
+            &self.db.url,
+            &store::OpenOptions::new(store::DataKey::demo()),
+        )
+        .await
+        .expect("open the database again");
         let (base, running) =
             serve(store.clone(), self.clock.clone(), &self.db.url, &self.tweak).await;
         Peer {
