@@ -7,64 +7,8 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::json;
-use sqlx::Connection;
-use std::collections::BTreeMap;
 use store::backup;
-use store::testing::TestDb;
-
-/// Every row of every table, as text, sorted: two databases are equal when these are.
-async fn dump(url: &str) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    if url.starts_with("postgres") {
-        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
-        )
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
-        for t in tables {
-            let mut rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT row_to_json(x)::text FROM \"{t}\" x"
-            )))
-            .fetch_all(&mut c)
-            .await
-            .unwrap();
-            rows.sort();
-            out.insert(t, rows);
-        }
-    } else {
-        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
-        let tables: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-        )
-        .fetch_all(&mut c)
-        .await
-        .unwrap();
-        for t in tables {
-            let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT name FROM pragma_table_info('{t}')"
-            )))
-            .fetch_all(&mut c)
-            .await
-            .unwrap();
-            let row = cols
-                .iter()
-                .map(|c| format!("quote(\"{c}\")"))
-                .collect::<Vec<_>>()
-                .join(" || ',' || ");
-            let mut rows: Vec<String> =
-                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {row} FROM \"{t}\"")))
-                    .fetch_all(&mut c)
-                    .await
-                    .unwrap();
-            rows.sort();
-            out.insert(t, rows);
-        }
-    }
-    out
-}
+use store::testing::{TestDb, dump};
 
 /// A database of the same kind as `srv`'s, empty.
 async fn empty_like(srv: &TestServer) -> TestDb {

@@ -113,6 +113,13 @@ conformance! {
         => sqlite_audit_tampering_is_found, postgres_audit_tampering_is_found;
     #[tokio::test] audit_truncation_is_found(url)
         => sqlite_audit_truncation_is_found, postgres_audit_truncation_is_found;
+    #[tokio::test] identity_numbers_are_sealed_at_rest(url)
+        => sqlite_identity_numbers_are_sealed_at_rest, postgres_identity_numbers_are_sealed_at_rest;
+    #[tokio::test] another_data_key_is_refused(url)
+        => sqlite_another_data_key_is_refused, postgres_another_data_key_is_refused;
+    #[tokio::test] rows_written_before_sealing_are_sealed_on_open(url)
+        => sqlite_rows_written_before_sealing_are_sealed_on_open,
+           postgres_rows_written_before_sealing_are_sealed_on_open;
     #[tokio::test] upload_reuse => sqlite_upload_reuse, postgres_upload_reuse;
     #[tokio::test] issued_documents => sqlite_issued_documents, postgres_issued_documents;
     #[tokio::test] inbox => sqlite_inbox, postgres_inbox;
@@ -3657,4 +3664,332 @@ async fn sign_in_attempts(store: Arc<dyn Store>) {
     assert_eq!(tx.count_sign_in_attempt("192.0.2.2", w1).await.unwrap(), 1);
     assert_eq!(tx.count_sign_in_attempt("192.0.2.1", w1).await.unwrap(), 4);
     tx.commit().await.unwrap();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Identity numbers sealed at rest (store::sealing).
+
+/// Every identity number kind written once through the store: a person's passport, the permit's
+/// copy, a changed passport in an application, a social security number (with a notice naming
+/// it), a visa number, the account a benefit is paid to, a register's answer naming the
+/// passport. Returns the plain values.
+async fn write_identity_numbers(store: &Arc<dyn Store>) -> (Vec<String>, Person, PermitNumber) {
+    use domain::benefits::{Claim, ClaimDocument, ClaimState, PaymentInstruction};
+    use domain::ids::{ClaimId, InsuranceId, VisaId};
+    use domain::insurance::{Insurance, InsuranceState, PermitCheck};
+    use domain::numbers::SocialSecurityNumber;
+    use domain::policy::DocumentKind;
+    use domain::registers::{Evidence, Outcome, RegisterKind};
+    use domain::visa::{Visa, VisaDetails, VisaFields};
+    use store::StoredClaim;
+
+    let (e, p) = seed_party(store, "110000").await;
+    let new_passport = fresh_passport();
+    let ssn = SocialSecurityNumber::new("110000", date("2026-03-02"), serial()).unwrap();
+    let visa_number = format!("V{:08}", serial() % 100_000_000);
+    let account = format!("6222{:012}", serial());
+    let officer = account_for_visas();
+    seed_account(store, &officer).await;
+
+    let number = permit_number("110000");
+    let permit = permit(&number, 1, &p, &e);
+    let change = application(
+        &e,
+        &p,
+        Details::Change {
+            permit_number: number.clone(),
+            change: Change::Passport {
+                new_passport_number: new_passport.clone(),
+            },
+            change_date: date("2026-11-20"),
+        },
+    );
+    let insurance = Insurance {
+        id: InsuranceId(Uuid::now_v7()),
+        person_id: p.id,
+        employer_id: e.id,
+        city: city("110000"),
+        permit_number: number.clone(),
+        permit_check: PermitCheck::SharedRecord,
+        state: InsuranceState::Registered,
+        version: 2,
+        ssn: Some(ssn.clone()),
+        requested_at: now(),
+        decided_at: Some(now()),
+        refusal: Vec::new(),
+    };
+    let visa = Visa {
+        id: VisaId(Uuid::now_v7()),
+        person_id: p.id,
+        details: VisaDetails::parse(
+            &VisaFields {
+                visa_number: &visa_number,
+                visa_category: "Z",
+                issuing_post: "Consulate-General in Frankfurt",
+                issued_on: "2026-10-01",
+                valid_until: "2027-01-01",
+                entries: "single",
+                stay_days: "30",
+                remarks: "",
+            },
+            date("2026-11-23"),
+        )
+        .unwrap(),
+        city: city("110000"),
+        entered_by: officer.id,
+        entered_at: now(),
+    };
+    let claim = StoredClaim {
+        claim: Claim {
+            id: ClaimId(Uuid::now_v7()),
+            person_id: p.id,
+            benefit: "pension_refund".into(),
+            state: ClaimState::Approved,
+            version: 2,
+            documents: vec![ClaimDocument::Passport, ClaimDocument::BankAccount],
+            submitted_at: now(),
+            decided_at: Some(now()),
+            payment: Some(PaymentInstruction::parse("1234.56", &account, "REF-1").unwrap()),
+            refusal: Vec::new(),
+        },
+        city: city("110000"),
+        leaving_china_on: Some(date("2026-09-01")),
+        decided_by: Some(officer.id),
+    };
+    let notice = StoredNotice {
+        params: vec![
+            ("ssn".into(), ssn.to_string()),
+            ("state".into(), "made".into()),
+        ],
+        ..notice(Recipient::Person(p.id), "insurance_registered", now())
+    };
+    let answer = format!(
+        "{{\"registered\": true, \"passport_number\": \"{}\"}}",
+        p.passport_number
+    );
+    let evidence = Evidence {
+        document: DocumentKind::AccommodationRegistration,
+        fact: RegisterKind::Accommodation,
+        register: "http://police.example/accommodation".into(),
+        asked_at: now(),
+        answered_at: Some(now()),
+        outcome: Outcome::Confirmed {
+            reference: "ACC-1".into(),
+            as_of: date("2026-03-01"),
+        },
+        answer: answer.clone(),
+    };
+
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_permit(&permit, now()).await.unwrap();
+    tx.insert_applications(std::slice::from_ref(&change))
+        .await
+        .unwrap();
+    tx.insert_register_checks(&[(change.id, evidence.clone())])
+        .await
+        .unwrap();
+    tx.insert_insurance(&insurance).await.unwrap();
+    tx.insert_visa(&visa).await.unwrap();
+    tx.insert_claim(&claim).await.unwrap();
+    assert!(tx.insert_notice(&notice, &[]).await.unwrap());
+    tx.commit().await.unwrap();
+
+    // Everything reads back as written.
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.person(p.id).await.unwrap().as_ref(), Some(&p));
+    assert_eq!(
+        tx.permit_revisions(&number).await.unwrap(),
+        vec![permit.clone()]
+    );
+    assert_eq!(
+        tx.application(change.id).await.unwrap(),
+        Some(change.clone())
+    );
+    assert_eq!(tx.register_checks(change.id).await.unwrap(), vec![evidence]);
+    assert_eq!(
+        tx.insurance(insurance.id).await.unwrap(),
+        Some(insurance.clone())
+    );
+    assert_eq!(tx.visas_of(p.id).await.unwrap(), vec![visa]);
+    assert_eq!(tx.claim(claim.claim.id).await.unwrap(), Some(claim));
+    assert_eq!(
+        tx.notices(Recipient::Person(p.id), 10).await.unwrap(),
+        vec![notice]
+    );
+    // Found by their numbers, through the keyed hashes.
+    assert_eq!(tx.insurance_by_ssn(&ssn).await.unwrap(), Some(insurance));
+    assert_eq!(
+        tx.people_by_passport(&[(p.nationality.clone(), p.passport_number.clone())])
+            .await
+            .unwrap(),
+        vec![p.clone()]
+    );
+    drop(tx);
+    let plain = vec![
+        p.passport_number.to_string(),
+        new_passport.to_string(),
+        ssn.to_string(),
+        visa_number,
+        account.replace(' ', ""),
+    ];
+    (plain, p, number)
+}
+
+fn account_for_visas() -> Account {
+    account(
+        &format!("visa.officer.{}", serial()),
+        Scope::ImmigrationOfficer {
+            city: city("110000"),
+        },
+    )
+}
+
+/// The rows of the database that hold any of `plain`, as text.
+async fn rows_holding(url: &str, plain: &[String]) -> Vec<String> {
+    store::testing::dump(url)
+        .await
+        .into_iter()
+        .flat_map(|(table, rows)| rows.into_iter().map(move |r| format!("{table}: {r}")))
+        .filter(|r| plain.iter().any(|p| r.contains(p.as_str())))
+        .collect()
+}
+
+async fn identity_numbers_are_sealed_at_rest(store: Arc<dyn Store>, url: String) {
+    let (plain, p, _) = write_identity_numbers(&store).await;
+    let leaks = rows_holding(&url, &plain).await;
+    assert!(leaks.is_empty(), "in clear at rest: {leaks:#?}");
+
+    // A passport belongs to one person of a nationality, as before sealing: the keyed hash
+    // carries the unique index.
+    let mut twin = person(p.employer_id, "TWIN", "Tom");
+    twin.passport_number = p.passport_number.clone();
+    let mut tx = store.begin().await.unwrap();
+    assert_conflict(tx.insert_person(&twin, now()).await, "passport_number");
+    drop(tx);
+    twin.nationality = nationality("FRA");
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_person(&twin, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    // Changing the passport moves the hash with it: the old number is free again.
+    let mut changed = p.clone();
+    changed.passport_number = fresh_passport();
+    let mut tx = store.begin().await.unwrap();
+    tx.update_person(&changed).await.unwrap();
+    let mut reuse = person(p.employer_id, "REUSE", "Ruth");
+    reuse.passport_number = p.passport_number.clone();
+    tx.insert_person(&reuse, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    assert_eq!(tx.person(p.id).await.unwrap(), Some(changed));
+    assert_eq!(
+        tx.people_by_passport(&[(p.nationality.clone(), p.passport_number.clone())])
+            .await
+            .unwrap(),
+        vec![reuse]
+    );
+}
+
+async fn another_data_key_is_refused(store: Arc<dyn Store>, url: String) {
+    let (_, p) = seed_party(&store, "110000").await;
+    let other = store::DataKey::parse(&"5a".repeat(32)).unwrap();
+    match store::open(&url, &store::OpenOptions::new(other).connections(2)).await {
+        Err(StoreError::WrongDataKey) => {}
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("opened with another data key"),
+    }
+    // Nothing was changed: the right key still reads the rows.
+    let again = store::open(&url, &store::OpenOptions::new(store::DataKey::demo()))
+        .await
+        .unwrap();
+    let mut tx = again.begin_read().await.unwrap();
+    assert_eq!(tx.person(p.id).await.unwrap(), Some(p));
+    drop(tx);
+    again.close().await;
+}
+
+/// A database as migration 15 leaves one written before: numbers in clear, no hashes, no key
+/// recorded. Opening it seals every row; the rows read back as they were.
+async fn rows_written_before_sealing_are_sealed_on_open(store: Arc<dyn Store>, url: String) {
+    let (plain, p, number) = write_identity_numbers(&store).await;
+    let backend = store.backend();
+    let before = store::testing::dump(&url).await;
+    // Unseal by hand what the store sealed, through the store's own reads.
+    let mut tx = store.begin_read().await.unwrap();
+    let person = tx.person(p.id).await.unwrap().unwrap();
+    let permits = tx.permit_revisions(&number).await.unwrap();
+    let insurance = tx.insurance_of(p.id).await.unwrap().unwrap();
+    let visas = tx.visas_of(p.id).await.unwrap();
+    drop(tx);
+    store.close().await;
+    let q = |s: &str| s.replace('\'', "''");
+    let statements = vec![
+        format!(
+            "UPDATE people SET passport_number = '{}', passport_hash = NULL WHERE passport_number LIKE 'e1:%' AND id = {}",
+            q(person.passport_number.as_str()),
+            uuid_literal(backend, p.id.0)
+        ),
+        format!(
+            "UPDATE permits SET passport_number = '{}' WHERE id = {}",
+            q(permits[0].passport_number.as_str()),
+            uuid_literal(backend, permits[0].id.0)
+        ),
+        format!(
+            "UPDATE insurances SET ssn = '{}', ssn_hash = NULL WHERE id = {}",
+            insurance.ssn.as_ref().unwrap(),
+            uuid_literal(backend, insurance.id.0)
+        ),
+        format!(
+            "UPDATE visas SET number = '{}', number_hash = NULL WHERE id = {}",
+            visas[0].details.number,
+            uuid_literal(backend, visas[0].id.0)
+        ),
+        "DELETE FROM data_key".to_string(),
+    ];
+    for sql in &statements {
+        assert_eq!(raw_execute(backend, &url, sql).await.unwrap(), 1, "{sql}");
+    }
+    assert!(
+        !rows_holding(&url, &plain[..1]).await.is_empty(),
+        "unsealed by hand"
+    );
+
+    let reopened = store::open(&url, &store::OpenOptions::new(store::DataKey::demo()))
+        .await
+        .unwrap();
+    let leaks = rows_holding(&url, &plain).await;
+    assert!(leaks.is_empty(), "left in clear: {leaks:#?}");
+    let after = store::testing::dump(&url).await;
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (table, rows) in &before {
+        assert_eq!(rows.len(), after[table].len(), "{table}");
+    }
+    let mut tx = reopened.begin_read().await.unwrap();
+    assert_eq!(tx.person(p.id).await.unwrap(), Some(person.clone()));
+    assert_eq!(tx.permit_revisions(&number).await.unwrap(), permits);
+    assert_eq!(
+        tx.insurance_by_ssn(insurance.ssn.as_ref().unwrap())
+            .await
+            .unwrap(),
+        Some(insurance)
+    );
+    assert_eq!(tx.visas_of(p.id).await.unwrap(), visas);
+    assert_eq!(
+        tx.people_by_passport(&[(person.nationality.clone(), person.passport_number.clone())])
+            .await
+            .unwrap(),
+        vec![person]
+    );
+    drop(tx);
+    reopened.close().await;
+}
+
+/// A UUID as a literal of the backend's SQL.
+fn uuid_literal(backend: Backend, id: Uuid) -> String {
+    match backend {
+        Backend::Sqlite => format!("X'{}'", id.simple()),
+        Backend::Postgres => format!("'{id}'"),
+    }
 }
