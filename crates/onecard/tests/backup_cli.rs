@@ -6,6 +6,7 @@ use store::testing::TestDb;
 
 fn onecard(url: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .arg("--database-url")
         .arg(url)
         .args(args)

@@ -16,6 +16,7 @@ employer_uscc,employer_name,employer_kind,category,position,city,valid_from,vali
 
 fn onecard(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .arg("--database-url")
         .arg(url)
         .args(args)
@@ -322,6 +323,7 @@ async fn killed_and_resumed_sqlite() {
     let n = 20_000;
     let file = dir.file("cards.csv", &good_file(n));
     let mut child = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .args([
             "--database-url",
             &db.url,

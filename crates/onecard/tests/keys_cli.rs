@@ -8,6 +8,7 @@ const SEALING: &str = "3f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c
 
 fn keys(db: &TestDb, sealing: Option<&str>, args: &[&str]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_onecard"));
+    c.env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY);
     c.args(["--database-url", &db.url, "keys"]).args(args);
     c.env_remove("ONECARD_SEALING_KEY");
     if let Some(s) = sealing {

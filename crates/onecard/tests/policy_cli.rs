@@ -13,6 +13,7 @@ fn file(name: &str, text: &str) -> PathBuf {
 
 fn onecard(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .args(args)
         // The check opens no database; keep any configured one out of reach all the same.
         .env("DATABASE_URL", "sqlite::memory:")

@@ -152,6 +152,7 @@ async fn a_stricter_version_reports_who_would_change() {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("policy_simulate-stricter.toml");
     std::fs::write(&path, &stricter_text).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .args(["--database-url", &db.url, "policy", "simulate", "--policy"])
         .arg(&path)
         .args(["--show", "100"])
@@ -198,6 +199,7 @@ async fn a_stricter_version_reports_who_would_change() {
     // A proposed file that is not a policy: refused, exit 2.
     std::fs::write(&path, "version = ").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .args(["--database-url", &db.url, "policy", "simulate", "--policy"])
         .arg(&path)
         .output()
@@ -237,6 +239,7 @@ async fn check_compares_with_the_version_in_force() {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("policy_simulate-proposed.toml");
     std::fs::write(&path, &proposed).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .args(["--database-url", &db.url, "policy", "check"])
         .arg(&path)
         .output()

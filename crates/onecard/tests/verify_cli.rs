@@ -142,6 +142,7 @@ fn hex(b: &[u8]) -> String {
 
 fn onecard(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_onecard"));
+    c.env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY);
     c.args(args)
         .env("DATABASE_URL", "sqlite::memory:")
         .env_remove("ONECARD_VERIFY_CACHE")
@@ -543,6 +544,7 @@ fn the_clock_is_now_without_at() {
     assert_eq!(verdict(&out), ("VALID".into(), Some(0)), "{}", stderr(&out));
     // The cache directory may come from the environment.
     let out = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        .env("ONECARD_DATA_KEY", store::DEMO_DATA_KEY)
         .args(["verify", &text])
         .env("ONECARD_VERIFY_CACHE", &cache)
         .output()

@@ -19,6 +19,10 @@ pub struct Server {
     pub public_url: Option<String>,
     /// `--admin-listen` on this port, for `/metrics`.
     pub admin_port: Option<u16>,
+    /// `ONECARD_DATA_KEY`; the demo key when none.
+    pub data_key: Option<String>,
+    /// Where the server's log goes, at debug level; nowhere when none.
+    pub log: Option<std::path::PathBuf>,
 }
 
 impl Server {
@@ -32,6 +36,8 @@ impl Server {
             child: None,
             public_url: None,
             admin_port: None,
+            data_key: None,
+            log: None,
         }
     }
 
@@ -40,7 +46,25 @@ impl Server {
     }
 
     pub async fn start(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_onecard"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_onecard"));
+        command.env_remove("ONECARD_DATA_KEY");
+        if let Some(k) = &self.data_key {
+            command.env("ONECARD_DATA_KEY", k);
+        }
+        match &self.log {
+            Some(path) => {
+                let file = std::fs::File::options()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .expect("the log file");
+                command.env("ONECARD_LOG", "debug").stderr(file);
+            }
+            None => {
+                command.env("ONECARD_LOG", "warn").stderr(Stdio::null());
+            }
+        }
+        let child = command
             .args(["--database-url", &self.url, "serve", "--demo"])
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
             .args(["--files-dir", &self.files.display().to_string()])
@@ -57,9 +81,7 @@ impl Server {
                     .iter()
                     .flat_map(|p| ["--admin-listen".to_string(), format!("127.0.0.1:{p}")]),
             )
-            .env("ONECARD_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .expect("start onecard serve");
         self.child = Some(child);
