@@ -538,6 +538,8 @@ async fn change_of_position_and_of_passport(srv: TestServer) {
         (s, person["passport_number"].as_str()),
         (StatusCode::OK, Some("21CD67890"))
     );
+    // Both passports, the person's, the permits' and the change's, are sealed at rest.
+    assert_sealed_at_rest(&srv, &["19AB12345", "21CD67890"]).await;
     srv.stop().await;
 }
 

@@ -901,6 +901,9 @@ async fn social_insurance(srv: TestServer) {
     assert_eq!(states, ["cancelled", "being_made"]);
     assert_eq!(d["insurance"]["social_security_number"], ssn.as_str());
     audit_records(&srv).await;
+    // The number was found by its keyed hash above (the card registered with it); it is
+    // sealed at rest, and neither the notices that name it nor the audit log hold it in clear.
+    assert_sealed_at_rest(&srv, &[&ssn]).await;
     srv.stop().await;
 }
 on_both!(

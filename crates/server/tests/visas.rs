@@ -142,6 +142,8 @@ async fn recorded_and_shown_in_the_records(srv: TestServer) {
     let (_, r) = srv.sign_in("anna").await.get("/api/v1/records").await;
     assert_eq!(r["visas"], json!([]));
     assert_eq!(stored(&srv, &anna).await, 0);
+    // The number is sealed at rest, and the audit record does not copy it.
+    assert_sealed_at_rest(&srv, &["E12345678"]).await;
     srv.stop().await;
 }
 on_both!(

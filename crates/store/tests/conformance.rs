@@ -3819,7 +3819,7 @@ async fn write_identity_numbers(store: &Arc<dyn Store>) -> (Vec<String>, Person,
     // Found by their numbers, through the keyed hashes.
     assert_eq!(tx.insurance_by_ssn(&ssn).await.unwrap(), Some(insurance));
     assert_eq!(
-        tx.people_by_passport(&[(p.nationality.clone(), p.passport_number.clone())])
+        tx.people_by_passport(&[(p.nationality, p.passport_number.clone())])
             .await
             .unwrap(),
         vec![p.clone()]
@@ -3882,7 +3882,7 @@ async fn identity_numbers_are_sealed_at_rest(store: Arc<dyn Store>, url: String)
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.person(p.id).await.unwrap(), Some(changed));
     assert_eq!(
-        tx.people_by_passport(&[(p.nationality.clone(), p.passport_number.clone())])
+        tx.people_by_passport(&[(p.nationality, p.passport_number.clone())])
             .await
             .unwrap(),
         vec![reuse]
@@ -3977,7 +3977,7 @@ async fn rows_written_before_sealing_are_sealed_on_open(store: Arc<dyn Store>, u
     );
     assert_eq!(tx.visas_of(p.id).await.unwrap(), visas);
     assert_eq!(
-        tx.people_by_passport(&[(person.nationality.clone(), person.passport_number.clone())])
+        tx.people_by_passport(&[(person.nationality, person.passport_number.clone())])
             .await
             .unwrap(),
         vec![person]

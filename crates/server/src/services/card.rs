@@ -146,7 +146,12 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
         "card.registered",
         "account",
         account.id,
-        serde_json::json!({ "person_id": person.id, "registered_with": number.as_str() }),
+        // Which kind of number, not the number: a social security number is not copied out of
+        // its sealed column.
+        serde_json::json!({ "person_id": person.id, "registered_with": match &number {
+            HolderNumber::Permit(_) => "permit_number",
+            HolderNumber::Social(_) => "social_security_number",
+        } }),
     ));
     tx.commit().await?;
     accounts::sign_in(

@@ -162,8 +162,10 @@ pub async fn decide(
             let ssn = SocialSecurityNumber::new(i.city.code(), today, serial)
                 .ok_or_else(|| FieldError::new("ssn", "permit_serials_exhausted"))?;
             next.state = InsuranceState::Registered;
-            next.ssn = Some(ssn.clone());
-            vec![ssn.to_string()]
+            next.ssn = Some(ssn);
+            // The number stays in the insurance's row, sealed; the case's events and the audit
+            // log do not copy it.
+            Vec::new()
         }
         Decision::Refuse { reasons } => {
             next.state = InsuranceState::Refused;
