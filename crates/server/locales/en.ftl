@@ -1134,8 +1134,8 @@ error-visa-issued-in-future = is after today ({ $today }): a visa is entered onc
 error-visa-valid-until-before-issue = is before the day of issue, { $issued_on }.
 error-visa-validity-too-long = is more than { $years } years after the day of issue.
 error-visa-duplicate = this person already has a visa with this number.
-notice-visa-recorded = Visa { $number } recorded
-notice-visa-recorded-body = Immigration has recorded your visa { $number } (category { $category }), valid until { $valid_until }, { $entries ->
+notice-visa-recorded = Visa { $visa_number } recorded
+notice-visa-recorded-body = Immigration has recorded your visa { $visa_number } (category { $category }), valid until { $valid_until }, { $entries ->
     [single] for one entry
     [double] for two entries
    *[multiple] for multiple entries

@@ -1134,8 +1134,8 @@ error-visa-issued-in-future = 晚于今天（{ $today }）：签证签发后方�
 error-visa-valid-until-before-issue = 早于签发日期{ $issued_on }。
 error-visa-validity-too-long = 超过签发日期后{ $years }年。
 error-visa-duplicate = 此人已有该号码的签证。
-notice-visa-recorded = 签证{ $number }已录入
-notice-visa-recorded-body = 出入境管理部门已录入您的签证{ $number }（{ $category }字），有效期至{ $valid_until }，{ $entries ->
+notice-visa-recorded = 签证{ $visa_number }已录入
+notice-visa-recorded-body = 出入境管理部门已录入您的签证{ $visa_number }（{ $category }字），有效期至{ $valid_until }，{ $entries ->
     [single] 一次入境
     [double] 两次入境
    *[multiple] 多次入境

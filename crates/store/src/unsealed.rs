@@ -20,9 +20,12 @@ pub(crate) enum Table {
     Applications,
     Notices,
     RegisterChecks,
+    /// Card accounts named by the social security number they were registered with, renamed
+    /// to their permit number (the holder signs in with either).
+    AccountNames,
 }
 
-pub(crate) const TABLES: [Table; 8] = [
+pub(crate) const TABLES: [Table; 9] = [
     Table::People,
     Table::Permits,
     Table::Insurances,
@@ -31,6 +34,7 @@ pub(crate) const TABLES: [Table; 8] = [
     Table::Applications,
     Table::Notices,
     Table::RegisterChecks,
+    Table::AccountNames,
 ];
 
 /// Where the pass through a table stands: after this key.
@@ -271,6 +275,21 @@ macro_rules! impl_unsealed {
                             n += 1;
                         }
                         rows.last().map(|r| Cursor::Seq(r.0))
+                    }
+                    Table::AccountNames => {
+                        // One statement: a person has one card account, so the permit number
+                        // names no other.
+                        n += sqlx::query(
+                            "UPDATE accounts SET username = (SELECT lower(p.number) FROM card_registrations c \
+                             JOIN permits p ON p.holder_id = c.person_id WHERE c.account_id = accounts.id \
+                             ORDER BY p.valid_from DESC, p.revision DESC LIMIT 1) \
+                             WHERE username LIKE 's%' AND id IN (SELECT c.account_id FROM card_registrations c \
+                             JOIN permits p ON p.holder_id = c.person_id)",
+                        )
+                        .execute(&mut *self.tx)
+                        .await?
+                        .rows_affected();
+                        None
                     }
                 };
                 Ok((last, n))

@@ -3912,7 +3912,6 @@ async fn another_data_key_is_refused(store: Arc<dyn Store>, url: String) {
 async fn rows_written_before_sealing_are_sealed_on_open(store: Arc<dyn Store>, url: String) {
     let (plain, p, number) = write_identity_numbers(&store).await;
     let backend = store.backend();
-    let before = store::testing::dump(&url).await;
     // Unseal by hand what the store sealed, through the store's own reads.
     let mut tx = store.begin_read().await.unwrap();
     let person = tx.person(p.id).await.unwrap().unwrap();
@@ -3920,6 +3919,26 @@ async fn rows_written_before_sealing_are_sealed_on_open(store: Arc<dyn Store>, u
     let insurance = tx.insurance_of(p.id).await.unwrap().unwrap();
     let visas = tx.visas_of(p.id).await.unwrap();
     drop(tx);
+    // A card account named, as accounts were, by the social security number it was
+    // registered with.
+    let ssn_name = insurance.ssn.as_ref().unwrap().as_str().to_lowercase();
+    let holder = Account {
+        display_name: "SMITH Jane".into(),
+        ..account(&ssn_name, Scope::Applicant { person_id: p.id })
+    };
+    seed_account(&store, &holder).await;
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_card_registration(&store::CardRegistration {
+        account_id: holder.id,
+        person_id: p.id,
+        registered_at: now(),
+        real_name_checked_at: None,
+        failed_checks: 0,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let before = store::testing::dump(&url).await;
     store.close().await;
     let q = |s: &str| s.replace('\'', "''");
     let statements = vec![
@@ -3956,6 +3975,8 @@ async fn rows_written_before_sealing_are_sealed_on_open(store: Arc<dyn Store>, u
     let reopened = store::open(&url, &store::OpenOptions::new(store::DataKey::demo()))
         .await
         .unwrap();
+    let mut plain = plain;
+    plain.push(ssn_name.clone());
     let leaks = rows_holding(&url, &plain).await;
     assert!(leaks.is_empty(), "left in clear: {leaks:#?}");
     let after = store::testing::dump(&url).await;
@@ -3976,6 +3997,14 @@ async fn rows_written_before_sealing_are_sealed_on_open(store: Arc<dyn Store>, u
         Some(insurance)
     );
     assert_eq!(tx.visas_of(p.id).await.unwrap(), visas);
+    // The account is named by the permit number now.
+    let renamed = tx
+        .account_by_username(&number.as_str().to_lowercase())
+        .await
+        .unwrap()
+        .expect("renamed");
+    assert_eq!(renamed.id, holder.id);
+    assert!(tx.account_by_username(&ssn_name).await.unwrap().is_none());
     assert_eq!(
         tx.people_by_passport(&[(person.nationality, person.passport_number.clone())])
             .await

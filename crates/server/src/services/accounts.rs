@@ -154,6 +154,22 @@ pub struct SignInAttempt<'a> {
 /// and, for an account, writes `account.locked` to the audit chain and tells its holder. Each
 /// failure is answered after a delay that grows with the count. A success forgets the count,
 /// ends the client's previous session and starts a new one.
+/// The card account of the holder whose social security number `name` is, if it is one: holders
+/// sign in with it as with their permit number, which names the account (`card::register`).
+async fn holder_by_ssn(tx: &mut dyn store::Tx, name: &str) -> Result<Option<Account>> {
+    let Ok(ssn) = domain::numbers::SocialSecurityNumber::parse("username", &name.to_uppercase())
+    else {
+        return Ok(None);
+    };
+    let Some(insurance) = tx.insurance_by_ssn(&ssn).await? else {
+        return Ok(None);
+    };
+    let Some(registration) = tx.card_registration_of(insurance.person_id).await? else {
+        return Ok(None);
+    };
+    Ok(tx.account(registration.account_id).await?)
+}
+
 pub async fn sign_in(ctx: &Ctx, attempt: SignInAttempt<'_>) -> Result<SignedIn> {
     if let Some(address) = attempt.address {
         limit_address(ctx, address).await?;
@@ -162,7 +178,10 @@ pub async fn sign_in(ctx: &Ctx, attempt: SignInAttempt<'_>) -> Result<SignedIn> 
     let name = name_hash(&username);
     let (account, locked_until) = {
         let mut tx = ctx.store.begin_read().await?;
-        let account = tx.account_by_username(&username).await?;
+        let account = match tx.account_by_username(&username).await? {
+            Some(a) => Some(a),
+            None => holder_by_ssn(&mut *tx, &username).await?,
+        };
         let locked = tx.sign_in_locked_until(&name, ctx.clock.now()).await?;
         (account, locked)
     };

@@ -47,12 +47,6 @@ impl HolderNumber {
             PermitNumber::parse(field, s).map(HolderNumber::Permit)
         }
     }
-    fn as_str(&self) -> &str {
-        match self {
-            HolderNumber::Permit(n) => n.as_str(),
-            HolderNumber::Social(n) => n.as_str(),
-        }
-    }
 }
 
 /// Registers the holder of a permit: the name must be the one on the permit, exactly as in the
@@ -117,7 +111,9 @@ pub async fn register(ctx: &Ctx, input: Registration) -> Result<SignedIn> {
         .ok_or(ServiceError::NotFound("person"))?;
     let account = Account {
         id: AccountId(new_id()),
-        username: number.as_str().to_lowercase(),
+        // The permit number, however the holder registered: a social security number would sit
+        // in clear in the account's name; sign-in finds the account by either number.
+        username: permit.number.as_str().to_lowercase(),
         display_name: person.name.full(),
         password_hash,
         scope: Scope::Applicant {

@@ -101,7 +101,7 @@ pub async fn record(
         (person.id, None),
         Topic::VISA_RECORDED,
         &[
-            ("number", d.number.to_string()),
+            ("visa_number", d.number.to_string()),
             ("category", d.category.to_string()),
             ("valid_until", d.valid_until.to_string()),
             ("entries", d.entries.as_str().to_string()),
