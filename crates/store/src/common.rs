@@ -7,7 +7,7 @@ use crate::StoreError;
 /// The keyed hash that keeps a passport to one person: of the nationality and the number.
 pub(crate) fn passport_hash(key: &crate::DataKey, p: &domain::party::Person) -> Vec<u8> {
     key.index(
-        "people.passport_hash",
+        crate::sealing::column::PEOPLE_PASSPORT_HASH,
         &[p.nationality.as_str(), p.passport_number.as_str()],
     )
 }
@@ -268,7 +268,7 @@ macro_rules! impl_tx {
                 .bind(p.name.surname.as_str())
                 .bind(p.name.given_names.as_ref().map(|g| g.as_str()))
                 .bind(p.nationality.as_str())
-                .bind(self.key.seal("people.passport_number", p.id.0, p.passport_number.as_str()))
+                .bind(self.key.seal(crate::sealing::column::PEOPLE_PASSPORT, p.id.0, p.passport_number.as_str()))
                 .bind(p.date_of_birth)
                 .bind(p.sex.as_str())
                 .bind(p.email.as_str())
@@ -291,7 +291,7 @@ macro_rules! impl_tx {
                 .bind(p.name.surname.as_str())
                 .bind(p.name.given_names.as_ref().map(|g| g.as_str()))
                 .bind(p.nationality.as_str())
-                .bind(self.key.seal("people.passport_number", p.id.0, p.passport_number.as_str()))
+                .bind(self.key.seal(crate::sealing::column::PEOPLE_PASSPORT, p.id.0, p.passport_number.as_str()))
                 .bind(p.date_of_birth)
                 .bind(p.sex.as_str())
                 .bind(p.email.as_str())
@@ -356,7 +356,7 @@ macro_rules! impl_tx {
                         b.push_bind(a.id.0)
                             .push_bind(a.receipt_number.as_str())
                             .push_bind(a.kind().as_str())
-                            .push_bind(key.seal_json_text("applications.details", a.id.0, &a.details))
+                            .push_bind(key.seal_json_text(crate::sealing::column::APPLICATIONS_DETAILS, a.id.0, &a.details))
                             .push_bind(a.state.as_str())
                             .push_bind(a.version)
                             .push_bind(a.employer_id.0)
@@ -386,7 +386,7 @@ macro_rules! impl_tx {
                 .bind(a.permit_number.as_ref().map(|p| p.as_str()))
                 .bind(a.submitted_at)
                 .bind(a.decided_at)
-                .bind(self.key.seal_json_text("applications.details", a.id.0, &a.details))
+                .bind(self.key.seal_json_text(crate::sealing::column::APPLICATIONS_DETAILS, a.id.0, &a.details))
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(r.rows_affected() == 1)
@@ -481,7 +481,7 @@ macro_rules! impl_tx {
                 .bind(p.holder_name.surname.as_str())
                 .bind(p.holder_name.given_names.as_ref().map(|g| g.as_str()))
                 .bind(p.nationality.as_str())
-                .bind(self.key.seal("permits.passport_number", p.id.0, p.passport_number.as_str()))
+                .bind(self.key.seal(crate::sealing::column::PERMITS_PASSPORT, p.id.0, p.passport_number.as_str()))
                 .bind(p.category.as_str())
                 .bind(p.position.as_str())
                 .bind(p.city.code())
@@ -684,7 +684,7 @@ macro_rules! impl_tx {
                         let answer = if e.answer.is_empty() {
                             String::new()
                         } else {
-                            key.seal("register_checks.answer", id.0, &e.answer)
+                            key.seal(crate::sealing::column::REGISTER_CHECKS_ANSWER, id.0, &e.answer)
                         };
                         let (reference, as_of) = match &e.outcome {
                             domain::registers::Outcome::Confirmed { reference, as_of } => (Some(reference.as_str()), Some(*as_of)),
@@ -984,7 +984,7 @@ macro_rules! impl_tx {
             }
 
             async fn insert_notice(&mut self, n: &crate::StoredNotice, deliveries: &[crate::NewDelivery]) -> crate::Result<bool> {
-                let params = serde_json::to_string(&self.key.seal_pairs("notices.params", n.id.0, &n.params))
+                let params = serde_json::to_string(&self.key.seal_pairs(crate::sealing::column::NOTICES_PARAMS, n.id.0, &n.params))
                     .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
                 let inserted: Option<(uuid::Uuid,)> = sqlx::query_as(
                     "INSERT INTO notices (id, recipient_kind, recipient_id, topic, params, link, dedupe_key, created_at) \

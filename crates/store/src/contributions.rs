@@ -203,7 +203,11 @@ pub(crate) struct ClaimRow {
 impl ClaimRow {
     pub(crate) fn open(self, key: &crate::DataKey) -> Result<StoredClaim> {
         let r = self;
-        let account = key.open_opt("benefit_claims.payment_account", r.id, r.payment_account)?;
+        let account = key.open_opt(
+            crate::sealing::column::CLAIMS_PAYMENT_ACCOUNT,
+            r.id,
+            r.payment_account,
+        )?;
         let codes: Vec<String> =
             serde_json::from_str(&r.documents).map_err(|e| corrupt("claim documents", e))?;
         let documents = codes
@@ -351,7 +355,7 @@ macro_rules! impl_contributions {
                 .bind(c.decided_by.map(|a| a.0))
                 .bind(crate::contributions::refusal_json(k))
                 .bind(k.payment.as_ref().map(|p| p.amount.fen()))
-                .bind(self.key.seal_opt("benefit_claims.payment_account", k.id.0, k.payment.as_ref().map(|p| p.account.as_str())))
+                .bind(self.key.seal_opt(crate::sealing::column::CLAIMS_PAYMENT_ACCOUNT, k.id.0, k.payment.as_ref().map(|p| p.account.as_str())))
                 .bind(k.payment.as_ref().map(|p| p.reference.as_str().to_string()))
                 .execute(&mut *self.tx)
                 .await
@@ -373,7 +377,7 @@ macro_rules! impl_contributions {
                 .bind(c.decided_by.map(|a| a.0))
                 .bind(crate::contributions::refusal_json(k))
                 .bind(k.payment.as_ref().map(|p| p.amount.fen()))
-                .bind(self.key.seal_opt("benefit_claims.payment_account", k.id.0, k.payment.as_ref().map(|p| p.account.as_str())))
+                .bind(self.key.seal_opt(crate::sealing::column::CLAIMS_PAYMENT_ACCOUNT, k.id.0, k.payment.as_ref().map(|p| p.account.as_str())))
                 .bind(k.payment.as_ref().map(|p| p.reference.as_str().to_string()))
                 .execute(&mut *self.tx)
                 .await?;

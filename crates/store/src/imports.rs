@@ -121,7 +121,7 @@ macro_rules! impl_imports {
                     );
                     let mut sep = q.separated(", ");
                     for (n, p) in &list {
-                        sep.push_bind(self.key.index("people.passport_hash", &[n.as_str(), p.as_str()]));
+                        sep.push_bind(self.key.index(crate::sealing::column::PEOPLE_PASSPORT_HASH, &[n.as_str(), p.as_str()]));
                     }
                     q.push(")");
                     let rows: Vec<crate::rows::PersonRow> = q.build_query_as().fetch_all(&mut *self.tx).await?;
@@ -150,7 +150,7 @@ macro_rules! impl_imports {
                     q.push(")");
                     let rows: Vec<(uuid::Uuid, String, String, String)> = q.build_query_as().fetch_all(&mut *self.tx).await?;
                     for (id, n, nat, pass) in rows {
-                        let pass = self.key.open("permits.passport_number", id, &pass)?;
+                        let pass = self.key.open(crate::sealing::column::PERMITS_PASSPORT, id, &pass)?;
                         if !seen.insert((n.clone(), nat.clone(), pass.clone())) {
                             continue;
                         }
@@ -194,7 +194,7 @@ macro_rules! impl_imports {
                             .push_bind(p.name.surname.as_str().to_string())
                             .push_bind(p.name.given_names.as_ref().map(|g| g.as_str().to_string()))
                             .push_bind(p.nationality.as_str().to_string())
-                            .push_bind(key.seal("people.passport_number", p.id.0, p.passport_number.as_str()))
+                            .push_bind(key.seal(crate::sealing::column::PEOPLE_PASSPORT, p.id.0, p.passport_number.as_str()))
                             .push_bind(p.date_of_birth)
                             .push_bind(p.sex.as_str())
                             .push_bind(p.email.as_str().to_string())
@@ -236,7 +236,7 @@ macro_rules! impl_imports {
                             .push_bind(p.holder_name.surname.as_str().to_string())
                             .push_bind(p.holder_name.given_names.as_ref().map(|g| g.as_str().to_string()))
                             .push_bind(p.nationality.as_str().to_string())
-                            .push_bind(key.seal("permits.passport_number", p.id.0, p.passport_number.as_str()))
+                            .push_bind(key.seal(crate::sealing::column::PERMITS_PASSPORT, p.id.0, p.passport_number.as_str()))
                             .push_bind(p.category.as_str())
                             .push_bind(p.position.as_str().to_string())
                             .push_bind(p.city.code())

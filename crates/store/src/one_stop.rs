@@ -396,7 +396,7 @@ pub(crate) struct InsuranceRow {
 
 /// The keyed hash that finds an insurance by its social security number.
 pub(crate) fn ssn_hash(key: &crate::DataKey, ssn: &SocialSecurityNumber) -> Vec<u8> {
-    key.index("insurances.ssn_hash", &[ssn.as_str()])
+    key.index(crate::sealing::column::INSURANCES_SSN_HASH, &[ssn.as_str()])
 }
 
 pub(crate) const INSURANCE_COLUMNS: &str = "id, person_id, employer_id, city, permit_number, permit_check, state, version, ssn, \
@@ -405,7 +405,7 @@ pub(crate) const INSURANCE_COLUMNS: &str = "id, person_id, employer_id, city, pe
 impl InsuranceRow {
     pub(crate) fn open(self, key: &crate::DataKey) -> Result<Insurance> {
         let r = self;
-        let ssn = key.open_opt("insurances.ssn", r.id, r.ssn)?;
+        let ssn = key.open_opt(crate::sealing::column::INSURANCES_SSN, r.id, r.ssn)?;
         Ok(Insurance {
             id: InsuranceId(r.id),
             person_id: PersonId(r.person_id),
@@ -846,7 +846,7 @@ macro_rules! impl_one_stop {
                 .bind(i.permit_check.as_str())
                 .bind(i.state.as_str())
                 .bind(i.version)
-                .bind(self.key.seal_opt("insurances.ssn", i.id.0, i.ssn.as_ref().map(|s| s.as_str())))
+                .bind(self.key.seal_opt(crate::sealing::column::INSURANCES_SSN, i.id.0, i.ssn.as_ref().map(|s| s.as_str())))
                 .bind(i.requested_at)
                 .bind(i.decided_at)
                 .bind(crate::one_stop::to_json(&i.refusal))
@@ -865,7 +865,7 @@ macro_rules! impl_one_stop {
                 .bind(seen)
                 .bind(i.state.as_str())
                 .bind(i.version)
-                .bind(self.key.seal_opt("insurances.ssn", i.id.0, i.ssn.as_ref().map(|s| s.as_str())))
+                .bind(self.key.seal_opt(crate::sealing::column::INSURANCES_SSN, i.id.0, i.ssn.as_ref().map(|s| s.as_str())))
                 .bind(i.decided_at)
                 .bind(crate::one_stop::to_json(&i.refusal))
                 .bind(i.ssn.as_ref().map(|s| crate::one_stop::ssn_hash(&self.key, s)))

@@ -122,7 +122,11 @@ fn name(surname: String, given_names: Option<String>) -> PersonName {
 impl PersonRow {
     pub fn open(self, key: &DataKey) -> Result<Person, StoreError> {
         let r = self;
-        let passport = key.open("people.passport_number", r.id, &r.passport_number)?;
+        let passport = key.open(
+            crate::sealing::column::PEOPLE_PASSPORT,
+            r.id,
+            &r.passport_number,
+        )?;
         Ok(Person {
             id: PersonId(r.id),
             employer_id: EmployerId(r.employer_id),
@@ -157,7 +161,11 @@ pub struct ApplicationRow {
 impl ApplicationRow {
     pub fn open(self, key: &DataKey) -> Result<Application, StoreError> {
         let r = self;
-        let details: Details = key.open_json_text("applications.details", r.id, &r.details)?;
+        let details: Details = key.open_json_text(
+            crate::sealing::column::APPLICATIONS_DETAILS,
+            r.id,
+            &r.details,
+        )?;
         Ok(Application {
             id: ApplicationId(r.id),
             receipt_number: ReceiptNumber::from_trusted(r.receipt_number),
@@ -244,7 +252,11 @@ pub struct IndexedPermitRow {
 impl PermitRow {
     pub fn open(self, key: &DataKey) -> Result<Permit, StoreError> {
         let r = self;
-        let passport = key.open("permits.passport_number", r.id, &r.passport_number)?;
+        let passport = key.open(
+            crate::sealing::column::PERMITS_PASSPORT,
+            r.id,
+            &r.passport_number,
+        )?;
         Ok(Permit {
             id: PermitId(r.id),
             number: PermitNumber::from_trusted(r.number),
@@ -372,7 +384,7 @@ impl NoticeRow {
             domain::notice::Topic::parse("topic", &r.topic).map_err(|_| corrupt("topic"))?;
         let mut params: Vec<(String, String)> =
             serde_json::from_str(&r.params).map_err(|_| corrupt("params"))?;
-        key.open_pairs("notices.params", r.id, &mut params)?;
+        key.open_pairs(crate::sealing::column::NOTICES_PARAMS, r.id, &mut params)?;
         let link = r
             .link
             .as_deref()
@@ -454,7 +466,11 @@ impl RegisterCheckRow {
         let answer = if r.answer.is_empty() {
             r.answer
         } else {
-            key.open("register_checks.answer", application, &r.answer)?
+            key.open(
+                crate::sealing::column::REGISTER_CHECKS_ANSWER,
+                application,
+                &r.answer,
+            )?
         };
         let corrupt = |what: &str| StoreError::Corrupt(format!("register check {what}"));
         Ok(domain::registers::Evidence {

@@ -279,6 +279,22 @@ fn names_identity_key(text: &str) -> bool {
     })
 }
 
+/// What each sealed value and keyed hash is bound to: its table and column. Changing one makes
+/// the values stored under it unreadable.
+pub(crate) mod column {
+    pub const PEOPLE_PASSPORT: &str = "people.passport_number";
+    pub const PEOPLE_PASSPORT_HASH: &str = "people.passport_hash";
+    pub const PERMITS_PASSPORT: &str = "permits.passport_number";
+    pub const INSURANCES_SSN_HASH: &str = "insurances.ssn_hash";
+    pub const INSURANCES_SSN: &str = "insurances.ssn";
+    pub const VISAS_NUMBER_HASH: &str = "visas.number_hash";
+    pub const VISAS_NUMBER: &str = "visas.number";
+    pub const CLAIMS_PAYMENT_ACCOUNT: &str = "benefit_claims.payment_account";
+    pub const APPLICATIONS_DETAILS: &str = "applications.details";
+    pub const NOTICES_PARAMS: &str = "notices.params";
+    pub const REGISTER_CHECKS_ANSWER: &str = "register_checks.answer";
+}
+
 /// The names under which identity numbers appear inside JSON columns.
 pub(crate) const IDENTITY_KEYS: [&str; 4] = [
     "passport_number",

@@ -137,8 +137,8 @@ macro_rules! impl_unsealed {
                             }
                             sqlx::query("UPDATE people SET passport_number = $2, passport_hash = $3 WHERE id = $1")
                                 .bind(id)
-                                .bind(key.seal("people.passport_number", *id, passport))
-                                .bind(key.index("people.passport_hash", &[nationality, passport]))
+                                .bind(key.seal(crate::sealing::column::PEOPLE_PASSPORT, *id, passport))
+                                .bind(key.index(crate::sealing::column::PEOPLE_PASSPORT_HASH, &[nationality, passport]))
                                 .execute(&mut *self.tx).await?;
                             n += 1;
                         }
@@ -155,7 +155,7 @@ macro_rules! impl_unsealed {
                             }
                             sqlx::query("UPDATE permits SET passport_number = $2 WHERE id = $1")
                                 .bind(id)
-                                .bind(key.seal("permits.passport_number", *id, passport))
+                                .bind(key.seal(crate::sealing::column::PERMITS_PASSPORT, *id, passport))
                                 .execute(&mut *self.tx).await?;
                             n += 1;
                         }
@@ -172,8 +172,8 @@ macro_rules! impl_unsealed {
                             };
                             sqlx::query("UPDATE insurances SET ssn = $2, ssn_hash = $3 WHERE id = $1")
                                 .bind(id)
-                                .bind(key.seal("insurances.ssn", *id, ssn))
-                                .bind(key.index("insurances.ssn_hash", &[ssn]))
+                                .bind(key.seal(crate::sealing::column::INSURANCES_SSN, *id, ssn))
+                                .bind(key.index(crate::sealing::column::INSURANCES_SSN_HASH, &[ssn]))
                                 .execute(&mut *self.tx).await?;
                             n += 1;
                         }
@@ -190,8 +190,8 @@ macro_rules! impl_unsealed {
                             }
                             sqlx::query("UPDATE visas SET number = $2, number_hash = $3 WHERE id = $1")
                                 .bind(id)
-                                .bind(key.seal("visas.number", *id, number))
-                                .bind(key.index("visas.number_hash", &[number]))
+                                .bind(key.seal(crate::sealing::column::VISAS_NUMBER, *id, number))
+                                .bind(key.index(crate::sealing::column::VISAS_NUMBER_HASH, &[number]))
                                 .execute(&mut *self.tx).await?;
                             n += 1;
                         }
@@ -208,7 +208,7 @@ macro_rules! impl_unsealed {
                             };
                             sqlx::query("UPDATE benefit_claims SET payment_account = $2 WHERE id = $1")
                                 .bind(id)
-                                .bind(key.seal("benefit_claims.payment_account", *id, account))
+                                .bind(key.seal(crate::sealing::column::CLAIMS_PAYMENT_ACCOUNT, *id, account))
                                 .execute(&mut *self.tx).await?;
                             n += 1;
                         }
@@ -221,9 +221,9 @@ macro_rules! impl_unsealed {
                         .bind(after).bind(PAGE).fetch_all(&mut *self.tx).await?;
                         for (id, details) in &rows {
                             let mut v: serde_json::Value = serde_json::from_str(details)
-                                .map_err(|_| crate::StoreError::Corrupt("applications.details".into()))?;
+                                .map_err(|_| crate::StoreError::Corrupt(crate::sealing::column::APPLICATIONS_DETAILS.into()))?;
                             let before = v.clone();
-                            key.seal_json("applications.details", *id, &mut v);
+                            key.seal_json(crate::sealing::column::APPLICATIONS_DETAILS, *id, &mut v);
                             if v == before {
                                 continue;
                             }
@@ -242,8 +242,8 @@ macro_rules! impl_unsealed {
                         .bind(after).bind(PAGE).fetch_all(&mut *self.tx).await?;
                         for (id, params) in &rows {
                             let pairs: Vec<(String, String)> = serde_json::from_str(params)
-                                .map_err(|_| crate::StoreError::Corrupt("notices.params".into()))?;
-                            let sealed_pairs = key.seal_pairs("notices.params", *id, &pairs);
+                                .map_err(|_| crate::StoreError::Corrupt(crate::sealing::column::NOTICES_PARAMS.into()))?;
+                            let sealed_pairs = key.seal_pairs(crate::sealing::column::NOTICES_PARAMS, *id, &pairs);
                             if sealed_pairs == pairs {
                                 continue;
                             }
@@ -270,7 +270,7 @@ macro_rules! impl_unsealed {
                             }
                             sqlx::query("UPDATE register_checks SET answer = $2 WHERE seq = $1")
                                 .bind(seq)
-                                .bind(key.seal("register_checks.answer", *application, answer))
+                                .bind(key.seal(crate::sealing::column::REGISTER_CHECKS_ANSWER, *application, answer))
                                 .execute(&mut *self.tx).await?;
                             n += 1;
                         }

@@ -43,7 +43,7 @@ pub(crate) struct VisaRow {
 impl VisaRow {
     pub(crate) fn open(self, key: &crate::DataKey) -> Result<Visa> {
         let r = self;
-        let number = key.open("visas.number", r.id, &r.number)?;
+        let number = key.open(crate::sealing::column::VISAS_NUMBER, r.id, &r.number)?;
         Ok(Visa {
             id: VisaId(r.id),
             person_id: PersonId(r.person_id),
@@ -80,7 +80,7 @@ macro_rules! impl_visas {
                 )
                 .bind(v.id.0)
                 .bind(v.person_id.0)
-                .bind(self.key.seal("visas.number", v.id.0, d.number.as_str()))
+                .bind(self.key.seal(crate::sealing::column::VISAS_NUMBER, v.id.0, d.number.as_str()))
                 .bind(d.category.as_str())
                 .bind(d.issuing_post.as_str())
                 .bind(d.issued_on)
@@ -91,7 +91,7 @@ macro_rules! impl_visas {
                 .bind(v.city.code())
                 .bind(v.entered_by.0)
                 .bind(v.entered_at)
-                .bind(self.key.index("visas.number_hash", &[d.number.as_str()]))
+                .bind(self.key.index(crate::sealing::column::VISAS_NUMBER_HASH, &[d.number.as_str()]))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::common::unique(e, "visa_duplicate"))?;
