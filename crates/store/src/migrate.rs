@@ -14,7 +14,9 @@ pub(crate) fn migrator(files: &[(i64, &'static str, &'static str)]) -> Migrator 
                 Cow::Borrowed(*name),
                 MigrationType::Simple,
                 sql.into_sql_str(),
-                false,
+                // sqlx's convention: a file that must manage its own transaction says so on its
+                // first line (SQLite switches foreign keys off only outside one).
+                sql.starts_with("-- no-transaction"),
             )
         })
         .collect::<Vec<_>>();

@@ -94,6 +94,19 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// Brings a database's schema to `version` only, as an older binary left it (upgrade tests).
+pub async fn migrate_to(url: &str, version: i64) -> Result<()> {
+    let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
+    let upto: Vec<_> = MIGRATIONS
+        .iter()
+        .copied()
+        .filter(|m| m.0 <= version)
+        .collect();
+    crate::migrate::migrator(&upto).run(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
 /// The newest schema version this binary knows.
 pub fn latest_migration() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)

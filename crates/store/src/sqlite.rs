@@ -100,6 +100,25 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// Brings a database's schema to `version` only, as an older binary left it (upgrade tests).
+pub async fn migrate_to(url: &str, version: i64) -> Result<()> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let upto: Vec<_> = MIGRATIONS
+        .iter()
+        .copied()
+        .filter(|m| m.0 <= version)
+        .collect();
+    crate::migrate::migrator(&upto).run(&pool).await?;
+    pool.close().await;
+    Ok(())
+}
+
 /// The newest schema version this binary knows.
 pub fn latest_migration() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.0)
@@ -118,6 +137,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Sorts and temporary tables in memory; set when the connection opens, since it
+            // cannot change once a transaction has used temporary storage.
+            .pragma("temp_store", "memory")
             .busy_timeout(Duration::from_secs(10));
         let filename = base.get_filename().to_path_buf();
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
@@ -253,10 +275,4 @@ impl_contributions!(SqliteTx, Sqlite);
 impl_visas!(SqliteTx);
 impl_unsealed!(SqliteStore, SqliteTx);
 impl_sign_in!(SqliteTx);
-impl_imports!(
-    SqliteTx,
-    Sqlite,
-    "MAX",
-    "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY",
-    ""
-);
+impl_imports!(SqliteTx, Sqlite, "MAX", "PRAGMA cache_size = -524288", "");
