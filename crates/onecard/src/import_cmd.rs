@@ -36,7 +36,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     /// Rows per transaction.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     batch_size: u64,
     /// Check the file and report its bad rows; write nothing.
     #[arg(long)]
