@@ -1,6 +1,8 @@
 //! `onecard`: the one binary. `serve` runs the service; `backup` and `restore` copy the database
 //! out and back; `migrate` brings a database's schema up to date; `audit verify` checks the
 //! audit chain; `policy check` reviews a policy file; `import` brings in pre-reform physical cards.
+//! The commands that only read open the database read-only (`reading`), so that they run on a
+//! replica.
 
 mod import_cmd;
 mod keys_cmd;
@@ -49,6 +51,12 @@ pub(crate) const NO_DATA_KEY: &str = "the data key is needed: --data-key or ONEC
 /// `open_options` for a command other than `serve`, with `connections`.
 fn options(data_key: Option<&str>, connections: u32) -> Result<OpenOptions, String> {
     open_options(data_key, false).map(|o| o.connections(connections))
+}
+
+/// `options` for a command that only reads: it opens the database as it is, writes nothing and
+/// so runs on a PostgreSQL replica (`store::read_only`).
+fn reading(data_key: Option<&str>, connections: u32) -> Result<OpenOptions, String> {
+    options(data_key, connections).map(OpenOptions::read_only)
 }
 
 /// How the database is opened: with the data key given, or the demo key for `serve --demo`.
@@ -182,7 +190,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check every link of the hash chain; report the first broken one.
+    /// Check every link of the hash chain; report the first broken one. Reads only: runs on a
+    /// replica.
     Verify,
 }
 
@@ -216,7 +225,8 @@ enum PolicyCommand {
         against: Option<PathBuf>,
     },
     /// Re-assess every assessed application of the database under a proposed version and
-    /// report how many would change category or eligibility, and which.
+    /// report how many would change category or eligibility, and which. Reads only: runs on a
+    /// replica.
     Simulate {
         /// The proposed policy file.
         #[arg(long, value_name = "FILE")]
@@ -436,7 +446,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             command: AuditCommand::Verify,
         } => {
             let store =
-                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 2)?).await?;
+                store::open(&cli.database_url, &reading(cli.data_key.as_deref(), 2)?).await?;
             let result = store::verify_audit(&*store).await?;
             store.close().await;
             match result {
@@ -485,8 +495,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let store =
-                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 1)?).await?;
+            let open = match command {
+                KeysCommand::Root | KeysCommand::List => reading,
+                _ => options,
+            };
+            let store = store::open(&cli.database_url, &open(cli.data_key.as_deref(), 1)?).await?;
             let now = chrono::Utc::now();
             let result = match (&command, &sealing) {
                 (KeysCommand::Generate, Some(s)) => keys_cmd::generate(&*store, s, now)
@@ -530,7 +543,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 }
             };
             let store =
-                store::open(&cli.database_url, &options(cli.data_key.as_deref(), 2)?).await?;
+                store::open(&cli.database_url, &reading(cli.data_key.as_deref(), 2)?).await?;
             let result = simulate_cmd::simulate(&*store, &proposed, show).await;
             store.close().await;
             print!("{}", result?);
@@ -554,7 +567,7 @@ async fn in_force_of(
             return Ok(None);
         }
     }
-    let store = store::open(url, &options(data_key, 1)?).await?;
+    let store = store::open(url, &reading(data_key, 1)?).await?;
     let today = server::clock::Clock::today(&SystemClock);
     let policy = server::services::policies::Policies::default()
         .in_force(&*store, today)

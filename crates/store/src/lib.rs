@@ -11,6 +11,7 @@ pub mod issued_documents;
 mod migrate;
 pub mod one_stop;
 pub mod postgres;
+pub mod read_only;
 mod rows;
 pub mod sealing;
 pub mod sign_in;
@@ -69,6 +70,9 @@ pub enum StoreError {
         "the database's identity numbers are sealed under another data key than the one given (ONECARD_DATA_KEY)"
     )]
     WrongDataKey,
+    /// A read-only open (a replica) found a database it cannot serve as it is, and why.
+    #[error("{0}")]
+    NotReady(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -80,7 +84,8 @@ pub enum Backend {
 }
 
 /// Opens the store a URL names: `sqlite://path` (created if missing) or `postgres://…`, and
-/// brings its schema up to date.
+/// brings its schema up to date; or, with [`OpenOptions::read_only`], opens it without writing
+/// (`read_only`).
 pub async fn open(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::PgStore::open(url, options).await?))
@@ -100,6 +105,8 @@ pub struct OpenOptions {
     pub max_connections: u32,
     /// The key identity numbers are sealed under (`sealing`).
     pub data_key: DataKey,
+    /// Open without writing anything, not even a migration: for a replica (`read_only`).
+    pub read_only: bool,
 }
 
 impl OpenOptions {
@@ -107,6 +114,15 @@ impl OpenOptions {
         OpenOptions {
             max_connections: 16,
             data_key,
+            read_only: false,
+        }
+    }
+
+    /// Opens the database as it is, for reading only; every write is refused.
+    pub fn read_only(self) -> OpenOptions {
+        OpenOptions {
+            read_only: true,
+            ..self
         }
     }
 

@@ -5,6 +5,7 @@ use crate::contributions::impl_contributions;
 use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
+use crate::read_only::impl_read_only;
 use crate::sign_in::impl_sign_in;
 use crate::unsealed::impl_unsealed;
 use crate::uploads::impl_uploads;
@@ -12,8 +13,9 @@ use crate::visas::impl_visas;
 use crate::{Backend, DataKey, OpenOptions, Result, Store, Tx};
 use async_trait::async_trait;
 use domain::audit::AuditRecord;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
+use std::str::FromStr;
 use std::time::Duration;
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -119,17 +121,28 @@ pub struct PgStore {
 
 impl PgStore {
     pub async fn open(url: &str, options: &OpenOptions) -> Result<PgStore> {
+        let mut connect = PgConnectOptions::from_str(url)?;
+        if options.read_only {
+            // What a hot standby would refuse anyway, refused on a primary too.
+            connect = connect.options([("default_transaction_read_only", "on")]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(connect)
             .await?;
-        crate::migrate::migrator(MIGRATIONS).run(&pool).await?;
         let store = PgStore {
             pool,
             key: options.data_key.clone(),
         };
-        store.seal_unsealed().await?;
+        if options.read_only {
+            store.check_read_only(latest_migration()).await?;
+        } else {
+            crate::migrate::migrator(MIGRATIONS)
+                .run(&store.pool)
+                .await?;
+            store.seal_unsealed().await?;
+        }
         Ok(store)
     }
 
@@ -241,6 +254,12 @@ impl_issued_documents!(PgTx);
 impl_contributions!(PgTx, Postgres);
 impl_visas!(PgTx);
 impl_unsealed!(PgStore, PgTx);
+impl_read_only!(
+    PgStore,
+    pool,
+    "SELECT COUNT(*) FROM pg_catalog.pg_tables \
+     WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'"
+);
 impl_sign_in!(PgTx);
 impl_imports!(
     PgTx,

@@ -8,6 +8,7 @@ use crate::contributions::impl_contributions;
 use crate::imports::impl_imports;
 use crate::issued_documents::impl_issued_documents;
 use crate::one_stop::impl_one_stop;
+use crate::read_only::impl_read_only;
 use crate::sign_in::impl_sign_in;
 use crate::unsealed::impl_unsealed;
 use crate::uploads::impl_uploads;
@@ -143,6 +144,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let filename = base.get_filename().to_path_buf();
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if options.read_only {
+            return SqliteStore::open_read_only(url, &filename, options).await;
+        }
         if !in_memory && let Some(dir) = filename.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
         }
@@ -168,6 +172,37 @@ impl SqliteStore {
             key: options.data_key.clone(),
         };
         store.seal_unsealed().await?;
+        Ok(store)
+    }
+
+    /// A database file as it is, through read-only connections (`read_only`).
+    async fn open_read_only(
+        url: &str,
+        filename: &std::path::Path,
+        options: &OpenOptions,
+    ) -> Result<SqliteStore> {
+        if !filename.exists() {
+            return Err(StoreError::NotReady(format!(
+                "no database at {}",
+                filename.display()
+            )));
+        }
+        // No journal mode set: changing it would be a write. A database in WAL stays so.
+        let connect = SqliteConnectOptions::from_str(url)?
+            .read_only(true)
+            .foreign_keys(true)
+            .pragma("temp_store", "memory")
+            .busy_timeout(Duration::from_secs(10));
+        let reader = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.clamp(1, 8))
+            .connect_with(connect)
+            .await?;
+        let store = SqliteStore {
+            writer: reader.clone(),
+            reader,
+            key: options.data_key.clone(),
+        };
+        store.check_read_only(latest_migration()).await?;
         Ok(store)
     }
 
@@ -274,5 +309,10 @@ impl_issued_documents!(SqliteTx);
 impl_contributions!(SqliteTx, Sqlite);
 impl_visas!(SqliteTx);
 impl_unsealed!(SqliteStore, SqliteTx);
+impl_read_only!(
+    SqliteStore,
+    reader,
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+);
 impl_sign_in!(SqliteTx);
 impl_imports!(SqliteTx, Sqlite, "MAX", "PRAGMA cache_size = -524288", "");
