@@ -1,8 +1,9 @@
 //! Two `onecard serve` processes on one PostgreSQL database behave as one service: a session
 //! made on one works on the other; submissions through both land once each; the notification
 //! workers of both deliver every webhook exactly once between them; and when one is killed
-//! mid-work the other finishes what it left. The status list and the key set come back with
-//! the same ETag from either server, and a conditional request is answered 304.
+//! mid-work the other finishes what it left. The expiry sweeps of both remind once. The status
+//! list and the key set come back with the same ETag from either server, and a conditional
+//! request is answered 304.
 
 mod common;
 use common::*;
@@ -203,6 +204,20 @@ async fn two_servers_on_one_postgresql_database() {
     assert_eq!(public.status(), StatusCode::NOT_FOUND);
     assert!(a.terminate().success());
     assert!(b.terminate().success());
+    // Each worker swept for expiring permits when it started (A twice): the demo's permit near
+    // its end reminded its holder and its employer once each.
+    let reminders: (i64,) = {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query_as("SELECT COUNT(*) FROM notices WHERE dedupe_key LIKE 'permit_expiring:%'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        reminders.0, 2,
+        "one reminder each to the holder and the employer"
+    );
     eprintln!(
         "two servers: {rounds} submissions each sent to both, {} webhooks delivered, {} twice",
         seen.len(),

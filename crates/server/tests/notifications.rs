@@ -16,7 +16,7 @@ use server::clock::{Clock, FixedClock};
 use server::config::{Config, Smtp};
 use server::i18n::Catalog;
 use server::services::Ctx;
-use server::services::notifications::{Worker, webhook_signature};
+use server::services::notifications::{Worker, sweep_expiring, webhook_signature};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -577,3 +577,56 @@ async fn settings_page(srv: TestServer) {
 }
 
 on_both!(settings_page, sqlite_settings_page, postgres_settings_page);
+
+/// Two servers' workers sweeping for expiring permits at the same moment, each through its own
+/// connections to the one database: every holder and employer is reminded once, and the sweeps
+/// that follow remind no one again. The test server runs no worker of its own.
+async fn sweeps_at_once(db: TestDb) {
+    let no_worker: Tweak = Arc::new(|c: &mut Config| c.delivery_poll = None);
+    let srv = TestServer::start_with(db, Arc::new(server::clock::SystemClock), no_worker).await;
+    let config = Arc::new(srv.config());
+    let other = store::open(
+        &srv.db.url,
+        &store::OpenOptions::new(store::DataKey::demo()),
+    )
+    .await
+    .expect("open the database again");
+    let a = Ctx::new(srv.store.clone(), srv.clock.clone(), config.clone());
+    let b = Ctx::new(other.clone(), srv.clock.clone(), config);
+    let today = srv.clock.today();
+    let mut tx = srv.store.begin_read().await.unwrap();
+    let expiring = tx
+        .permits_expiring(today, today + Duration::days(90), 1000)
+        .await
+        .unwrap()
+        .len();
+    drop(tx);
+    assert!(expiring > 0, "the demo data has a permit near its end");
+
+    let (x, y) = tokio::join!(sweep_expiring(&a, today), sweep_expiring(&b, today));
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(x + y, 2 * expiring, "holder and employer, once: {x} + {y}");
+    for _ in 0..3 {
+        let (x, y) = tokio::join!(sweep_expiring(&a, today), sweep_expiring(&b, today));
+        assert_eq!((x.unwrap(), y.unwrap()), (0, 0), "nothing new");
+    }
+    let dump = store::testing::dump(&srv.db.url).await;
+    let reminders = dump["notices"]
+        .iter()
+        .filter(|row| row.contains("permit_expiring:"))
+        .count();
+    assert_eq!(reminders, 2 * expiring);
+    other.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sweeps_at_once() {
+    sweeps_at_once(TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sweeps_at_once() {
+    if let Some(db) = TestDb::postgres("sweeps_at_once").await {
+        sweeps_at_once(db).await;
+    }
+}
