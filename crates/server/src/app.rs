@@ -132,10 +132,7 @@ pub async fn serve(
         }
     };
     if let Some(w) = worker {
-        // A delivery cut off here is retried after its lease, by this server or another.
-        if tokio::time::timeout(grace, w).await.is_err() {
-            tracing::warn!("the notification worker did not stop within the grace");
-        }
+        w.stop(grace).await;
     }
     served
 }

@@ -18,7 +18,7 @@ use server::i18n::Catalog;
 use server::services::Ctx;
 use server::services::notifications::{Worker, sweep_expiring, webhook_signature};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use store::testing::TestDb;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -122,6 +122,8 @@ struct Hook {
     up: AtomicBool,
     /// Hold the next accepted call past the sender's timeout (after recording it).
     hang_once: AtomicBool,
+    /// Hold every accepted call this many seconds (after recording it).
+    hang_secs: AtomicU64,
     secret: Mutex<String>,
     receipts: Mutex<Vec<(String, Value)>>,
     bad_signatures: AtomicUsize,
@@ -153,6 +155,10 @@ async fn hook_call(State(h): State<Arc<Hook>>, headers: HeaderMap, body: Bytes) 
         .push((header("onecard-id"), value));
     if h.hang_once.swap(false, Ordering::SeqCst) {
         tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    }
+    let hang = h.hang_secs.load(Ordering::SeqCst);
+    if hang > 0 {
+        tokio::time::sleep(std::time::Duration::from_secs(hang)).await;
     }
     AxStatus::OK
 }
@@ -628,5 +634,80 @@ async fn sqlite_sweeps_at_once() {
 async fn postgres_sweeps_at_once() {
     if let Some(db) = TestDb::postgres("sweeps_at_once").await {
         sweeps_at_once(db).await;
+    }
+}
+
+/// A server stopping while its worker waits on a webhook receiver that does not answer: it
+/// stops within its grace, and gives up its claims, so that another worker takes the rows at
+/// once instead of after the lease.
+async fn stopping_gives_up_claims(db: TestDb) {
+    let hook = Arc::new(Hook::default());
+    hook.up.store(true, Ordering::SeqCst);
+    hook.hang_secs.store(60, Ordering::SeqCst);
+    let hook_url = hook_endpoint(hook.clone()).await;
+    let grace = std::time::Duration::from_secs(1);
+    let tweak: Tweak = Arc::new(move |c: &mut Config| {
+        c.delivery_poll = Some(std::time::Duration::from_millis(100));
+        c.delivery_timeout = std::time::Duration::from_secs(30);
+        c.delivery_lease = std::time::Duration::from_secs(120);
+        c.shutdown_grace = grace;
+    });
+    let mut srv = TestServer::start_with(db, Arc::new(server::clock::SystemClock), tweak).await;
+    let hr = srv.sign_in("hr").await;
+    let officer = srv.sign_in("officer.beijing").await;
+    let (s, out) = Client::send(
+        hr.request(reqwest::Method::PUT, "/api/v1/employer/notifications")
+            .json(&json!({ "webhook_url": hook_url })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    *hook.secret.lock().unwrap() = out["webhook_secret"].as_str().unwrap().to_string();
+    decide_four(&hr, &officer).await;
+    let (_, hooks) = outbox_rows(&srv, &[&hr]).await;
+    assert_eq!(hooks.len(), 4, "{hooks:?}");
+
+    // A webhook call is in the receiver's hands, unanswered (the worker's pass waits on it and
+    // holds its claim; the rows after it wait for the next pass).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while hook.receipts.lock().unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the calls were not made"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let started = std::time::Instant::now();
+    srv.stop_serving().await;
+    let took = started.elapsed();
+    assert!(
+        took < 2 * grace + std::time::Duration::from_secs(1),
+        "{took:?}"
+    );
+
+    let now = Utc::now();
+    let mut tx = srv.store.begin().await.unwrap();
+    let taken = tx
+        .claim_deliveries("another", now, now + Duration::seconds(60), 100)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let taken: HashSet<String> = taken.iter().map(|d| d.id.to_string()).collect();
+    assert_eq!(taken, hooks, "every undelivered row free to take at once");
+    let called = hook.receipts.lock().unwrap().clone();
+    assert!(
+        called.iter().all(|(id, _)| hooks.contains(id)),
+        "the call cut off is among them: {called:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_stopping_gives_up_claims() {
+    stopping_gives_up_claims(TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_stopping_gives_up_claims() {
+    if let Some(db) = TestDb::postgres("stopping_gives_up_claims").await {
+        stopping_gives_up_claims(db).await;
     }
 }

@@ -1152,6 +1152,17 @@ macro_rules! impl_tx {
                 Ok(r.rows_affected() == 1)
             }
 
+            async fn release_deliveries(&mut self, worker: &str) -> crate::Result<u64> {
+                let r = sqlx::query(
+                    "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL \
+                     WHERE claimed_by = $1 AND delivered_at IS NULL",
+                )
+                .bind(worker)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(r.rows_affected())
+            }
+
             async fn delivery_failed(
                 &mut self,
                 id: domain::ids::DeliveryId,

@@ -707,6 +707,9 @@ pub trait Tx:
         error: &str,
         failing: bool,
     ) -> Result<bool>;
+    /// Gives up `worker`'s claims on rows it has not delivered, so that any worker may take them
+    /// at once rather than after the lease: a server stopping does this. How many it gave up.
+    async fn release_deliveries(&mut self, worker: &str) -> Result<u64>;
     /// The outbox rows of a notice.
     async fn deliveries_of(&mut self, notice: NoticeId) -> Result<Vec<Delivery>>;
     /// Undelivered rows flagged as failing, oldest first, at most `limit`.

@@ -126,6 +126,8 @@ conformance! {
     #[tokio::test] notice_dedupe => sqlite_notice_dedupe, postgres_notice_dedupe;
     #[tokio::test] outbox_claims_and_leases
         => sqlite_outbox_claims_and_leases, postgres_outbox_claims_and_leases;
+    #[tokio::test] outbox_claims_released
+        => sqlite_outbox_claims_released, postgres_outbox_claims_released;
     #[tokio::test] backlog_counts_what_waits
         => sqlite_backlog_counts_what_waits, postgres_backlog_counts_what_waits;
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)] concurrent_claimers
@@ -3073,6 +3075,56 @@ async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
         claim("d", far + Duration::days(30)).await.is_empty(),
         "delivered rows stay delivered"
     );
+}
+
+/// A worker that stops gives up its claims on what it has not delivered: another takes those
+/// rows at once, not after the lease; what it delivered stays delivered.
+async fn outbox_claims_released(store: Arc<dyn Store>) {
+    let (e, _) = seed_party(&store, "110000").await;
+    let t0 = now();
+    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.insert_notice(&n, &deliveries(&[Channel::Email, Channel::Webhook]))
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let lease = Duration::minutes(2);
+    let mut tx = store.begin().await.unwrap();
+    let got = tx.claim_deliveries("a", t0, t0 + lease, 10).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert!(tx.delivery_done(got[0].id, "a", t0).await.unwrap());
+    assert!(
+        tx.claim_deliveries("b", t0, t0 + lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "under a's lease"
+    );
+    assert_eq!(tx.release_deliveries("b").await.unwrap(), 0, "b holds none");
+    assert_eq!(
+        tx.release_deliveries("a").await.unwrap(),
+        1,
+        "the undelivered one"
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let taken = tx.claim_deliveries("b", t0, t0 + lease, 10).await.unwrap();
+    assert_eq!(taken.len(), 1, "taken at once, before a's lease ran out");
+    assert_eq!(taken[0].id, got[1].id);
+    assert_eq!(taken[0].claimed_by.as_deref(), Some("b"));
+    assert!(
+        !tx.delivery_done(got[1].id, "a", t0).await.unwrap(),
+        "a's late answer is refused"
+    );
+    assert_eq!(tx.release_deliveries("a").await.unwrap(), 0);
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_read().await.unwrap();
+    let all = tx.deliveries_of(n.id).await.unwrap();
+    let first = all.iter().find(|d| d.id == got[0].id).unwrap();
+    assert!(first.delivered_at.is_some() && first.claimed_by.is_none());
 }
 
 async fn concurrent_claimers(store: Arc<dyn Store>) {

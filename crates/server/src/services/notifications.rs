@@ -466,6 +466,8 @@ pub struct Worker {
     name: String,
     http: reqwest::Client,
     swept_on: Mutex<Option<NaiveDate>>,
+    /// Turns true when the server stops: the pass in progress claims no more rows.
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl Worker {
@@ -481,16 +483,19 @@ impl Worker {
             name: format!("worker-{}", new_id()),
             http,
             swept_on: Mutex::new(None),
+            stop: None,
         }
     }
 
-    /// Runs passes every `poll` until `stop` turns true.
+    /// Runs passes every `poll` until `stop` turns true; then [`Running::stop`] ends it.
     pub fn spawn(
-        self,
+        mut self,
         poll: std::time::Duration,
         mut stop: tokio::sync::watch::Receiver<bool>,
-    ) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
+    ) -> Running {
+        self.stop = Some(stop.clone());
+        let (ctx, name) = (self.ctx.clone(), self.name.clone());
+        let task = tokio::spawn(async move {
             loop {
                 if *stop.borrow() {
                     break;
@@ -503,7 +508,8 @@ impl Worker {
                     _ = tokio::time::sleep(poll) => {}
                 }
             }
-        })
+        });
+        Running { task, ctx, name }
     }
 
     /// One pass: the expiry reminders once a day, then every due delivery.
@@ -545,7 +551,8 @@ impl Worker {
                     }
                 }
             }
-            if (n as i64) < BATCH {
+            let stopping = self.stop.as_ref().is_some_and(|s| *s.borrow());
+            if (n as i64) < BATCH || stopping {
                 break;
             }
         }
@@ -558,6 +565,44 @@ impl Worker {
             catalog: self.catalog.clone(),
             name: self.name.clone(),
             http: self.http.clone(),
+        }
+    }
+}
+
+/// A worker running beside the server.
+pub struct Running {
+    task: tokio::task::JoinHandle<()>,
+    ctx: Ctx,
+    name: String,
+}
+
+impl Running {
+    /// After the stop signal: lets the deliveries in progress end, for `grace` at most (then
+    /// cuts them off), and gives up the claims on what was not delivered, so that another
+    /// server sends it at once rather than after the lease. A delivery cut off may have reached
+    /// its receiver: it is sent again with the same `OneCard-Id`.
+    pub async fn stop(mut self, grace: std::time::Duration) {
+        if tokio::time::timeout(grace, &mut self.task).await.is_err() {
+            tracing::warn!("deliveries still running after the shutdown grace; cut off");
+            self.task.abort();
+            let _ = (&mut self.task).await;
+        }
+        let released = async {
+            let mut tx = self.ctx.store.begin().await?;
+            let n = tx.release_deliveries(&self.name).await?;
+            tx.commit().await?;
+            Ok::<_, ServiceError>(n)
+        };
+        match released.await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deliveries = n,
+                "undelivered claims given up to other workers"
+            ),
+            Err(e) => tracing::warn!(
+                error = %e,
+                "giving up the claims failed: they pass to another worker when their lease runs out"
+            ),
         }
     }
 }
