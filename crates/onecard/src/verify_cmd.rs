@@ -4,6 +4,8 @@
 //! The cache directory holds `root.hex` (the pinned root key, 64 hex digits), `keys.cose` (the key
 //! set it signs) and `status/*.cwt` (status list tokens, filed by the URI each carries). Every
 //! file is signed, so how it got there (this command, curl, a USB stick) does not matter.
+//! `validators.json` keeps the ETag each file was served with: the next fetch revalidates
+//! (`If-None-Match`), and a file that has not changed is not downloaded again.
 
 use chrono::{DateTime, Utc};
 use credential::keys::MAX_KEY_SET_BYTES;
@@ -22,6 +24,7 @@ use std::time::Duration;
 const ROOT_FILE: &str = "root.hex";
 const KEYS_FILE: &str = "keys.cose";
 const STATUS_DIR: &str = "status";
+const VALIDATORS_FILE: &str = "validators.json";
 const KEYS_PATH: &str = "/.well-known/onecard/keys";
 const LISTS_PATH: &str = "/.well-known/onecard/status-lists";
 /// The index of status lists is a short JSON document.
@@ -519,9 +522,22 @@ async fn fetch(server: &str, root: Option<&str>, dir: &Path) -> Result<ExitCode,
         .build()
         .map_err(|e| not_checked(format!("HTTP client: {e}")))?;
     let now = Utc::now().timestamp();
+    let cached = Validators::load(dir);
+    let mut validators = Validators::default();
+    let mut unchanged = 0;
 
     let keys_url = format!("{base}{KEYS_PATH}");
-    let key_bytes = get(&client, &keys_url, MAX_KEY_SET_BYTES).await?;
+    let (key_bytes, same) = cached
+        .get(
+            &client,
+            &keys_url,
+            MAX_KEY_SET_BYTES,
+            dir,
+            KEYS_FILE,
+            &mut validators,
+        )
+        .await?;
+    unchanged += usize::from(same);
     let keys = KeySet::verify(&key_bytes, &root, now).map_err(|e| {
         refused(format!(
             "the key set from {keys_url} is refused: {} (signed by another root than the one \
@@ -534,9 +550,15 @@ async fn fetch(server: &str, root: Option<&str>, dir: &Path) -> Result<ExitCode,
     let index = get(&client, &index_url, MAX_INDEX_BYTES).await?;
     let lists = parse_index(&index).map_err(|e| not_checked(format!("{index_url}: {e}")))?;
     let mut tokens = Vec::with_capacity(lists.len());
-    for (uri, href) in &lists {
+    // Each list is filed under its place in the index; what the cache held under a name is
+    // reused only where the validators say that file came from this URL.
+    for (i, (uri, href)) in lists.iter().enumerate() {
         let url = format!("{base}{href}");
-        let bytes = get(&client, &url, MAX_TOKEN_BYTES).await?;
+        let file = format!("{STATUS_DIR}/{i}.cwt");
+        let (bytes, same) = cached
+            .get(&client, &url, MAX_TOKEN_BYTES, dir, &file, &mut validators)
+            .await?;
+        unchanged += usize::from(same);
         StatusListToken::verify(&bytes, &keys, uri, now).map_err(|e| {
             refused(format!(
                 "the status list {uri} from {url} is refused: {}",
@@ -563,6 +585,8 @@ async fn fetch(server: &str, root: Option<&str>, dir: &Path) -> Result<ExitCode,
         write_atomic(&path, bytes).map_err(|e| io_err(&path, e))?;
         written.push(name);
     }
+    let path = dir.join(VALIDATORS_FILE);
+    write_atomic(&path, &validators.to_json()).map_err(|e| io_err(&path, e))?;
     // Lists the server no longer publishes would otherwise linger, and be used.
     let entries = fs::read_dir(&status).map_err(|e| io_err(&status, e))?;
     for entry in entries.flatten() {
@@ -575,11 +599,13 @@ async fn fetch(server: &str, root: Option<&str>, dir: &Path) -> Result<ExitCode,
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default();
     say(&format!(
-        "fetched the key set of {} ({} keys, valid to {valid_to}) and {} status lists into {}\n",
+        "fetched the key set of {} ({} keys, valid to {valid_to}) and {} status lists into {} \
+         ({unchanged} of {} files unchanged since the last fetch)\n",
         keys.issuer,
         keys.entries.len(),
         tokens.len(),
-        dir.display()
+        dir.display(),
+        tokens.len() + 1,
     ));
     Ok(ExitCode::SUCCESS)
 }
@@ -608,7 +634,110 @@ fn parse_index(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// The ETag each cached file was served with, by URL: the file it is stored in, and the
+/// SHA-256 of its bytes then, so that a file changed since (damaged, or edited) is downloaded
+/// whole again rather than revalidated.
+#[derive(Default)]
+struct Validators(std::collections::BTreeMap<String, Validator>);
+
+struct Validator {
+    etag: String,
+    file: String,
+    sha256: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+impl Validators {
+    /// What the cache's `validators.json` holds; nothing if it is missing or unreadable (every
+    /// file is then downloaded whole).
+    fn load(dir: &Path) -> Validators {
+        let Ok(bytes) = read_bounded(&dir.join(VALIDATORS_FILE), MAX_INDEX_BYTES as u64) else {
+            return Validators::default();
+        };
+        let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(&bytes) else {
+            return Validators::default();
+        };
+        Validators(
+            m.into_iter()
+                .filter_map(|(url, v)| {
+                    let field = |k: &str| Some(v.get(k)?.as_str()?.to_string());
+                    let (etag, file, sha256) = (field("etag")?, field("file")?, field("sha256")?);
+                    Some((url, Validator { etag, file, sha256 }))
+                })
+                .collect(),
+        )
+    }
+
+    fn to_json(&self) -> Vec<u8> {
+        let m: serde_json::Map<String, serde_json::Value> = self
+            .0
+            .iter()
+            .map(|(url, v)| {
+                let v = serde_json::json!({ "etag": v.etag, "file": v.file, "sha256": v.sha256 });
+                (url.clone(), v)
+            })
+            .collect();
+        serde_json::to_vec_pretty(&m).unwrap_or_default()
+    }
+
+    /// `url`'s bytes, to be stored as `file`: revalidated with the ETag the cache holds for it
+    /// when `file` is where it was stored and still holds what was stored, so that a 304 reuses
+    /// the cached bytes (they are checked again like downloaded ones). Records the answer's
+    /// ETag in `next`; whether the cached bytes were reused.
+    async fn get(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        max: usize,
+        dir: &Path,
+        file: &str,
+        next: &mut Validators,
+    ) -> Result<(Vec<u8>, bool), Failure> {
+        let held = self.0.get(url).filter(|v| v.file == file).and_then(|v| {
+            let bytes = read_bounded(&dir.join(file), max as u64).ok()?;
+            (sha256_hex(&bytes) == v.sha256).then_some((&v.etag, bytes))
+        });
+        let (answer, etag) =
+            get_if(client, url, max, held.as_ref().map(|(e, _)| e.as_str())).await?;
+        let (bytes, same, etag) = match (answer, held) {
+            (None, Some((etag, bytes))) => (bytes, true, Some(etag.clone())),
+            (None, None) => {
+                return Err(not_checked(format!(
+                    "{url}: 304 to an unconditional request"
+                )));
+            }
+            (Some(bytes), _) => (bytes, false, etag),
+        };
+        if let Some(etag) = etag {
+            let (file, sha256) = (file.to_string(), sha256_hex(&bytes));
+            next.0
+                .insert(url.to_string(), Validator { etag, file, sha256 });
+        }
+        Ok((bytes, same))
+    }
+}
+
 async fn get(client: &reqwest::Client, url: &str, max: usize) -> Result<Vec<u8>, Failure> {
+    match get_if(client, url, max, None).await? {
+        (Some(bytes), _) => Ok(bytes),
+        (None, _) => Err(not_checked(format!(
+            "{url}: 304 to an unconditional request"
+        ))),
+    }
+}
+
+/// A GET, conditional on `etag` if given: the body (none if 304 Not Modified) and the answer's
+/// ETag.
+async fn get_if(
+    client: &reqwest::Client,
+    url: &str,
+    max: usize,
+    etag: Option<&str>,
+) -> Result<(Option<Vec<u8>>, Option<String>), Failure> {
     let failed = |e: reqwest::Error| {
         // reqwest's own message is terse ("error sending request"); the cause says why.
         let mut msg = format!("{url}: {e}");
@@ -619,7 +748,19 @@ async fn get(client: &reqwest::Client, url: &str, max: usize) -> Result<Vec<u8>,
         }
         not_checked(msg)
     };
-    let mut resp = client.get(url).send().await.map_err(failed)?;
+    let mut request = client.get(url);
+    if let Some(etag) = etag {
+        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+    }
+    let mut resp = request.send().await.map_err(failed)?;
+    let etag = resp
+        .headers()
+        .get(reqwest::header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok((None, etag));
+    }
     if !resp.status().is_success() {
         return Err(not_checked(format!("{url}: HTTP {}", resp.status())));
     }
@@ -634,7 +775,7 @@ async fn get(client: &reqwest::Client, url: &str, max: usize) -> Result<Vec<u8>,
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok((Some(body), etag))
 }
 
 /// Prints to stdout without print!'s panic when the reader has gone (`onecard verify x | head -1`);

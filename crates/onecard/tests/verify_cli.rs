@@ -554,8 +554,18 @@ fn the_clock_is_now_without_at() {
 
 /// Answers each GET from `routes` (path → body), 404 otherwise, until the test ends.
 fn serve(routes: Vec<(String, Vec<u8>)>) -> String {
+    serve_counting(routes).0
+}
+
+/// `serve`, with a strong ETag on each body (its length and a checksum) and 304 to a request
+/// whose If-None-Match names it; how many 304s it answered.
+fn serve_counting(
+    routes: Vec<(String, Vec<u8>)>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
+    let not_modified = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = not_modified.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { continue };
@@ -569,19 +579,34 @@ fn serve(routes: Vec<(String, Vec<u8>)>) -> String {
             }
             let req = String::from_utf8_lossy(&req);
             let path = req.split_whitespace().nth(1).unwrap_or("");
-            let (status, body) = match routes.iter().find(|(p, _)| p == path) {
-                Some((_, b)) => ("200 OK", b.clone()),
-                None => ("404 Not Found", Vec::new()),
+            let if_none_match = req
+                .lines()
+                .find_map(|l| l.strip_prefix("if-none-match: "))
+                .map(str::trim);
+            let (status, body, etag) = match routes.iter().find(|(p, _)| p == path) {
+                Some((_, b)) => {
+                    let sum = b
+                        .iter()
+                        .fold(0u32, |a, x| a.wrapping_mul(31).wrapping_add(*x as u32));
+                    let etag = format!("\"{}-{sum:08x}\"", b.len());
+                    if if_none_match == Some(etag.as_str()) {
+                        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        ("304 Not Modified", Vec::new(), etag)
+                    } else {
+                        ("200 OK", b.clone(), etag)
+                    }
+                }
+                None => ("404 Not Found", Vec::new(), String::new()),
             };
             let head = format!(
-                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                "HTTP/1.1 {status}\r\ncontent-length: {}\r\netag: {etag}\r\nconnection: close\r\n\r\n",
                 body.len()
             );
             let _ = s.write_all(head.as_bytes());
             let _ = s.write_all(&body);
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), not_modified)
 }
 
 #[test]
@@ -599,7 +624,7 @@ fn fetch_downloads_checks_and_stores_the_cache() {
         ),
         ("/status/0".to_string(), status_list(now - 60)),
     ];
-    let server = serve(good.clone());
+    let (server, not_modified) = serve_counting(good.clone());
     let root_hex = hex(root().public().as_bytes());
     let cache = dir("fetched");
     // A list the server no longer publishes goes.
@@ -616,6 +641,11 @@ fn fetch_downloads_checks_and_stores_the_cache() {
     let out = fetch(&server, Some(&root_hex), &cache);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("1 status lists"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("0 of 2 files unchanged"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         std::fs::read_to_string(cache.join("root.hex")).unwrap(),
         format!("{root_hex}\n")
@@ -631,9 +661,30 @@ fn fetch_downloads_checks_and_stores_the_cache() {
     let out = onecard(&["verify", "--cache", cache.to_str().unwrap(), &text], None);
     assert_eq!(verdict(&out), ("VALID".into(), Some(0)), "{}", stderr(&out));
 
-    // Again, with the root already pinned in the cache.
+    // Again, with the root already pinned in the cache: the key set and the list are
+    // revalidated with their ETags, answered 304, and the cached bytes still verify.
     let out = fetch(&server, None, &cache);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2 of 2 files unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(not_modified.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let out = onecard(&["verify", "--cache", cache.to_str().unwrap(), &text], None);
+    assert_eq!(verdict(&out), ("VALID".into(), Some(0)), "{}", stderr(&out));
+    // A cached file changed since it was stored is not revalidated but downloaded whole.
+    std::fs::write(cache.join("status/0.cwt"), b"damaged").unwrap();
+    let out = fetch(&server, None, &cache);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 of 2 files unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(not_modified.load(std::sync::atomic::Ordering::SeqCst), 3);
+    let out = onecard(&["verify", "--cache", cache.to_str().unwrap(), &text], None);
+    assert_eq!(verdict(&out), ("VALID".into(), Some(0)), "{}", stderr(&out));
 
     // A server whose key set another root signed: refused, and the cache stays as it was.
     let keys_before = std::fs::read(cache.join("keys.cose")).unwrap();
