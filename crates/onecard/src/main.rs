@@ -145,6 +145,11 @@ enum Command {
         /// Where uploaded documents are kept (content-addressed; back it up with the database).
         #[arg(long, env = "ONECARD_FILES_DIR", default_value = "data/files")]
         files_dir: String,
+        /// Seconds a stopping server (SIGTERM) gives the requests and deliveries in progress
+        /// before it cuts them off; keep it under the orchestrator's own kill timeout.
+        #[arg(long, env = "ONECARD_SHUTDOWN_GRACE_SECS", default_value_t = 10,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        shutdown_grace_secs: u64,
     },
     /// Apply pending schema migrations and exit.
     Migrate,
@@ -292,6 +297,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             registers,
             register_timeout_ms,
             files_dir,
+            shutdown_grace_secs,
         } => {
             let options = match open_options(cli.data_key.as_deref(), demo) {
                 Ok(o) => o.connections(db_connections),
@@ -375,6 +381,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 registers: sources,
                 register_timeout,
                 files_dir: files_dir.into(),
+                shutdown_grace: Duration::from_secs(shutdown_grace_secs),
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");

@@ -23,6 +23,8 @@ pub struct Server {
     pub data_key: Option<String>,
     /// Where the server's log goes, at debug level; nowhere when none.
     pub log: Option<std::path::PathBuf>,
+    /// More `serve` arguments.
+    pub args: Vec<String>,
 }
 
 impl Server {
@@ -38,6 +40,7 @@ impl Server {
             admin_port: None,
             data_key: None,
             log: None,
+            args: Vec::new(),
         }
     }
 
@@ -81,6 +84,7 @@ impl Server {
                     .iter()
                     .flat_map(|p| ["--admin-listen".to_string(), format!("127.0.0.1:{p}")]),
             )
+            .args(&self.args)
             .stdout(Stdio::null())
             .spawn()
             .expect("start onecard serve");
@@ -107,12 +111,17 @@ impl Server {
 
     /// SIGTERM, and the exit status it ends with.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let mut c = self.child.take().expect("running");
+        self.signal_term();
+        self.child.take().expect("running").wait().expect("reaped")
+    }
+
+    /// SIGTERM, without waiting for the process to end.
+    pub fn signal_term(&self) {
+        let c = self.child.as_ref().expect("running");
         Command::new("kill")
             .args(["-TERM", &c.id().to_string()])
             .status()
             .expect("kill -TERM");
-        c.wait().expect("reaped")
     }
 }
 
