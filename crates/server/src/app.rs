@@ -100,8 +100,9 @@ pub async fn serve_admin(listener: TcpListener, state: AppState) -> std::io::Res
     axum::serve(listener, admin_router(state)).await
 }
 
-/// Serves until `shutdown` resolves, then stops accepting and lets requests in flight finish
-/// within the configured grace.
+/// Serves until `shutdown` resolves, then stops accepting and lets the requests in flight and
+/// the worker's deliveries in progress finish within the configured grace, counted from the
+/// signal; the worker then gives up its claims on what it did not deliver.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -115,11 +116,15 @@ pub async fn serve(
             .spawn(poll, worker_stop)
     });
     let app = router(state);
+    // When the signal came: requests and deliveries share one grace from then.
+    let signalled = Arc::new(std::sync::OnceLock::<tokio::time::Instant>::new());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     // Each request knows its peer's address, for the limit on sign-in attempts.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let at = signalled.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
+        let _ = at.set(tokio::time::Instant::now());
         let _ = stop_worker.send(true);
         let _ = tx.send(());
     });
@@ -132,7 +137,10 @@ pub async fn serve(
         }
     };
     if let Some(w) = worker {
-        w.stop(grace).await;
+        let left = signalled.get().map_or(grace, |t| {
+            (*t + grace).saturating_duration_since(tokio::time::Instant::now())
+        });
+        w.stop(left).await;
     }
     served
 }
