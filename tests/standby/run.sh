@@ -3,7 +3,9 @@
 # replica made for the run in a scratch directory (initdb, pg_basebackup -R), the primary given
 # the schema, the issuer's keys and imported cards, then on the standby: `audit verify`,
 # `keys root`, `keys list`, `policy check`, `policy simulate` and `backup` answer as on the
-# primary; `migrate` is refused. Uses the debug binary `cargo test` built.
+# primary; `migrate` is refused. Then `onecard serve --demo --replica-url` on the two: the
+# employer's deadline list is read from the standby, and from the primary once the standby is
+# stopped. Uses the debug binary `cargo test` built.
 #   tests/standby/run.sh
 # Needs PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup: Debian's postgresql
 # package); run as root, it runs them as the `postgres` user. Without them it says it skipped.
@@ -28,7 +30,9 @@ chmod 755 "$scratch"
 [[ ${#as_pg[@]} -eq 0 ]] || chown postgres "$scratch"
 primary_port="$(free_port)"
 standby_port="$(free_port)"
+server=""
 stop() {
+    [[ -z "$server" ]] || { kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }
     for d in standby primary; do
         [[ -d "$scratch/$d" ]] && "${as_pg[@]}" "$pgbin/pg_ctl" -D "$scratch/$d" -m immediate stop >/dev/null 2>&1 || true
     done
@@ -56,14 +60,19 @@ standby="postgres://postgres@127.0.0.1:$standby_port/onecard"
 "$bin" --database-url "$primary" import demo/physical_cards.csv >/dev/null 2>&1
 
 # Until the standby has replayed all the primary wrote.
-lsn="$("${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$primary_port" -U postgres -Atc 'SELECT pg_current_wal_lsn()')"
-for _ in $(seq 1 100); do
-    caught="$("${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$standby_port" -U postgres -Atc \
-        "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= '$lsn'")"
-    [[ "$caught" == t ]] && break
-    sleep 0.1
-done
-[[ "$caught" == t ]] || { echo "standby: the replica did not catch up" >&2; exit 1; }
+catch_up() {
+    local lsn caught=f
+    lsn="$("${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$primary_port" -U postgres -Atc 'SELECT pg_current_wal_lsn()')"
+    for _ in $(seq 1 100); do
+        caught="$("${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$standby_port" -U postgres -Atc \
+            "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= '$lsn'")"
+        [[ "$caught" == t ]] && return 0
+        sleep 0.1
+    done
+    echo "standby: the replica did not catch up" >&2
+    exit 1
+}
+catch_up
 
 failures=0
 same() { # what ARGS…: the same output on both
@@ -95,5 +104,41 @@ elif grep -q "read-only" <<<"$out"; then
     echo "standby: ok   migrate refused"
 else
     echo "standby: FAIL migrate: $out"; failures=$((failures + 1))
+fi
+
+# A server that reads its reports from the standby, on a database of its own (the demo's
+# employers are not the imported cards').
+"${as_pg[@]}" "$pgbin/psql" -h 127.0.0.1 -p "$primary_port" -U postgres -qc "CREATE DATABASE served"
+port="$(free_port)"
+base="http://127.0.0.1:$port"
+"$bin" --database-url "${primary%/onecard}/served" serve --demo --listen "127.0.0.1:$port" \
+    --replica-url "${standby%/onecard}/served" \
+    --files-dir "$scratch/files" --delivery-poll-secs 0 >"$scratch/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 300); do
+    curl -fsS --max-time 2 --noproxy '*' "$base/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fsS --max-time 2 --noproxy '*' "$base/readyz" >/dev/null 2>&1 \
+    || { echo "standby: FAIL the server did not start"; cat "$scratch/server.log"; exit 1; }
+catch_up
+jar="$scratch/hr.cookies"
+curl -fsS --noproxy '*' -c "$jar" -H 'content-type: application/json' \
+    -d '{"username":"hr","password":"Demo-2026"}' "$base/api/v1/session" >/dev/null
+deadlines() { curl -fsS --noproxy '*' -b "$jar" "$base/api/v1/employer/deadlines/csv" 2>&1; }
+if grep -q "reports read the replica" "$scratch/server.log" && out="$(deadlines)" \
+    && grep -q "MÜLLER" <<<"$out"; then
+    echo "standby: ok   serve --replica-url: the deadline list from the standby"
+else
+    echo "standby: FAIL serve --replica-url: $out"; tail -n 20 "$scratch/server.log"
+    failures=$((failures + 1))
+fi
+"${as_pg[@]}" "$pgbin/pg_ctl" -D "$scratch/standby" -m fast stop >/dev/null
+if out="$(deadlines)" && grep -q "MÜLLER" <<<"$out" \
+    && grep -q "the replica did not answer" "$scratch/server.log"; then
+    echo "standby: ok   serve --replica-url: the deadline list from the primary, the standby down"
+else
+    echo "standby: FAIL the standby down: $out"; tail -n 20 "$scratch/server.log"
+    failures=$((failures + 1))
 fi
 exit $((failures > 0))

@@ -145,6 +145,11 @@ enum Command {
         /// Where uploaded documents are kept (content-addressed; back it up with the database).
         #[arg(long, env = "ONECARD_FILES_DIR", default_value = "data/files")]
         files_dir: String,
+        /// A PostgreSQL replica (hot standby) of the database, read-only: the reports that may
+        /// trail the latest writes by its lag (the employer's employees and deadlines) are read
+        /// there, and from the primary while it does not answer.
+        #[arg(long, env = "ONECARD_REPLICA_URL", hide_env_values = true)]
+        replica_url: Option<String>,
         /// Seconds a stopping server (SIGTERM) gives the requests and deliveries in progress
         /// before it cuts them off; keep it under the orchestrator's own kill timeout.
         #[arg(long, env = "ONECARD_SHUTDOWN_GRACE_SECS", default_value_t = 10,
@@ -298,6 +303,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             register_timeout_ms,
             files_dir,
             shutdown_grace_secs,
+            replica_url,
         } => {
             let options = match open_options(cli.data_key.as_deref(), demo) {
                 Ok(o) => o.connections(db_connections),
@@ -385,7 +391,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
                 ..Config::for_url("")
             };
             tracing::info!(database = %redact_url(&config.database_url), "opening the database");
+            if replica_url.is_some()
+                && store::backend_of(&config.database_url) != Some(store::Backend::Postgres)
+            {
+                eprintln!("onecard: --replica-url is for a PostgreSQL database's replica");
+                return Ok(ExitCode::from(2));
+            }
             let store = store::open(&config.database_url, &options).await?;
+            let replica = match &replica_url {
+                None => None,
+                Some(url) => open_replica(url, &options).await?,
+            };
             let clock = Arc::new(SystemClock);
             if demo && server::demo::seed(&*store, &*clock).await? {
                 tracing::info!(
@@ -402,7 +418,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
             let listener = tokio::net::TcpListener::bind(config.listen).await?;
             tracing::info!(address = %listener.local_addr()?, "listening");
-            let state = server::app::state(store.clone(), clock, config);
+            let mut state = server::app::state(store.clone(), clock, config);
+            if let Some(replica) = &replica {
+                state.ctx = state.ctx.with_replica(replica.clone());
+            }
             if let Some(addr) = admin_listen {
                 let admin = tokio::net::TcpListener::bind(addr).await?;
                 tracing::info!(address = %admin.local_addr()?, "admin listener (metrics)");
@@ -416,6 +435,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
             server::app::serve(listener, state, shutdown_signal()).await?;
             store.close().await;
+            if let Some(replica) = replica {
+                replica.close().await;
+            }
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
         }
@@ -581,6 +603,34 @@ async fn in_force_of(
         .await;
     store.close().await;
     Ok(Some(policy?.as_ref().clone()))
+}
+
+/// The replica for `--replica-url`, opened read-only. Another data key stops the start: it is
+/// not this database's replica. A replica that has not yet replayed the migrations this start
+/// applied is waited for, ten seconds at most; one that does not answer or does not catch up is
+/// left out, and the reports read the primary.
+async fn open_replica(
+    url: &str,
+    options: &OpenOptions,
+) -> Result<Option<Arc<dyn store::Store>>, Box<dyn std::error::Error>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let e = match store::open(url, &options.clone().read_only()).await {
+            Ok(replica) => {
+                tracing::info!(replica = %redact_url(url), "reports read the replica");
+                return Ok(Some(replica));
+            }
+            Err(e @ store::StoreError::WrongDataKey) => {
+                return Err(format!("the replica {}: {e}", redact_url(url)).into());
+            }
+            Err(e) => e,
+        };
+        if !matches!(e, store::StoreError::NotReady(_)) || tokio::time::Instant::now() >= deadline {
+            tracing::error!(replica = %redact_url(url), error = %e, "the replica is left out; reports read the primary");
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 async fn shutdown_signal() {

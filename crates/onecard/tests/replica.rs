@@ -1,6 +1,8 @@
 //! The commands that only read, run against a PostgreSQL database that refuses every write as
 //! a hot-standby replica does (`default_transaction_read_only` set on the database, so that
 //! each new session starts read-only): they answer, and the commands that write are refused.
+//! `serve --replica-url` takes only a PostgreSQL database's replica. (tests/standby/run.sh runs
+//! them against a real standby.)
 
 use std::process::{Command, Output};
 use store::testing::TestDb;
@@ -100,4 +102,21 @@ async fn reading_commands_run_on_a_read_only_database() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn a_replica_is_for_postgresql() {
+    let dir = std::env::temp_dir().join(format!("onecard-replica-{}", uuid::Uuid::now_v7()));
+    let url = format!("sqlite://{}/onecard.db", dir.display());
+    let out = onecard(
+        &url,
+        &[
+            "serve",
+            "--replica-url",
+            "postgres://postgres@127.0.0.1:1/none",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("PostgreSQL"), "{}", text(&out));
+    assert!(!dir.exists(), "nothing created");
 }

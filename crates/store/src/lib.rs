@@ -83,18 +83,27 @@ pub enum Backend {
     Postgres,
 }
 
+/// The backend a database URL names, if any.
+pub fn backend_of(url: &str) -> Option<Backend> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(Backend::Postgres)
+    } else if url.starts_with("sqlite:") {
+        Some(Backend::Sqlite)
+    } else {
+        None
+    }
+}
+
 /// Opens the store a URL names: `sqlite://path` (created if missing) or `postgres://…`, and
 /// brings its schema up to date; or, with [`OpenOptions::read_only`], opens it without writing
 /// (`read_only`).
 pub async fn open(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(postgres::PgStore::open(url, options).await?))
-    } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::open(url, options).await?))
-    } else {
-        Err(StoreError::Database(sqlx::Error::Configuration(
+    match backend_of(url) {
+        Some(Backend::Postgres) => Ok(Arc::new(postgres::PgStore::open(url, options).await?)),
+        Some(Backend::Sqlite) => Ok(Arc::new(sqlite::SqliteStore::open(url, options).await?)),
+        None => Err(StoreError::Database(sqlx::Error::Configuration(
             "database URL must start with sqlite: or postgres://".into(),
-        )))
+        ))),
     }
 }
 

@@ -220,7 +220,7 @@ pub async fn deadlines(ctx: &Ctx, who: &Principal) -> Result<Vec<EmployeeDeadlin
         return Err(ServiceError::Forbidden("employer_only"));
     };
     let today = ctx.clock.today();
-    let mut tx = ctx.store.begin_read().await?;
+    let mut tx = ctx.begin_report().await?;
     deadlines_in(&mut *tx, employer_id, today).await
 }
 

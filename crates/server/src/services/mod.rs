@@ -30,13 +30,16 @@ use crate::config::Config;
 use domain::application::{ActionKind, State};
 use domain::{FieldError, Invalid};
 use std::sync::Arc;
-use store::{Store, StoreError};
+use store::{Store, StoreError, Tx};
 
 /// What every service needs: the store, the clock, the configuration, the issuer's keys and
 /// status lists, and the writers that batch submissions and token uses.
 #[derive(Clone)]
 pub struct Ctx {
     pub store: Arc<dyn Store>,
+    /// Where the reports that may lag a moment behind are read: a PostgreSQL replica opened
+    /// read-only (`--replica-url`), or `store` itself. See [`Ctx::begin_report`].
+    reports: Option<Arc<dyn Store>>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     pub policies: Arc<policies::Policies>,
@@ -78,6 +81,7 @@ impl Ctx {
             });
         Ctx {
             registers: Arc::new(registers),
+            reports: None,
             store,
             clock,
             config,
@@ -88,6 +92,32 @@ impl Ctx {
             submissions,
             token_uses,
         }
+    }
+}
+
+impl Ctx {
+    /// This context with the reports read from `replica`.
+    pub fn with_replica(self, replica: Arc<dyn Store>) -> Ctx {
+        Ctx {
+            reports: Some(replica),
+            ..self
+        }
+    }
+
+    /// A read transaction for a report that may trail the latest writes by the replica's lag
+    /// (the employer's list of employees and deadlines): on the replica where there is one, on
+    /// the primary if the replica does not answer, so that its outage costs only the offload.
+    /// Nothing that decides, verifies or is sealed reads through this.
+    pub async fn begin_report(&self) -> Result<Box<dyn Tx>> {
+        if let Some(replica) = &self.reports {
+            match replica.begin_read().await {
+                Ok(tx) => return Ok(tx),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the replica did not answer; the report reads the primary")
+                }
+            }
+        }
+        Ok(self.store.begin_read().await?)
     }
 }
 
