@@ -29,7 +29,7 @@ impl Contents {
 }
 
 fn is_postgres(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
+    crate::backend_of(url) == Some(crate::Backend::Postgres)
 }
 
 fn refused(why: impl Into<String>) -> StoreError {
