@@ -699,45 +699,37 @@ impl Validators {
     ) -> Result<(Vec<u8>, bool), Failure> {
         let held = self.0.get(url).filter(|v| v.file == file).and_then(|v| {
             let bytes = read_bounded(&dir.join(file), max as u64).ok()?;
-            (sha256_hex(&bytes) == v.sha256).then_some((&v.etag, bytes))
+            (sha256_hex(&bytes) == v.sha256).then_some((v.etag.as_str(), bytes))
         });
-        let (answer, etag) =
-            get_if(client, url, max, held.as_ref().map(|(e, _)| e.as_str())).await?;
-        let (bytes, same, etag) = match (answer, held) {
-            (None, Some((etag, bytes))) => (bytes, true, Some(etag.clone())),
-            (None, None) => {
-                return Err(not_checked(format!(
-                    "{url}: 304 to an unconditional request"
-                )));
-            }
-            (Some(bytes), _) => (bytes, false, etag),
-        };
-        if let Some(etag) = etag {
-            let (file, sha256) = (file.to_string(), sha256_hex(&bytes));
+        let got = get_if(client, url, max, held).await?;
+        if let Some(etag) = got.etag {
+            let (file, sha256) = (file.to_string(), sha256_hex(&got.bytes));
             next.0
                 .insert(url.to_string(), Validator { etag, file, sha256 });
         }
-        Ok((bytes, same))
+        Ok((got.bytes, got.reused))
     }
 }
 
 async fn get(client: &reqwest::Client, url: &str, max: usize) -> Result<Vec<u8>, Failure> {
-    match get_if(client, url, max, None).await? {
-        (Some(bytes), _) => Ok(bytes),
-        (None, _) => Err(not_checked(format!(
-            "{url}: 304 to an unconditional request"
-        ))),
-    }
+    Ok(get_if(client, url, max, None).await?.bytes)
 }
 
-/// A GET, conditional on `etag` if given: the body (none if 304 Not Modified) and the answer's
-/// ETag.
+/// What a GET brought: the body, or on 304 the bytes held; and the answer's ETag.
+struct Fetched {
+    bytes: Vec<u8>,
+    /// Whether `bytes` are the ones held (304 Not Modified).
+    reused: bool,
+    etag: Option<String>,
+}
+
+/// A GET, conditional on `held` (an ETag and the bytes it was served with) if given.
 async fn get_if(
     client: &reqwest::Client,
     url: &str,
     max: usize,
-    etag: Option<&str>,
-) -> Result<(Option<Vec<u8>>, Option<String>), Failure> {
+    held: Option<(&str, Vec<u8>)>,
+) -> Result<Fetched, Failure> {
     let failed = |e: reqwest::Error| {
         // reqwest's own message is terse ("error sending request"); the cause says why.
         let mut msg = format!("{url}: {e}");
@@ -749,18 +741,28 @@ async fn get_if(
         not_checked(msg)
     };
     let mut request = client.get(url);
-    if let Some(etag) = etag {
-        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+    if let Some((etag, _)) = &held {
+        request = request.header(reqwest::header::IF_NONE_MATCH, *etag);
     }
     let mut resp = request.send().await.map_err(failed)?;
+    if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+        let Some((etag, bytes)) = held else {
+            return Err(not_checked(format!(
+                "{url}: 304 to an unconditional request"
+            )));
+        };
+        let etag = Some(etag.to_string());
+        return Ok(Fetched {
+            bytes,
+            reused: true,
+            etag,
+        });
+    }
     let etag = resp
         .headers()
         .get(reqwest::header::ETAG)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
-        return Ok((None, etag));
-    }
     if !resp.status().is_success() {
         return Err(not_checked(format!("{url}: HTTP {}", resp.status())));
     }
@@ -775,7 +777,11 @@ async fn get_if(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((Some(body), etag))
+    Ok(Fetched {
+        bytes: body,
+        reused: false,
+        etag,
+    })
 }
 
 /// Prints to stdout without print!'s panic when the reader has gone (`onecard verify x | head -1`);

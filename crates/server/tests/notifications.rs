@@ -462,17 +462,7 @@ async fn delivery(db: TestDb) {
     smtp.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_delivery() {
-    delivery(TestDb::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_delivery() {
-    if let Some(db) = TestDb::postgres("delivery").await {
-        delivery(db).await;
-    }
-}
+on_both_db!(delivery, sqlite_delivery, postgres_delivery);
 
 /// A server stops with notices undelivered; the next server on the database delivers them.
 async fn restart(db: TestDb) {
@@ -526,17 +516,7 @@ async fn restart(db: TestDb) {
     smtp.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_restart() {
-    restart(TestDb::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_restart() {
-    if let Some(db) = TestDb::postgres("restart").await {
-        restart(db).await;
-    }
-}
+on_both_db!(restart, sqlite_restart, postgres_restart);
 
 /// The employer's settings page: both languages, the secret shown once.
 async fn settings_page(srv: TestServer) {
@@ -625,17 +605,11 @@ async fn sweeps_at_once(db: TestDb) {
     other.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_sweeps_at_once() {
-    sweeps_at_once(TestDb::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_sweeps_at_once() {
-    if let Some(db) = TestDb::postgres("sweeps_at_once").await {
-        sweeps_at_once(db).await;
-    }
-}
+on_both_db!(
+    sweeps_at_once,
+    sqlite_sweeps_at_once,
+    postgres_sweeps_at_once
+);
 
 /// A server stopping while its worker waits on a webhook receiver that does not answer: it
 /// stops within its grace, and gives up its claims, so that another worker takes the rows at
@@ -697,14 +671,8 @@ async fn stopping_gives_up_claims(db: TestDb) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_stopping_gives_up_claims() {
-    stopping_gives_up_claims(TestDb::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_stopping_gives_up_claims() {
-    if let Some(db) = TestDb::postgres("stopping_gives_up_claims").await {
-        stopping_gives_up_claims(db).await;
-    }
-}
+on_both_db!(
+    stopping_gives_up_claims,
+    sqlite_stopping_gives_up_claims,
+    postgres_stopping_gives_up_claims
+);

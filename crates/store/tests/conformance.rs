@@ -2940,21 +2940,28 @@ async fn notice_dedupe(store: Arc<dyn Store>) {
     assert!(x ^ y, "exactly one insert wins: {x} {y}");
 }
 
+/// An employer's notice at `t0` with an e-mail and a webhook to deliver, stored: the notice
+/// and its outbox rows.
+async fn outbox_notice(
+    store: &Arc<dyn Store>,
+    t0: DateTime<Utc>,
+) -> (StoredNotice, Vec<NewDelivery>) {
+    let (e, _) = seed_party(store, "110000").await;
+    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
+    let rows = deliveries(&[Channel::Email, Channel::Webhook]);
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.insert_notice(&n, &rows).await.unwrap());
+    tx.commit().await.unwrap();
+    (n, rows)
+}
+
 /// The metrics' backlog: nothing on an empty database; undelivered rows counted with the oldest.
 async fn backlog_counts_what_waits(store: Arc<dyn Store>) {
     let mut tx = store.begin_read().await.unwrap();
     assert_eq!(tx.backlog().await.unwrap(), store::Backlog::default());
     drop(tx);
-    let (e, _) = seed_party(&store, "110000").await;
     let t0 = now();
-    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
-    let mut tx = store.begin().await.unwrap();
-    assert!(
-        tx.insert_notice(&n, &deliveries(&[Channel::Email, Channel::Webhook]))
-            .await
-            .unwrap()
-    );
-    tx.commit().await.unwrap();
+    outbox_notice(&store, t0).await;
     let mut tx = store.begin_read().await.unwrap();
     let b = tx.backlog().await.unwrap();
     assert_eq!((b.outbox_pending, b.outbox_failing), (2, 0));
@@ -2963,13 +2970,8 @@ async fn backlog_counts_what_waits(store: Arc<dyn Store>) {
 }
 
 async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
-    let (e, _) = seed_party(&store, "110000").await;
     let t0 = now();
-    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
-    let rows = deliveries(&[Channel::Email, Channel::Webhook]);
-    let mut tx = store.begin().await.unwrap();
-    assert!(tx.insert_notice(&n, &rows).await.unwrap());
-    tx.commit().await.unwrap();
+    let (n, rows) = outbox_notice(&store, t0).await;
 
     let lease = Duration::seconds(60);
     let claim = |worker: &'static str, at: DateTime<Utc>| {
@@ -3080,16 +3082,8 @@ async fn outbox_claims_and_leases(store: Arc<dyn Store>) {
 /// A worker that stops gives up its claims on what it has not delivered: another takes those
 /// rows at once, not after the lease; what it delivered stays delivered.
 async fn outbox_claims_released(store: Arc<dyn Store>) {
-    let (e, _) = seed_party(&store, "110000").await;
     let t0 = now();
-    let n = notice(Recipient::Employer(e.id), "application_approved", t0);
-    let mut tx = store.begin().await.unwrap();
-    assert!(
-        tx.insert_notice(&n, &deliveries(&[Channel::Email, Channel::Webhook]))
-            .await
-            .unwrap()
-    );
-    tx.commit().await.unwrap();
+    let (n, _) = outbox_notice(&store, t0).await;
     let lease = Duration::minutes(2);
     let mut tx = store.begin().await.unwrap();
     let got = tx.claim_deliveries("a", t0, t0 + lease, 10).await.unwrap();

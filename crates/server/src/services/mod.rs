@@ -93,9 +93,7 @@ impl Ctx {
             token_uses,
         }
     }
-}
 
-impl Ctx {
     /// This context with the reports read from `replica`.
     pub fn with_replica(self, replica: Arc<dyn Store>) -> Ctx {
         Ctx {

@@ -31,6 +31,24 @@ macro_rules! on_both {
     };
 }
 
+/// Runs `$body(db)` as two tests: on a fresh SQLite file and on a fresh PostgreSQL database,
+/// for tests that start their server themselves.
+macro_rules! on_both_db {
+    ($body:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            $body(TestDb::sqlite()).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            if let Some(db) = TestDb::postgres(stringify!($body)).await {
+                $body(db).await;
+            }
+        }
+    };
+}
+
 /// Changes made to a test server's configuration before it starts.
 pub type Tweak = Arc<dyn Fn(&mut Config) + Send + Sync>;
 
